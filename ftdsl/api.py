@@ -1,0 +1,81 @@
+"""The library's front door: a ruleset path or text in, a runnable Ruleset out.
+
+Everything the command line does goes through here, so `import ftdsl`
+can do it too.
+"""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+
+from . import builder, checker, compiler
+from .errors import Diagnostic, FtdslError, Span
+from .model import Model
+from .nodes import Ruleset as RulesetAST
+from .runtime import Program, ScenarioError
+from .source import read_text
+
+
+@attrs.frozen
+class Ruleset:
+    """A ruleset at every stage: its text, AST, checked model and Program."""
+
+    path: str
+    text: str
+    ast: RulesetAST
+    model: Model
+    program: Program = attrs.field(eq=False)
+    source: str = attrs.field(eq=False, repr=False)
+
+    def decide(self, scenario: dict, scenario_name: str = "<scenario>") -> dict:
+        """Decide a scenario dict; raise FtdslError (with every problem) if it is not valid."""
+        return decide(self.program, scenario, scenario_name)
+
+
+def load_ruleset_text(text: str, path: str = "<ruleset>") -> Ruleset:
+    """Parse, check and compile ruleset text; raise FtdslError with every error found."""
+    ast = builder.parse(text, path)
+    model = checker.check(ast, text)
+    source = compiler.compile_source(model)
+    program = compiler.load_program(source, path)
+    return Ruleset(path, text, ast, model, program, source)
+
+
+def load_ruleset(path: str) -> Ruleset:
+    """Read a .ftr file and load it (see load_ruleset_text)."""
+    return load_ruleset_text(read_text(path, "ruleset"), path)
+
+
+def decide(program: Program, scenario: dict, scenario_name: str = "<scenario>") -> dict:
+    """Run a Program on a scenario dict, turning scenario problems into an FtdslError."""
+    try:
+        return program.decide(scenario)
+    except ScenarioError as error:
+        raise FtdslError([scenario_diagnostic(p, scenario_name) for p in error.problems]) from None
+
+
+def scenario_diagnostic(problem: dict, scenario_name: str) -> Diagnostic:
+    path = problem["path"]
+    where = f" (at {path})" if path else ""
+    return Diagnostic("E301", problem["message"] + where, Span(scenario_name, 0, 0),
+                      hint=problem.get("hint"))
+
+
+def load_scenario(path: str) -> dict:
+    """Read a scenario JSON file (or '-' for standard input) into a dict."""
+    text = read_text(path, "scenario")
+    name = "<stdin>" if path == "-" else path
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {error.msg}",
+                                    Span(name, error.lineno, error.colno),
+                                    hint="check the brackets, commas and quotes near here"), {name: text}) from None
+    except ValueError as error:
+        raise FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {error}", None)) from None
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")

@@ -1,0 +1,460 @@
+"""Building: a Lark parse tree in, the AST (nodes.py) out, with spans.
+
+The grammar accepts a few things that only make sense in one place (table
+rows under a table, a continuation after the rows); those are checked here
+and reported together.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import lark
+from lark import Token, Transformer, v_args
+
+from . import nodes as n
+from .errors import Diagnostic, FtdslError, Span
+from .parser import extract_comments, parse_tree
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+
+
+def parse(text: str, file: str = "<ruleset>") -> n.Ruleset:
+    """Parse .ftr text into a Ruleset AST, or raise FtdslError.
+
+    >>> parse('§1 duties are paid\\n').statements[0].body.pay
+    'paid'
+    """
+    tree = parse_tree(text, file)
+    builder = _Builder(file)
+    statements = builder.transform(tree)
+    if builder.diagnostics:
+        raise FtdslError(builder.diagnostics, {file: text})
+    return n.Ruleset(tuple(statements), tuple(extract_comments(text)), file=file)
+
+
+def _span(file: str, meta_or_token) -> Span | None:
+    if isinstance(meta_or_token, Token):
+        return Span(file, meta_or_token.line, meta_or_token.column, meta_or_token.end_line, meta_or_token.end_column)
+    if getattr(meta_or_token, "empty", True):
+        return None
+    return Span(file, meta_or_token.line, meta_or_token.column, meta_or_token.end_line, meta_or_token.end_column)
+
+
+def _number(token: Token) -> Decimal:
+    return Decimal(str(token).replace(",", ""))
+
+
+def _string(token: Token) -> str:
+    return str(token)[1:-1]
+
+
+def _month(token: Token) -> int:
+    return MONTHS.index(str(token).lower()) + 1
+
+
+@v_args(meta=True)
+class _Builder(Transformer):
+    def __init__(self, file: str):
+        super().__init__()
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+
+    def span(self, meta):
+        return _span(self.file, meta)
+
+    # ---- top level
+    def start(self, meta, children):
+        return [c for c in children if c is not None]
+
+    # ---- header
+    def agreement_title(self, meta, children):
+        return n.AgreementTitle(_string(children[0]), span=self.span(meta))
+
+    def employer(self, meta, children):
+        return n.Employer(_string(children[0]), span=self.span(meta))
+
+    def unions(self, meta, children):
+        return n.Unions(tuple(children[0]), span=self.span(meta))
+
+    def string_list(self, meta, children):
+        return [_string(c) for c in children]
+
+    def agreed(self, meta, children):
+        return n.Agreed(children[0], span=self.span(meta))
+
+    def effective(self, meta, children):
+        return n.Effective(children[0], span=self.span(meta))
+
+    def iso_date(self, meta, children):
+        parts = [int(p) for p in str(children[0]).split("-")]
+        return self._date(meta, parts[0], parts[1], parts[2] if len(parts) > 2 else None)
+
+    def day_month_year(self, meta, children):
+        day, month, year = children
+        return self._date(meta, int(_number(year)), _month(month), int(_number(day)))
+
+    def month_year(self, meta, children):
+        month, year = children
+        return self._date(meta, int(_number(year)), _month(month), None)
+
+    def _date(self, meta, year, month, day):
+        import datetime
+
+        try:
+            datetime.date(year, month, day or 1)
+        except ValueError:
+            self.diagnostics.append(Diagnostic("E110", f"there is no such date: {year:04d}-{month:02d}-{day or 1:02d}",
+                                               self.span(meta), hint="write a real date, for example 2006-04-01 or 1 April 2006"))
+        return n.DateText(year, month, day, span=self.span(meta))
+
+    # ---- definitions
+    def working_day(self, meta, children):
+        return n.WorkingDay(children[0], span=self.span(meta))
+
+    def working_week(self, meta, children):
+        return n.WorkingWeek(children[0], span=self.span(meta))
+
+    def year_start(self, meta, children):
+        day, month = children
+        day_number = int(_number(day))
+        month_number = _month(month)
+        import calendar
+
+        if not 1 <= day_number <= calendar.monthrange(2001, month_number)[1]:
+            self.diagnostics.append(Diagnostic("E110", f"{month} has no day {day_number}", self.span(meta),
+                                               hint="write a day that exists in every year, for example 'the year starts on 1 April'"))
+        return n.YearStart(day_number, month_number, span=self.span(meta))
+
+    # ---- vocabulary
+    def roles_decl(self, meta, children):
+        return n.RolesDecl(tuple(children[0]), span=self.span(meta))
+
+    def staff_groups_decl(self, meta, children):
+        return n.StaffGroupsDecl(tuple(children[0]), span=self.span(meta))
+
+    def categories_decl(self, meta, children):
+        return n.CategoriesDecl(tuple(children[0]), span=self.span(meta))
+
+    def fact_decl(self, meta, children):
+        name, (type_name, assumed) = children
+        return n.FactDecl(name, type_name, request=False, assumed=assumed, span=self.span(meta))
+
+    def request_fact_decl(self, meta, children):
+        name, (type_name, assumed) = children
+        return n.FactDecl(name, type_name, request=True, assumed=assumed, span=self.span(meta))
+
+    def type_spec(self, meta, children):
+        return (children[0], children[1] if len(children) > 1 else None)
+
+    def assumed(self, meta, children):
+        return children[0]
+
+    def name_list(self, meta, children):
+        return list(children)
+
+    def names(self, meta, children):
+        return tuple(children)
+
+    def name(self, meta, children):
+        return n.Name(" ".join(str(c) for c in children), span=self.span(meta))
+
+    # ---- rules
+    def rule(self, meta, children):
+        clause, body, *rest = children
+        conditions = []
+        quotes = []
+        rows = []
+        continuation = None
+        for item in rest:
+            if isinstance(item, list):  # the indented block
+                for line in item:
+                    kind, value = line
+                    if kind == "when":
+                        conditions.append(value)
+                    elif kind == "says":
+                        quotes.append(value)
+                    elif kind == "row":
+                        if continuation is not None:
+                            self._misplaced(value.span, "a table row after the 'then a further' line",
+                                            "put 'then a further ...' after the last row")
+                        rows.append(value)
+                    elif kind == "continuation":
+                        if continuation is not None:
+                            self._misplaced(value.span, "a second 'then a further' line", "keep one continuation per table")
+                        continuation = value
+            else:
+                conditions.append(item[1])
+        if isinstance(body, n.BandTable):
+            if not rows:
+                self.diagnostics.append(Diagnostic("E111", f"the table '{body.name}' has no rows", self.span(meta),
+                                                   hint="add indented rows under it, for example '    0 – 99: 0 FTE'"))
+            body = n.BandTable(body.name, body.by, tuple(rows), continuation, span=body.span)
+        else:
+            for row in rows:
+                self._misplaced(row.span, "a table row under a rule that is not a table",
+                                "start a table with '§4.8 <value> is by <count>:' and put rows under it")
+            if continuation is not None:
+                self._misplaced(continuation.span, "'then a further ...' under a rule that is not a table",
+                                "put it after the last row of a table")
+        condition = None
+        if len(conditions) == 1:
+            condition = conditions[0]
+        elif conditions:
+            condition = n.And(tuple(conditions), span=conditions[0].span)
+        return n.Rule(clause, body, condition, tuple(quotes), span=self.span(meta))
+
+    def _misplaced(self, span, what, hint):
+        self.diagnostics.append(Diagnostic("E112", f"{what} is not allowed here", span, hint=hint))
+
+    def clause_number(self, meta, children):
+        return n.ClauseRef(str(children[0]), heading=False, span=self.span(meta))
+
+    def clause_heading(self, meta, children):
+        text = _string(children[0]).strip()
+        if not text:
+            self.diagnostics.append(Diagnostic("E113", "the clause heading is empty", self.span(meta),
+                                               hint='write the heading the agreement uses, for example §"Payment"'))
+        return n.ClauseRef(text, heading=True, span=self.span(meta))
+
+    def rule_block(self, meta, children):
+        return list(children)
+
+    def when(self, meta, children):
+        return ("when", children[0])
+
+    def says(self, meta, children):
+        return ("says", _string(children[0]))
+
+    def band_row(self, meta, children):
+        (kind, low, high, dash), *rest = children
+        label = rest[0] if len(rest) == 2 else None
+        amount = rest[-1]
+        return ("row", n.BandRow(kind, low, high, amount, label=label, dash=dash, span=self.span(meta)))
+
+    def range_between(self, meta, children):
+        low, dash, high = (children[0], "to", children[1]) if len(children) == 2 else children
+        return ("between", int(_number(low)), int(_number(high)), str(dash))
+
+    def range_at_least(self, meta, children):
+        return ("at least", int(_number(children[0])), None, "or more")
+
+    def range_above(self, meta, children):
+        return ("above", int(_number(children[0])) + 1, None, "above")
+
+    def range_up_to(self, meta, children):
+        dash = str(children[0]) if len(children) == 2 else "up to"
+        return ("up to", None, int(_number(children[-1])), dash)
+
+    def range_exactly(self, meta, children):
+        value = int(_number(children[0]))
+        return ("exactly", value, value, "")
+
+    def continuation(self, meta, children):
+        amount, every, *label = children
+        return ("continuation", n.Continuation(amount, int(_number(every)), label=label[0] if label else None,
+                                               span=self.span(meta)))
+
+    # ---- rule bodies
+    def allowance(self, meta, children):
+        who, quantity, period, category = children
+        return n.Allowance(who, quantity, period, category, span=self.span(meta))
+
+    def reasonable_time(self, meta, children):
+        who, category = children
+        return n.ReasonableTime(who, category, span=self.span(meta))
+
+    def granted_time(self, meta, children):
+        who, category = children
+        return n.GrantedTime(who, category, span=self.span(meta))
+
+    def who(self, meta, children):
+        return n.Who(tuple(children[0]), span=self.span(meta))
+
+    def anyone(self, meta, children):
+        return n.Who((), anyone=True, span=self.span(meta))
+
+    def limit(self, meta, children):
+        categories, amount, period = children
+        return n.Limit(tuple(categories), amount, period, span=self.span(meta))
+
+    def discretion(self, meta, children):
+        categories, *rest = children
+        manner = None
+        pay = None
+        for item in rest:
+            if isinstance(item, tuple) and item[0] == "manner":
+                manner = item[1]
+            elif isinstance(item, tuple) and item[0] == "pay":
+                pay = item[1]
+        return n.Discretion(tuple(categories), manner, pay, span=self.span(meta))
+
+    def case_by_case(self, meta, children):
+        return ("manner", "case by case")
+
+    def exceptional(self, meta, children):
+        return ("manner", "in exceptional circumstances")
+
+    def pay_open(self, meta, children):
+        return ("pay", "open")
+
+    def pay_with(self, meta, children):
+        return ("pay", "paid")
+
+    def pay_without(self, meta, children):
+        return ("pay", "unpaid")
+
+    def requirement(self, meta, children):
+        categories = children[0] if children else ()
+        return n.Requirement(tuple(categories), span=self.span(meta))
+
+    def toil_counts(self, meta, children):
+        return n.ToilCounts(span=self.span(meta))
+
+    def notice(self, meta, children):
+        categories = ()
+        if children and isinstance(children[0], tuple) and children[0] and isinstance(children[0][0], n.Name):
+            categories, children = children[0], children[1:]
+        force, amount, *rest = children
+        where_possible = bool(rest)
+        return n.Notice(tuple(categories), hard=(force == "must" and not where_possible), amount=amount,
+                        where_possible=where_possible, span=self.span(meta))
+
+    def must_state(self, meta, children):
+        if len(children) == 3:
+            categories, force, fields = children
+        else:
+            categories, (force, fields) = (), children
+        return n.MustState(tuple(categories), force == "must", tuple(fields), span=self.span(meta))
+
+    def must(self, meta, children):
+        return "must"
+
+    def should(self, meta, children):
+        return "should"
+
+    def where_possible(self, meta, children):
+        return True
+
+    def outside_hours(self, meta, children):
+        return "outside"
+
+    def payment(self, meta, children):
+        categories, *rest = children
+        outside = "outside" in rest
+        pay = rest[-1]
+        return n.Payment(tuple(categories), pay, outside_hours=outside, span=self.span(meta))
+
+    def paid(self, meta, children):
+        return "paid"
+
+    def unpaid(self, meta, children):
+        return "unpaid"
+
+    def paid_if_agreed(self, meta, children):
+        return "subject to agreement"
+
+    def band_table(self, meta, children):
+        names, by = children
+        if len(names) != 1:
+            self.diagnostics.append(Diagnostic("E114", "a table computes one value; give it one name", self.span(meta),
+                                               hint="for example '§4.8 branch secretary release is by branch members:'"))
+        return n.BandTable(names[0], by, span=self.span(meta))
+
+    def facilities(self, meta, children):
+        return n.Facilities(_string(children[0]), span=self.span(meta))
+
+    def variation_notice(self, meta, children):
+        return n.VariationNotice(children[0], span=self.span(meta))
+
+    def termination_notice(self, meta, children):
+        return n.TerminationNotice(children[0], span=self.span(meta))
+
+    # ---- quantities
+    def amount(self, meta, children):
+        return n.Amount(tuple(children[0]), span=self.span(meta))
+
+    def amount_or(self, meta, children):
+        return n.Amount(tuple(children[0]), tuple(children[1]), span=self.span(meta))
+
+    def amount_paren(self, meta, children):
+        return n.Amount(tuple(children[0]), tuple(children[1]), parenthesised=True, span=self.span(meta))
+
+    def terms(self, meta, children):
+        return list(children)
+
+    def term(self, meta, children):
+        number, unit = children
+        return n.Term(_number(number), unit, span=self.span(meta))
+
+    def unit(self, meta, children):
+        return n.Name(" ".join(str(c) for c in children), span=self.span(meta))
+
+    def quantity(self, meta, children):
+        return children[0]
+
+    def value_quantity(self, meta, children):
+        return n.ValueRef(children[0], span=self.span(meta))
+
+    def per_period(self, meta, children):
+        return n.PerPeriod(children[0], span=self.span(meta))
+
+    def rolling_period(self, meta, children):
+        count, unit = children
+        return n.RollingPeriod(int(_number(count)), unit, span=self.span(meta))
+
+    # ---- conditions
+    def or_condition(self, meta, children):
+        return n.Or(tuple(children), span=self.span(meta))
+
+    def and_condition(self, meta, children):
+        return n.And(tuple(children), span=self.span(meta))
+
+    def negation(self, meta, children):
+        return n.Not(children[0], span=self.span(meta))
+
+    def flag(self, meta, children):
+        return n.Flag(children[0], span=self.span(meta))
+
+    def comparison(self, meta, children):
+        name, op, operand = children
+        return n.Compare(name, op, operand, span=self.span(meta))
+
+    def includes(self, meta, children):
+        name, value = children
+        return n.Includes(name, value, span=self.span(meta))
+
+    def one_of(self, meta, children):
+        name, values = children
+        return n.OneOf(name, tuple(values), span=self.span(meta))
+
+    def eq(self, meta, children):
+        return "="
+
+    def ne(self, meta, children):
+        return "!="
+
+    def lt(self, meta, children):
+        return "<"
+
+    def gt(self, meta, children):
+        return ">"
+
+    def le(self, meta, children):
+        return "<="
+
+    def ge(self, meta, children):
+        return ">="
+
+    def number_operand(self, meta, children):
+        return n.NumberOperand(_number(children[0]), span=self.span(meta))
+
+    def amount_operand(self, meta, children):
+        return children[0]
+
+    def name_operand(self, meta, children):
+        return n.NameOperand(children[0], span=self.span(meta))
+
+    def date_operand(self, meta, children):
+        return n.DateOperand(str(children[0]), span=self.span(meta))

@@ -1,0 +1,769 @@
+"""Checking: the AST in, the checked model (model.py) out.
+
+Resolves every name (roles, categories, facts, values), converts every
+quantity to exact hours by the agreement's own definitions, gives every
+condition its types, and reports all the errors it finds at once.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from . import model as m
+from . import nodes as n
+from .errors import Diagnostic, FtdslError, did_you_mean
+
+FACT_TYPES = ("yes/no", "count", "number", "date", "text", "staff group", "list of roles", "role", "category")
+TYPE_ALIASES = {"yes or no": "yes/no", "boolean": "yes/no", "true/false": "yes/no", "whole number": "count",
+                "roles": "list of roles", "list of role": "list of roles"}
+
+# Facts every request has, whatever the ruleset declares.
+BUILTIN_REQUEST_FACTS = {
+    "in working hours": "yes/no",
+    "notice days": "count",
+    "category": "category",
+    "date": "date",
+}
+
+HOUR_UNITS = {"hour": Fraction(1), "hours": Fraction(1), "minute": Fraction(1, 60), "minutes": Fraction(1, 60)}
+DAY_UNITS = {"day": Fraction(1), "days": Fraction(1), "working day": Fraction(1), "working days": Fraction(1),
+             "whole day": Fraction(1), "whole days": Fraction(1),
+             "half day": Fraction(1, 2), "half days": Fraction(1, 2), "half-day": Fraction(1, 2), "half-days": Fraction(1, 2)}
+WEEK_UNITS = {"week": Fraction(1), "weeks": Fraction(1), "working week": Fraction(1), "working weeks": Fraction(1)}
+FTE_UNITS = {"fte": Fraction(1)}
+ALL_TIME_UNITS = sorted(set(HOUR_UNITS) | set(DAY_UNITS) | set(WEEK_UNITS) | {"FTE"})
+
+CALENDAR_PERIODS = {"week": "week", "month": "month", "calendar month": "month", "year": "year", "annum": "year",
+                    "calendar week": "week"}
+ROLLING_UNITS = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "month": "months",
+                 "months": "months", "year": "years", "years": "years"}
+NOTICE_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+AGREEMENT_NOTICE_UNITS = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "month": "months", "months": "months"}
+
+YES_WORDS = {"yes": True, "true": True, "no": False, "false": False}
+
+# Numbers beyond this are almost certainly a typing slip (10^100 hours),
+# and keeping them out keeps every later sum small and fast.
+LARGEST_NUMBER = Decimal(10) ** 9
+
+
+def check(ruleset: n.Ruleset, source_text: str | None = None) -> m.Model:
+    """Check a Ruleset AST and return its Model, or raise FtdslError with every error found."""
+    checker = _Checker(ruleset)
+    model = checker.run()
+    if checker.errors:
+        raise FtdslError(checker.errors, {ruleset.file: source_text} if source_text is not None else {})
+    return model
+
+
+def _unit_key(unit: n.Name) -> str:
+    # "6 weeks' notice": the possessive apostrophe belongs to English, not to the unit.
+    return unit.key.rstrip("'\u2019")
+
+
+class _Checker:
+    def __init__(self, ruleset: n.Ruleset):
+        self.ruleset = ruleset
+        self.errors: list[Diagnostic] = []
+        self.header = {}
+        self.working_day: Fraction | None = None
+        self.working_week: Fraction | None = None
+        self.year_start = None
+        self.roles: dict[str, n.Name] = {}
+        self.staff_groups: dict[str, n.Name] = {}
+        self.categories: dict[str, n.Name] = {}
+        self.facts: dict[str, m.FactDef] = {}
+        self.tables: dict[str, m.Table] = {}
+        self.table_nodes: dict[str, n.BandTable] = {}
+        self.seen_definitions: dict[str, object] = {}
+
+    def error(self, code, message, span, hint=None):
+        self.errors.append(Diagnostic(code, message, span, hint))
+
+    # ---- driver
+    def run(self) -> m.Model:
+        statements = self.ruleset.statements
+        rules = [s for s in statements if isinstance(s, n.Rule)]
+        # Declarations first, wherever they stand in the file, so that a rule
+        # may use a name declared further down.
+        for statement in statements:
+            if not isinstance(statement, n.Rule):
+                self.declaration(statement)
+        self.check_roles_fact(rules)
+        for rule in rules:
+            if isinstance(rule.body, n.BandTable):
+                self.table_nodes.setdefault(rule.body.name.key, rule.body)
+        for rule in rules:
+            if isinstance(rule.body, n.BandTable):
+                self.table(rule)
+        collected = {name: [] for name in ("grants", "limits", "discretions", "requirements", "notices", "states",
+                                           "pays", "facilities")}
+        toil_clause = None
+        notices = {}
+        for rule in rules:
+            body = rule.body
+            if isinstance(body, n.BandTable):
+                continue
+            if isinstance(body, n.ToilCounts):
+                toil_clause = rule.clause.text
+                continue
+            if isinstance(body, (n.VariationNotice, n.TerminationNotice)):
+                kind = "variation" if isinstance(body, n.VariationNotice) else "termination"
+                if kind in notices:
+                    self.error("E212", f"the {kind} notice is given twice", body.span, hint="keep one of them")
+                notices[kind] = self.agreement_notice(rule)
+                continue
+            result = self.rule(rule)
+            if result is not None:
+                kind, item = result
+                collected[kind].append(item)
+        self.check_duplicates(collected)
+        return m.Model(
+            header=m.Header(**self.header),
+            working_day=self.working_day,
+            working_week=self.working_week,
+            year_start=self.year_start,
+            roles=tuple(self.roles),
+            staff_groups=tuple(self.staff_groups),
+            categories=tuple(self.categories),
+            facts=tuple(self.facts.values()),
+            tables=tuple(self.tables.values()),
+            toil_clause=toil_clause,
+            variation_notice=notices.get("variation"),
+            termination_notice=notices.get("termination"),
+            file=self.ruleset.file,
+            **{kind: tuple(items) for kind, items in collected.items()},
+        )
+
+    # ---- declarations
+    def declaration(self, statement):
+        match statement:
+            case n.AgreementTitle(text=text):
+                self.header_field("title", text, statement)
+            case n.Employer(text=text):
+                self.header_field("employer", text, statement)
+            case n.Unions(names=names):
+                self.header_field("unions", tuple(names), statement)
+            case n.Agreed(date=date):
+                self.header_field("agreed", _date_text(date), statement)
+            case n.Effective(date=date):
+                self.header_field("effective", _date_text(date), statement)
+            case n.WorkingDay(amount=amount):
+                if self.once("working day", statement):
+                    self.working_day = self.hours_only(amount, "a working day")
+            case n.WorkingWeek(amount=amount):
+                if self.once("working week", statement):
+                    self.working_week = self.hours_only(amount, "a working week")
+            case n.YearStart(day=day, month=month):
+                if self.once("year start", statement):
+                    self.year_start = (month, day)
+            case n.RolesDecl(names=names):
+                self.declare_names(names, self.roles, "role")
+            case n.StaffGroupsDecl(names=names):
+                self.declare_names(names, self.staff_groups, "staff group")
+            case n.CategoriesDecl(names=names):
+                self.declare_names(names, self.categories, "category")
+            case n.FactDecl():
+                self.fact(statement)
+
+    def header_field(self, field, value, statement):
+        if field in self.header:
+            self.error("E212", f"the agreement's {field} is given twice", statement.span, hint="keep one of them")
+        self.header[field] = value
+
+    def once(self, what, statement) -> bool:
+        if what in self.seen_definitions:
+            self.error("E212", f"{what} is defined twice", statement.span,
+                       hint=f"the first definition is on line {self.seen_definitions[what].span.line}")
+            return False
+        self.seen_definitions[what] = statement
+        return True
+
+    def declare_names(self, names, table, what):
+        for name in names:
+            clash = self.name_clash(name.key)
+            if clash:
+                self.error("E208", f"'{name}' is declared twice ({clash} and {what})", name.span,
+                           hint="give each role, staff group, category and fact its own name")
+                continue
+            table[name.key] = name
+
+    def name_clash(self, key) -> str | None:
+        for what, table in (("role", self.roles), ("staff group", self.staff_groups), ("category", self.categories)):
+            if key in table:
+                return what
+        if key in self.facts:
+            return "fact"
+        return None
+
+    def fact(self, decl: n.FactDecl):
+        key = decl.name.key
+        type_key = TYPE_ALIASES.get(decl.type.key, decl.type.key)
+        if type_key not in FACT_TYPES:
+            self.error("E217", f"unknown type '{decl.type}' for the fact '{decl.name}'", decl.type.span,
+                       hint=did_you_mean(decl.type.key, FACT_TYPES, "types") or "types: " + ", ".join(FACT_TYPES))
+            return
+        if key in self.facts or (key in BUILTIN_REQUEST_FACTS):
+            self.error("E208", f"the fact '{decl.name}' is declared twice", decl.name.span,
+                       hint="every request already has 'date', 'category', 'notice days' and 'in working hours'"
+                       if key in BUILTIN_REQUEST_FACTS else "keep one declaration")
+            return
+        assumed = None
+        if decl.assumed is not None:
+            if not decl.request:
+                self.error("E220", f"only request facts can have an assumed value ('{decl.name}' is a scenario fact)",
+                           decl.assumed.span, hint=f"write 'request fact {decl.name}: {decl.type}, assumed {decl.assumed}'")
+            elif type_key != "yes/no" or decl.assumed.key not in YES_WORDS:
+                self.error("E220", f"'{decl.assumed}' cannot be assumed for '{decl.name}'", decl.assumed.span,
+                           hint="only yes/no request facts can be assumed: write 'assumed yes' or 'assumed no'")
+            else:
+                assumed = YES_WORDS[decl.assumed.key]
+        self.facts[key] = m.FactDef(key, type_key, decl.request, assumed, display=decl.name.text, span=decl.name.span)
+
+    def check_roles_fact(self, rules):
+        uses_roles = any(isinstance(r.body, (n.Allowance, n.ReasonableTime, n.GrantedTime)) and not r.body.who.anyone
+                         for r in rules)
+        if uses_roles and not any(f.type == "list of roles" and not f.request for f in self.facts.values()):
+            first = next(r for r in rules if isinstance(r.body, (n.Allowance, n.ReasonableTime, n.GrantedTime))
+                         and not r.body.who.anyone)
+            self.error("E219", "rules give time to roles, but no fact holds a person's roles", first.body.who.span,
+                       hint="declare it: 'fact roles: list of roles'")
+
+    # ---- quantities
+    def hours_only(self, amount: n.Amount, what: str) -> Fraction | None:
+        """An amount in hours and minutes (used for the definitions themselves)."""
+        total = Fraction(0)
+        for term in amount.terms:
+            unit = _unit_key(term.unit)
+            if unit not in HOUR_UNITS:
+                self.error("E204", f"{what} must be given in hours and minutes, not '{term.unit}'", term.unit.span,
+                           hint="for example 'a working day is 7 hours 12 minutes'")
+                return None
+            total += self.number(term) * HOUR_UNITS[unit]
+        if total <= 0:
+            self.error("E224", f"{what} must be longer than zero", amount.span)
+            return None
+        return total
+
+    def number(self, term: n.Term) -> Fraction:
+        if term.number > LARGEST_NUMBER:
+            self.error("E225", f"{term.number} is too large to be an amount of time", term.span,
+                       hint="check the number; amounts are hours, days or weeks in an agreement")
+            return Fraction(0)
+        return Fraction(term.number)
+
+    def term_hours(self, term: n.Term, period: m.Period | None, allow_fte: bool) -> Fraction | None:
+        unit = _unit_key(term.unit)
+        number = self.number(term)
+        if unit in HOUR_UNITS:
+            return number * HOUR_UNITS[unit]
+        if unit in DAY_UNITS:
+            if self.working_day is None:
+                self.error("E205", f"'{term.unit}' needs the length of a working day, which this agreement does not define",
+                           term.unit.span, hint="add a definition, for example 'a working day is 7 hours 12 minutes'")
+                return None
+            return number * DAY_UNITS[unit] * self.working_day
+        if unit in WEEK_UNITS:
+            if self.working_week is None:
+                self.error("E205", f"'{term.unit}' needs the length of a working week, which this agreement does not define",
+                           term.unit.span, hint="add a definition, for example 'a working week is 36 hours'")
+                return None
+            return number * self.working_week
+        if unit in FTE_UNITS:
+            if not allow_fte or (period is not None and period != m.Period("week")):
+                self.error("E206", "FTE is a share of the working week, so it can only be used 'per week'", term.unit.span,
+                           hint="write 'per week', or give the amount in hours or days")
+                return None
+            if self.working_week is None:
+                self.error("E205", "FTE needs the length of a working week, which this agreement does not define",
+                           term.unit.span, hint="add a definition, for example 'a working week is 36 hours'")
+                return None
+            return number * self.working_week
+        self.error("E204", f"unknown unit '{term.unit}'", term.unit.span,
+                   hint=did_you_mean(unit, ALL_TIME_UNITS, "units") or "units: hours, minutes, days, half days, weeks, FTE")
+        return None
+
+    def amount_hours(self, amount: n.Amount, period: m.Period | None = None, allow_fte: bool = False) -> Fraction | None:
+        """An amount in exact hours; 'A or B' must be two ways of saying the same."""
+        first = self.terms_hours(amount.terms, period, allow_fte)
+        if amount.alternative is not None:
+            second = self.terms_hours(amount.alternative, period, allow_fte)
+            if first is not None and second is not None and first != second:
+                self.error("E207", f"'{_terms_text(amount.terms)}' and '{_terms_text(amount.alternative)}' are not the "
+                           f"same amount ({_hours(first)} against {_hours(second)})", amount.span,
+                           hint="an amount given two ways must be equal at the agreement's own day length")
+        return first
+
+    def terms_hours(self, terms, period, allow_fte):
+        total = Fraction(0)
+        for term in terms:
+            hours = self.term_hours(term, period, allow_fte)
+            if hours is None:
+                return None
+            total += hours
+        return total
+
+    def period(self, period) -> m.Period | None:
+        match period:
+            case n.PerPeriod(unit=unit):
+                kind = CALENDAR_PERIODS.get(unit.key)
+                if kind is None:
+                    self.error("E211", f"unknown period 'per {unit}'", unit.span,
+                               hint=did_you_mean(unit.key, CALENDAR_PERIODS, "periods")
+                               or "periods: per week, per month, per year, in any 12 months")
+                    return None
+                return m.Period(kind)
+            case n.RollingPeriod(count=count, unit=unit):
+                kind = ROLLING_UNITS.get(unit.key)
+                if kind is None:
+                    self.error("E211", f"unknown period 'in any {count} {unit}'", unit.span,
+                               hint=did_you_mean(unit.key, ROLLING_UNITS, "periods") or "write days, weeks, months or years")
+                    return None
+                if not 1 <= count <= 1000:
+                    self.error("E223", f"'in any {count} {unit}' is not a window of time", period.span,
+                               hint="use a count from 1 to 1000, for example 'in any 12 months'")
+                    return None
+                return m.Period("rolling", count, kind)
+        return None
+
+    # ---- names used by rules
+    def role(self, name: n.Name) -> str | None:
+        if name.key in self.roles:
+            return name.key
+        self.error("E201", f"unknown role '{name}'", name.span,
+                   hint=did_you_mean(name.key, self.roles, "roles") or "declare it in 'roles: ...'")
+        return None
+
+    def category(self, name: n.Name) -> str | None:
+        if name.key in self.categories:
+            return name.key
+        self.error("E202", f"unknown category '{name}'", name.span,
+                   hint=did_you_mean(name.key, self.categories, "categories") or "declare it in 'categories: ...'")
+        return None
+
+    def category_list(self, names) -> tuple[str, ...] | None:
+        resolved = [self.category(name) for name in names]
+        if any(r is None for r in resolved):
+            return None
+        return tuple(dict.fromkeys(resolved))
+
+    def who(self, who: n.Who):
+        if who.anyone:
+            return None, True
+        resolved = [self.role(r) for r in who.roles]
+        if any(r is None for r in resolved):
+            return None, False
+        return tuple(dict.fromkeys(resolved)), True
+
+    # ---- rules
+    def rule(self, rule: n.Rule):
+        body = rule.body
+        clause = rule.clause.text
+        quotes = rule.quotes
+        condition = self.condition(rule.condition) if rule.condition is not None else None
+        if rule.condition is not None and condition is None:
+            return None  # errors already reported
+        match body:
+            case n.Allowance() | n.ReasonableTime() | n.GrantedTime():
+                roles, ok = self.who(body.who)
+                category = self.category(body.category)
+                if not ok or category is None:
+                    return None
+                if isinstance(body, n.Allowance):
+                    period = self.period(body.period)
+                    if period is None:
+                        return None
+                    quantity = self.quantity(body.quantity, period)
+                    if quantity is None:
+                        return None
+                    text = f"{quantity.text} {period.describe()} for {category}"
+                    return "grants", m.Grant("allowance", category, roles, condition, quantity, period, clause, quotes,
+                                             text, span=body.span)
+                kind = "reasonable" if isinstance(body, n.ReasonableTime) else "granted"
+                text = ("reasonable time" if kind == "reasonable" else "time at management's discretion") + f" for {category}"
+                return "grants", m.Grant(kind, category, roles, condition, None, None, clause, quotes, text, span=body.span)
+            case n.Limit():
+                categories = self.category_list(body.categories)
+                period = self.period(body.period)
+                hours = self.amount_hours(body.amount, period) if period is not None else None
+                if categories is None or period is None or hours is None:
+                    return None
+                text = f"{_amount_text(body.amount)} {period.describe()} for {' and '.join(categories)}"
+                return "limits", m.LimitRule(categories, hours, period, condition, clause, quotes, text, span=body.span)
+            case n.Discretion():
+                categories = self.category_list(body.categories)
+                if categories is None:
+                    return None
+                return "discretions", m.DiscretionRule(categories, body.pay, body.manner, condition, clause, quotes,
+                                                       span=body.span)
+            case n.Requirement():
+                categories = self.category_list(body.categories)
+                if categories is None:
+                    return None
+                if condition is None:
+                    self.error("E215", "say when time off is given", body.span,
+                               hint="add the condition, for example 'time off is given only when employed by council'")
+                    return None
+                return "requirements", m.RequirementRule(categories, condition, clause, quotes,
+                                                         _condition_text(rule.condition), span=body.span)
+            case n.Notice():
+                categories = self.category_list(body.categories)
+                days = self.notice_days(body.amount)
+                if categories is None or days is None:
+                    return None
+                text = f"{_amount_text(body.amount)} notice" + ("" if body.hard else " (where possible)")
+                return "notices", m.NoticeRule(categories, days, body.hard, condition, clause, quotes, text, span=body.span)
+            case n.MustState():
+                categories = self.category_list(body.categories)
+                if categories is None:
+                    return None
+                return "states", m.StateRule(categories, tuple(f.key for f in body.fields), body.hard, condition, clause,
+                                             quotes, span=body.span)
+            case n.Payment():
+                categories = self.category_list(body.categories)
+                if categories is None:
+                    return None
+                return "pays", m.PayRule(categories, body.pay, body.outside_hours, condition, clause, quotes, span=body.span)
+            case n.Facilities():
+                return "facilities", m.FacilityRule(body.text, condition, clause, quotes, span=body.span)
+        return None
+
+    def quantity(self, quantity, period: m.Period) -> m.Quantity | None:
+        if isinstance(quantity, n.ValueRef):
+            table = self.tables.get(quantity.name.key)
+            if table is None:
+                if quantity.name.key in self.table_nodes:
+                    return None  # the table itself has errors, already reported
+                known = list(self.tables)
+                self.error("E218", f"'{quantity.name}' is not a value this agreement computes", quantity.name.span,
+                           hint=did_you_mean(quantity.name.key, known, "values") or
+                           "give an amount like '6 hours', or define a table: '§4.8 <value> is by <count>:'")
+                return None
+            if table.unit == "FTE":
+                if period != m.Period("week") or self.working_week is None:
+                    self.error("E206", f"'{quantity.name}' is in FTE, a share of the working week, so it can only be used "
+                               "'per week'" + ("" if self.working_week else " with a working week defined"),
+                               quantity.span, hint="write 'per week' and define 'a working week is 36 hours'")
+                    return None
+                return m.Quantity(None, table.name, self.working_week, text=quantity.name.text)
+            return m.Quantity(None, table.name, Fraction(1), text=quantity.name.text)
+        hours = self.amount_hours(quantity, period, allow_fte=True)
+        if hours is None:
+            return None
+        return m.Quantity(hours, None, Fraction(1), text=_amount_text(quantity))
+
+    def notice_days(self, amount: n.Amount) -> int | None:
+        total = Fraction(0)
+        for term in amount.terms:
+            unit = _unit_key(term.unit)
+            if unit not in NOTICE_DAYS:
+                self.error("E216", f"notice for requests is counted in days or weeks, not '{term.unit}'", term.unit.span,
+                           hint=did_you_mean(unit, NOTICE_DAYS) or "for example 'must give 6 weeks' notice'")
+                return None
+            total += self.number(term) * NOTICE_DAYS[unit]
+        if total.denominator != 1:
+            self.error("E216", "notice must be a whole number of days", amount.span, hint="for example '10 days'")
+            return None
+        return int(total)
+
+    def agreement_notice(self, rule: n.Rule) -> m.AgreementNotice | None:
+        amount = rule.body.amount
+        if len(amount.terms) != 1 or amount.alternative is not None:
+            self.error("E216", "give the notice as one amount, for example '3 months'", amount.span)
+            return None
+        term = amount.terms[0]
+        unit = AGREEMENT_NOTICE_UNITS.get(_unit_key(term.unit))
+        if unit is None:
+            self.error("E216", f"notice of a variation or termination is counted in days, weeks or months, not '{term.unit}'",
+                       term.unit.span, hint=did_you_mean(_unit_key(term.unit), AGREEMENT_NOTICE_UNITS))
+            return None
+        return m.AgreementNotice(self.number(term), unit, rule.clause.text, span=rule.body.span)
+
+    # ---- tables
+    def table(self, rule: n.Rule):
+        body: n.BandTable = rule.body
+        key = body.name.key
+        if key in self.tables or self.name_clash(key):
+            self.error("E208", f"'{body.name}' is declared twice", body.name.span, hint="give each value its own name")
+            return
+        if rule.condition is not None:
+            self.error("E112", "a table cannot have a 'when' condition", rule.condition.span,
+                       hint="put the condition on the rules that use the table's value")
+        by = self.facts.get(body.by.key)
+        if by is None or by.request or by.type not in ("count", "number"):
+            hint = did_you_mean(body.by.key, [k for k, f in self.facts.items() if f.type == "count"], "counts")
+            what = "not a declared fact" if by is None else f"a {by.type}, not a count"
+            self.error("E213", f"a table is looked up by a count, and '{body.by}' is {what}", body.by.span,
+                       hint=hint or f"declare it: 'fact {body.by}: count'")
+            return
+        unit = None
+        rows = []
+        for row in body.rows:
+            value, row_unit = self.table_amount(row.amount)
+            if value is None:
+                return
+            if unit is None:
+                unit = row_unit
+            elif unit != row_unit:
+                self.error("E214", f"every row of a table must be in the same unit: this row is in {row_unit}, the first "
+                           f"in {unit}", row.amount.span, hint=f"write this row in {unit}")
+                return
+            low = row.low if row.low is not None else 0
+            if row.high is not None and row.high < low:
+                self.error("E221", f"the range {low} to {row.high} is empty: it starts after it ends", row.span,
+                           hint=f"write it as {row.high} to {low}")
+                return
+            rows.append(m.TableRow(low, row.high, value, text=_amount_text(row.amount), span=row.span))
+        step = every = None
+        if body.continuation is not None:
+            value, step_unit = self.table_amount(body.continuation.amount)
+            if value is None:
+                return
+            if step_unit != unit:
+                self.error("E214", f"the continuation is in {step_unit}, the rows in {unit}", body.continuation.amount.span,
+                           hint=f"write it in {unit}")
+                return
+            if rows and rows[-1].high is None:
+                self.error("E221", "the continuation follows an open-ended row, so it can never apply",
+                           body.continuation.span, hint="give the last row an upper end, for example '2501 – 3000'")
+                return
+            if body.continuation.every < 1:
+                self.error("E221", "'for every further 0' is not a step", body.continuation.span,
+                           hint="for example 'then a further 0.5 FTE for every further 500 members'")
+                return
+            step, every = value, body.continuation.every
+        self.tables[key] = m.Table(key, by.name, unit or "hours", tuple(rows), step, every, rule.clause.text,
+                                   rule.quotes, display=body.name.text, span=body.span)
+
+    def table_amount(self, amount: n.Amount):
+        """A row's amount: FTE stays in FTE; anything else becomes hours."""
+        units = {_unit_key(t.unit) for t in amount.terms}
+        if units & set(FTE_UNITS):
+            if units - set(FTE_UNITS) or amount.alternative is not None:
+                self.error("E214", "an FTE amount cannot be mixed with other units", amount.span)
+                return None, None
+            return sum((self.number(t) for t in amount.terms), Fraction(0)), "FTE"
+        hours = self.amount_hours(amount)
+        return hours, "hours"
+
+    # ---- conditions
+    def condition(self, node):
+        match node:
+            case n.And(items=items):
+                parts = [self.condition(i) for i in items]
+                return None if any(p is None for p in parts) else m.AllOf(tuple(parts))
+            case n.Or(items=items):
+                parts = [self.condition(i) for i in items]
+                return None if any(p is None for p in parts) else m.AnyOf(tuple(parts))
+            case n.Not(item=item):
+                part = self.condition(item)
+                return None if part is None else m.NoneOf(part)
+            case n.Flag(name=name):
+                ref = self.fact_ref(name)
+                if ref is None:
+                    return None
+                if ref.type != "yes/no":
+                    self.error("E209", f"'{name}' is a {ref.type}, not a yes/no fact, so it cannot stand alone",
+                               name.span, hint=f"compare it, for example '{name} is ...'")
+                    return None
+                return m.IsTrue(ref)
+            case n.Includes(name=name, value=value):
+                ref = self.fact_ref(name)
+                if ref is None:
+                    return None
+                if ref.type != "list of roles":
+                    self.error("E209", f"'{name}' is a {ref.type}, not a list of roles", name.span,
+                               hint=f"write '{name} is {value}'")
+                    return None
+                role = self.role(value)
+                return None if role is None else m.Contains(ref, role)
+            case n.OneOf(name=name, values=values):
+                ref = self.fact_ref(name)
+                if ref is None:
+                    return None
+                resolved = [self.name_value(ref, v) for v in values]
+                return None if any(r is None for r in resolved) else m.InSet(ref, tuple(resolved))
+            case n.Compare(name=name, op=op, operand=operand):
+                ref = self.fact_ref(name)
+                if ref is None:
+                    return None
+                return self.comparison(ref, op, operand, node)
+        return None
+
+    def fact_ref(self, name: n.Name) -> m.FactRef | None:
+        key = name.key
+        if key in self.facts:
+            fact = self.facts[key]
+            return m.FactRef(key, "request" if fact.request else "fact", fact.type, span=name.span)
+        if key in BUILTIN_REQUEST_FACTS:
+            return m.FactRef(key, "request", BUILTIN_REQUEST_FACTS[key], span=name.span)
+        if key in self.tables:
+            table = self.tables[key]
+            return m.FactRef(key, "value", "FTE" if table.unit == "FTE" else "hours", span=name.span)
+        if key in self.table_nodes:
+            return None  # the table has errors of its own, already reported
+        known = list(self.facts) + list(BUILTIN_REQUEST_FACTS) + list(self.tables)
+        hint = did_you_mean(key, known, "facts")
+        if key in self.roles:
+            hint = f"'{name}' is a role: write 'roles include {name}'"
+        elif key in self.staff_groups:
+            hint = f"'{name}' is a staff group: write 'staff group is {name}'"
+        self.error("E203", f"unknown fact '{name}'", name.span,
+                   hint=hint or f"declare it: 'fact {name}: yes/no' (or count, number, date, text)")
+        return None
+
+    def name_value(self, ref: m.FactRef, value: n.Name):
+        """The literal a name stands for, given the type of the fact it is compared with."""
+        match ref.type:
+            case "staff group":
+                if value.key in self.staff_groups:
+                    return value.key
+                self.error("E210", f"unknown staff group '{value}'", value.span,
+                           hint=did_you_mean(value.key, self.staff_groups, "staff groups"))
+            case "role":
+                return self.role(value)
+            case "category":
+                return self.category(value)
+            case "yes/no":
+                if value.key in YES_WORDS:
+                    return YES_WORDS[value.key]
+                self.error("E209", f"'{ref.name}' is yes or no, not '{value}'", value.span, hint="write 'yes' or 'no'")
+            case "text":
+                return value.text
+            case "list of roles":
+                self.error("E222", f"'{ref.name}' is a list of roles: ask whether it includes one", value.span,
+                           hint=f"write '{ref.name} include {value}'")
+            case _:
+                self.error("E209", f"'{ref.name}' is a {ref.type}; '{value}' is not one", value.span,
+                           hint=_operand_hint(ref.type))
+        return None
+
+    def comparison(self, ref: m.FactRef, op: str, operand, node):
+        ordered = op in ("<", "<=", ">", ">=")
+        text = _operand_text(operand)
+        if isinstance(operand, n.NameOperand):
+            value = self.name_value(ref, operand.name)
+            if value is None:
+                return None
+            if ordered:
+                self.error("E209", f"'{ref.name}' is a {ref.type}; it cannot be more or less than '{operand.name}'",
+                           node.span, hint="use 'is' or 'is not'")
+                return None
+            return m.Comparison(ref, op, value, text)
+        if isinstance(operand, n.NumberOperand):
+            if ref.type not in ("count", "number"):
+                self.error("E209", f"'{ref.name}' is a {ref.type}, not a number", operand.span, hint=_operand_hint(ref.type))
+                return None
+            return m.Comparison(ref, op, Fraction(operand.value), text)
+        if isinstance(operand, n.DateOperand):
+            if ref.type != "date":
+                self.error("E209", f"'{ref.name}' is a {ref.type}, not a date", operand.span, hint=_operand_hint(ref.type))
+                return None
+            return m.Comparison(ref, op, operand.text, text)
+        if isinstance(operand, n.Amount):
+            if ref.type == "FTE":
+                value, unit = self.table_amount(operand)
+                if value is None:
+                    return None
+                if unit != "FTE":
+                    self.error("E214", f"'{ref.name}' is in FTE; compare it with an amount in FTE", operand.span,
+                               hint=f"for example '{ref.name} is more than 0 FTE'")
+                    return None
+                return m.Comparison(ref, op, value, text)
+            if ref.type == "hours":
+                hours = self.amount_hours(operand)
+                return None if hours is None else m.Comparison(ref, op, hours, text)
+            if ref.type == "count" and ref.name == "notice days":
+                days = self.notice_days(operand)
+                return None if days is None else m.Comparison(ref, op, Fraction(days), text)
+            self.error("E209", f"'{ref.name}' is a {ref.type}, not an amount of time", operand.span,
+                       hint=_operand_hint(ref.type))
+        return None
+
+    def check_duplicates(self, collected):
+        seen = {}
+        for kind, items in collected.items():
+            for item in items:
+                key = (kind, attrs_key(item))
+                if key in seen:
+                    self.error("E226", f"this rule repeats §{seen[key].clause} on line {seen[key].span.line if seen[key].span else '?'}",
+                               item.span, hint="delete one of them")
+                else:
+                    seen[key] = item
+
+
+def attrs_key(item):
+    import attrs
+
+    return repr(attrs.asdict(item, filter=lambda a, v: a.eq))
+
+
+def _operand_hint(type_name: str) -> str:
+    return {
+        "count": "compare it with a whole number, for example 'is at least 100'",
+        "number": "compare it with a number",
+        "date": "compare it with a date like 2026-04-01",
+        "yes/no": "write it alone ('employed by council') or with 'not'",
+        "text": "compare it with words",
+    }.get(type_name, "")
+
+
+def _date_text(date: n.DateText) -> str:
+    return f"{date.year:04d}-{date.month:02d}" + (f"-{date.day:02d}" if date.day else "")
+
+
+def _terms_text(terms) -> str:
+    return " ".join(f"{_number_text(t.number)} {t.unit}" for t in terms)
+
+
+def _amount_text(amount: n.Amount) -> str:
+    text = _terms_text(amount.terms)
+    if amount.alternative:
+        text += f" ({_terms_text(amount.alternative)})" if amount.parenthesised else f" or {_terms_text(amount.alternative)}"
+    return text
+
+
+def _number_text(number: Decimal) -> str:
+    return format(number, "f")
+
+
+def _hours(value: Fraction) -> str:
+    from .numbers import format_hours
+
+    return format_hours(value)
+
+
+def _operand_text(operand) -> str:
+    match operand:
+        case n.NameOperand(name=name):
+            return name.text
+        case n.NumberOperand(value=value):
+            return _number_text(value)
+        case n.DateOperand(text=text):
+            return text
+        case n.Amount():
+            return _amount_text(operand)
+    return ""
+
+
+def _condition_text(node) -> str:
+    """A condition in words, as the ruleset writes it (for reasons)."""
+    match node:
+        case n.And(items=items):
+            return " and ".join(_condition_text(i) for i in items)
+        case n.Or(items=items):
+            return "(" + " or ".join(_condition_text(i) for i in items) + ")"
+        case n.Not(item=item):
+            return "not " + _condition_text(item)
+        case n.Flag(name=name):
+            return name.text
+        case n.Includes(name=name, value=value):
+            return f"{name} include {value}"
+        case n.OneOf(name=name, values=values):
+            return f"{name} is one of " + ", ".join(v.text for v in values)
+        case n.Compare(name=name, op=op, operand=operand):
+            words = {"=": "is", "!=": "is not", "<": "is less than", ">": "is more than", "<=": "is at most",
+                     ">=": "is at least"}[op]
+            return f"{name} {words} {_operand_text(operand)}"
+    return ""

@@ -1,0 +1,114 @@
+"""Diagnostics: errors and warnings as data, rendered in one place.
+
+In: a code, a message, a span (file, line, column) and an optional hint.
+Out: text with the source line and a caret, or a dict for JSON output.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import attrs
+
+
+@attrs.frozen
+class Span:
+    """Where something is in a source file: 1-based line and column.
+
+    Equality between AST nodes ignores spans (see nodes.py), so two
+    rulesets that differ only in layout compare equal.
+    """
+
+    file: str
+    line: int
+    column: int
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line <= 0:  # a whole file (a scenario problem is placed by its path instead)
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem found in a ruleset or scenario.
+
+    `code` is E… for errors and W… for warnings; docs/errors.md has a page
+    entry for each code.
+    """
+
+    code: str
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+    severity: str = "error"
+
+    def to_dict(self) -> dict:
+        data = {"code": self.code, "severity": self.severity, "message": self.message}
+        if self.span is not None:
+            data["file"] = self.span.file
+            data["line"] = self.span.line
+            data["column"] = self.span.column
+        if self.hint:
+            data["hint"] = self.hint
+        return data
+
+
+class FtdslError(Exception):
+    """The one exception type ftdsl raises for anything a user can cause.
+
+    It carries every diagnostic a pass collected, so the user sees all of
+    them at once; a syntax error stops at the first.
+    """
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic, sources: dict[str, str] | None = None):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = list(diagnostics)
+        self.sources = dict(sources or {})
+        super().__init__("\n".join(d.message for d in self.diagnostics))
+
+    def render(self) -> str:
+        return "\n".join(render_diagnostic(d, self.sources.get(d.span.file) if d.span else None) for d in self.diagnostics)
+
+
+def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None) -> str:
+    """Render a diagnostic as text: location, message, source line, caret, hint."""
+    where = f"{diagnostic.span}: " if diagnostic.span else ""
+    lines = [f"{where}{diagnostic.severity} {diagnostic.code}: {diagnostic.message}"]
+    if diagnostic.span and source_text is not None:
+        source_lines = source_text.splitlines()
+        if 1 <= diagnostic.span.line <= len(source_lines):
+            text = source_lines[diagnostic.span.line - 1]
+            shown = _display_line(text)
+            gutter = f"{diagnostic.span.line:>5} | "
+            lines.append(gutter + shown)
+            caret_at = max(diagnostic.span.column - 1, 0)
+            width = 1
+            if diagnostic.span.end_line == diagnostic.span.line and diagnostic.span.end_column:
+                width = max(diagnostic.span.end_column - diagnostic.span.column, 1)
+            pad = "".join("\t" if ch == "\t" else " " for ch in _display_line(text[:caret_at]))
+            lines.append(" " * (len(gutter) - 2) + "| " + pad + "^" * min(width, max(len(shown) - caret_at, 1)))
+    if diagnostic.hint:
+        lines.append(f"  hint: {diagnostic.hint}")
+    return "\n".join(lines)
+
+
+def _display_line(text: str, limit: int = 200) -> str:
+    # Very long lines (a pasted paragraph, or a hostile file) are cut so the
+    # message stays readable; the caret is computed on the cut text.
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+def did_you_mean(word: str, choices, what: str = "") -> str | None:
+    """A hint naming the closest known word, or None when nothing is close."""
+    choices = sorted(set(choices))
+    close = difflib.get_close_matches(word.lower(), [c.lower() for c in choices], n=1, cutoff=0.6)
+    if close:
+        match = next(c for c in choices if c.lower() == close[0])
+        return f"did you mean '{match}'?"
+    if choices and len(choices) <= 12 and what:
+        return f"known {what}: " + ", ".join(f"'{c}'" for c in choices)
+    return None

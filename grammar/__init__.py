@@ -1,0 +1,1 @@
+"""The .ftr grammar (ftr.lark), installed as the package ftdsl.grammar."""
