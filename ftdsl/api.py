@@ -58,8 +58,8 @@ def decide(program: Program, scenario: dict, scenario_name: str = "<scenario>") 
 
 def scenario_diagnostic(problem: dict, scenario_name: str) -> Diagnostic:
     path = problem["path"]
-    where = f" (at {path})" if path else ""
-    return Diagnostic("E301", problem["message"] + where, Span(scenario_name, 0, 0),
+    message = f"{path}: {problem['message']}" if path else problem["message"]
+    return Diagnostic("E301", message, Span(scenario_name, 0, 0),
                       hint=problem.get("hint"))
 
 

@@ -365,6 +365,10 @@ class _Builder(Transformer):
     def facilities(self, meta, children):
         return n.Facilities(_string(children[0]), span=self.span(meta))
 
+    def pay_basis(self, meta, children):
+        count, unit = children
+        return n.PayBasis(int(_number(count)), unit, span=self.span(meta))
+
     def variation_notice(self, meta, children):
         return n.VariationNotice(children[0], span=self.span(meta))
 

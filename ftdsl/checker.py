@@ -100,10 +100,21 @@ class _Checker:
         collected = {name: [] for name in ("grants", "limits", "discretions", "requirements", "notices", "states",
                                            "pays", "facilities")}
         toil_clause = None
+        pay_basis = None
         notices = {}
         for rule in rules:
             body = rule.body
             if isinstance(body, n.BandTable):
+                continue
+            if isinstance(body, n.PayBasis):
+                unit = {"week": "weeks", "weeks": "weeks", "month": "months", "months": "months"}.get(body.unit.key)
+                if unit is None or not 1 <= body.count <= 520:
+                    self.error("E216", f"pay is averaged over weeks or months, not '{body.count} {body.unit}'",
+                               body.unit.span, hint="for example 'pay is averaged over the previous 12 weeks'")
+                elif pay_basis is not None:
+                    self.error("E212", "the pay basis is given twice", body.span, hint="keep one of them")
+                else:
+                    pay_basis = m.PayBasis(body.count, unit, rule.clause.text, rule.quotes, span=body.span)
                 continue
             if isinstance(body, n.ToilCounts):
                 toil_clause = rule.clause.text
@@ -132,6 +143,7 @@ class _Checker:
             toil_clause=toil_clause,
             variation_notice=notices.get("variation"),
             termination_notice=notices.get("termination"),
+            pay_basis=pay_basis,
             file=self.ruleset.file,
             **{kind: tuple(items) for kind, items in collected.items()},
         )

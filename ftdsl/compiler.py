@@ -149,6 +149,8 @@ class _Generator:
             "toil_clause": model.toil_clause,
             "variation_notice": _notice(model.variation_notice),
             "termination_notice": _notice(model.termination_notice),
+            "pay_basis": None if model.pay_basis is None else {
+                "count": model.pay_basis.count, "unit": model.pay_basis.unit, "clause": model.pay_basis.clause},
         }
         tables = [self.table(t) for t in model.tables]
         for grant in model.grants:

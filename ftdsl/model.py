@@ -261,6 +261,17 @@ class AgreementNotice:
 
 
 @attrs.frozen
+class PayBasis:
+    """How paid time is paid where earnings vary: averaged over `count` `unit`."""
+
+    count: int
+    unit: str  # 'weeks' or 'months'
+    clause: str = ""
+    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
+    span: Span | None = _span
+
+
+@attrs.frozen
 class Model:
     """A checked ruleset. Rule tuples are in source order; `key()` gives an
     order-free form for comparing meaning."""
@@ -285,6 +296,7 @@ class Model:
     toil_clause: str | None = None
     variation_notice: AgreementNotice | None = None
     termination_notice: AgreementNotice | None = None
+    pay_basis: PayBasis | None = None
     file: str = attrs.field(default="<ruleset>", eq=False)
 
     def fact(self, name: str) -> FactDef | None:

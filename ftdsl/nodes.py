@@ -416,6 +416,15 @@ class Facilities:
 
 
 @_node
+class PayBasis:
+    """'pay is averaged over the previous 12 weeks where earnings vary'."""
+
+    count: int
+    unit: Name
+    span: Span | None = _span
+
+
+@_node
 class VariationNotice:
     amount: Amount
     span: Span | None = _span

@@ -842,6 +842,11 @@ class _RequestDecision:
         kind = kinds.pop()
         if kind == "paid":
             self.reasons.append(f"time for {self.category}{where} is paid (§{', §'.join(clauses)})")
+            basis = self.program.meta.get("pay_basis")
+            if basis:
+                self.reasons.append(f"paid at what they would have earned; where earnings vary, at average pay over the "
+                                    f"previous {basis['count']} {basis['unit']} (§{basis['clause']})")
+                clauses = clauses + [basis["clause"]]
             return True, clauses
         if kind == "unpaid":
             self.reasons.append(f"time for {self.category}{where} is unpaid (§{', §'.join(clauses)})")

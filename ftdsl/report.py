@@ -1,0 +1,57 @@
+"""Rendering: a decisions report (the dict runtime.py returns) in, text or JSON out."""
+
+from __future__ import annotations
+
+import json
+
+OUTCOME_WORDS = {"entitled": "ENTITLED", "discretionary": "DISCRETIONARY (for management to agree)",
+                 "not_entitled": "NOT ENTITLED"}
+
+
+def to_json(report: dict, include_checks: bool = True) -> str:
+    """The report as JSON, keys in a fixed order, so the same input always gives the same bytes."""
+    if not include_checks:
+        report = {**report, "decisions": [{k: v for k, v in d.items() if k != "checks"} for d in report["decisions"]]}
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def pay_words(paid) -> str:
+    return {True: "paid", False: "unpaid", None: "pay for management to decide"}[paid]
+
+
+def to_text(report: dict, ruleset_name: str = "", scenario_name: str = "") -> str:
+    """The report as text a negotiator can read."""
+    lines = []
+    title = report.get("agreement")
+    if title:
+        lines.append(title)
+    if ruleset_name or scenario_name:
+        lines.append(f"ruleset {ruleset_name}, scenario {scenario_name}".strip(", "))
+    values = report.get("values", {})
+    if values:
+        lines.append("")
+        lines.append("Values")
+        for name, entry in values.items():
+            clauses = ", ".join(f"§{c}" for c in entry["clauses"])
+            if entry.get("value") is None:
+                why = f"needs '{entry['needs']}'" if entry.get("needs") else entry.get("note", "no value")
+                lines.append(f"  {name}: not computed ({why}) ({clauses})")
+            else:
+                unit = "FTE" if entry["unit"] == "FTE" else "h"
+                lines.append(f"  {name}: {entry['exact']} {unit} ({clauses})")
+    facilities = report.get("facilities", [])
+    if facilities:
+        lines.append("")
+        lines.append("Facilities")
+        for item in facilities:
+            lines.append(f"  §{item['clause']}: {item['facilities']}")
+    lines.append("")
+    lines.append("Decisions")
+    for decision in report["decisions"]:
+        hours = decision["hours"]
+        lines.append(f"  {decision['id']}  {decision['date']}  {decision['category']}  {hours} h")
+        clauses = ", ".join(f"§{c}" for c in decision["clauses"]) or "no clause"
+        lines.append(f"    {OUTCOME_WORDS[decision['outcome']]}, {pay_words(decision['paid'])} ({clauses})")
+        for reason in decision["reasons"]:
+            lines.append(f"    - {reason}")
+    return "\n".join(lines) + "\n"
