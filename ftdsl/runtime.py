@@ -698,7 +698,9 @@ class _RequestDecision:
             arithmetic = (f"{decimal_text(used)} h taken + {decimal_text(self.hours)} h asked = {decimal_text(total)} h "
                           f"{'≤' if total <= limit else '>'} {decimal_text(limit)} h {describe_period(period)} for {category}"
                           f" ({describe_window(period, window)})")
-            clauses = [r["clause"] for r in rules]
+            # The allowance's own clauses first, then the tables that computed it.
+            clauses = list(dict.fromkeys([r["clause"] for r in rules] +
+                                         [self.program.tables[r["value"]]["clause"] for r in rules if r["value"]]))
             for rule in rules:
                 self.check(rule, "allowance", total <= limit, arithmetic)
             if total <= limit:
@@ -735,7 +737,6 @@ class _RequestDecision:
                          f"per week")
         else:
             notes.append(f"{table['display']} is {decimal_text(value)} h (§{table['clause']})")
-        self.cite(table["clause"])
         return hours
 
     def discretion(self, what):
