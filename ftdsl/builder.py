@@ -184,6 +184,8 @@ class _Builder(Transformer):
                         if continuation is not None:
                             self._misplaced(value.span, "a second 'then a further' line", "keep one continuation per table")
                         continuation = value
+            elif item[0] == "says":
+                quotes.insert(0, item[1])
             else:
                 conditions.append(item[1])
         if isinstance(body, n.BandTable):
@@ -223,6 +225,9 @@ class _Builder(Transformer):
 
     def when(self, meta, children):
         return ("when", children[0])
+
+    def inline_says(self, meta, children):
+        return ("says", _string(children[0]))
 
     def says(self, meta, children):
         return ("says", _string(children[0]))

@@ -53,7 +53,9 @@ class _BlockIndenter(lark.lark.PostLex):
             indented = bool(last_line) and not last_line.lstrip(" \t\u00a0").startswith("#") and last_line[:1] in " \t\u00a0"
             if indented and not in_block:
                 in_block = True
-                yield Token.new_borrow_pos("_INDENT", last_line, token)
+                # Point at the indented line itself, not at the newline before it.
+                yield Token("_INDENT", last_line, start_pos=token.end_pos, line=token.end_line, column=1,
+                            end_line=token.end_line, end_column=len(last_line) + 1, end_pos=token.end_pos)
             elif not indented and in_block:
                 in_block = False
                 yield Token.new_borrow_pos("_DEDENT", "", token)
@@ -163,8 +165,12 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
     if isinstance(error, UnexpectedCharacters):
         char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
         return _unexpected_character(char, span, source_line)
-
     token = getattr(error, "token", None)
+    if token is not None and token.type == "COMMA" and column > 1 and source_line[column - 2:column - 1].isdigit() \
+            and source_line[column:column + 1].isdigit():
+        return Diagnostic("E103", "numbers are written with a decimal point and without separators", span,
+                          hint="write 6.5 rather than 6,5")
+
     expected = set(getattr(error, "expected", set()) or set())
     found = _token_words(token)
     expected_words = _describe_expected(parser, expected)
