@@ -374,24 +374,31 @@ class _Checker:
         clause = rule.clause.text
         quotes = rule.quotes
         condition = self.condition(rule.condition) if rule.condition is not None else None
+        result = self.rule_body(rule, condition)
         if rule.condition is not None and condition is None:
-            return None  # errors already reported
+            return None  # the condition's errors are reported; the body was still checked for its own
+        return result
+
+    def rule_body(self, rule: n.Rule, condition):
+        body = rule.body
+        clause = rule.clause.text
+        quotes = rule.quotes
         match body:
             case n.Allowance() | n.ReasonableTime() | n.GrantedTime():
+                # Resolve every part before giving up, so that all of a
+                # rule's errors are reported together.
                 roles, ok = self.who(body.who)
                 category = self.category(body.category)
-                if not ok or category is None:
-                    return None
                 if isinstance(body, n.Allowance):
                     period = self.period(body.period)
-                    if period is None:
-                        return None
-                    quantity = self.quantity(body.quantity, period)
-                    if quantity is None:
+                    quantity = self.quantity(body.quantity, period) if period is not None else None
+                    if not ok or category is None or period is None or quantity is None:
                         return None
                     text = f"{quantity.text} {period.describe()} for {category}"
                     return "grants", m.Grant("allowance", category, roles, condition, quantity, period, clause, quotes,
                                              text, span=body.span)
+                if not ok or category is None:
+                    return None
                 kind = "reasonable" if isinstance(body, n.ReasonableTime) else "granted"
                 text = ("reasonable time" if kind == "reasonable" else "time at management's discretion") + f" for {category}"
                 return "grants", m.Grant(kind, category, roles, condition, None, None, clause, quotes, text, span=body.span)
