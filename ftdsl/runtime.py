@@ -458,7 +458,12 @@ class _Evaluation:
     def value(self, name):
         if name not in self.values:
             table = self.program.tables[name]
-            self.values[name] = band_lookup(table, self.fact(table["by"]))
+            try:
+                count = self.fact(table["by"])
+            except _MissingFact as missing:
+                missing.clauses = (table["clause"],)
+                raise
+            self.values[name] = band_lookup(table, count)
         return self.values[name]
 
     def hours_of(self, item, path):
