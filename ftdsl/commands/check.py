@@ -1,28 +1,64 @@
-"""`ftdsl check RULESET...`: parse and check rulesets, reporting every error."""
+"""`ftdsl check RULESET...`: parse and check rulesets, reporting every error and warning.
+
+Errors (E…) make a ruleset unusable; warnings (W…, from lint.py) point at
+what probably differs from what was agreed. Exit 1 when any ruleset has
+errors, or warnings under --strict; 0 otherwise. Warnings never stop `run`.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
 
 from ..cli import EXIT_FOUND
-from ..errors import FtdslError
+from ..errors import FtdslError, render_diagnostic
+
+
+def check_file(path: str) -> dict:
+    """Check one ruleset: {'file', 'sources', 'diagnostics'}: its errors, or its warnings when it has none."""
+    from ..api import load_ruleset
+    from ..lint import lint
+
+    try:
+        loaded = load_ruleset(path)
+    except FtdslError as error:
+        return {"file": path, "sources": error.sources, "diagnostics": error.diagnostics}
+    return {"file": path, "sources": {path: loaded.text}, "diagnostics": lint(loaded.model, loaded.ast)}
 
 
 @click.command()
 @click.argument("rulesets", nargs=-1, required=True, type=click.Path())
-def command(rulesets):
-    """Parse and check each RULESET, reporting every error found."""
-    from ..api import load_ruleset
-
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How to print the findings.")
+def command(rulesets, strict, output_format):
+    """Parse and check each RULESET, reporting every error and warning found."""
+    results = [check_file(path) for path in rulesets]
     failed = False
-    for path in rulesets:
-        try:
-            load_ruleset(path)
-        except FtdslError as error:
-            failed = True
-            click.echo(error.render(), err=True)
-        else:
-            click.echo(f"{path}: ok")
+    for result in results:
+        errors = [d for d in result["diagnostics"] if d.severity == "error"]
+        warnings = [d for d in result["diagnostics"] if d.severity != "error"]
+        result["ok"] = not errors and not (strict and warnings)
+        failed = failed or not result["ok"]
+        result["counts"] = (len(errors), len(warnings))
+    if output_format == "json":
+        data = [{"file": r["file"], "ok": r["ok"], "errors": r["counts"][0], "warnings": r["counts"][1],
+                 "diagnostics": [d.to_dict() for d in r["diagnostics"]]} for r in results]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        for result in results:
+            for diagnostic in result["diagnostics"]:
+                source = result["sources"].get(diagnostic.span.file) if diagnostic.span else None
+                click.echo(render_diagnostic(diagnostic, source), err=True)
+            errors, warnings = result["counts"]
+            if errors:
+                summary = f"{errors} error{'s' if errors != 1 else ''}"
+            elif warnings:
+                summary = f"ok, {warnings} warning{'s' if warnings != 1 else ''}" + (" (failing under --strict)"
+                                                                                     if strict else "")
+            else:
+                summary = "ok"
+            click.echo(f"{result['file']}: {summary}")
     sys.exit(EXIT_FOUND if failed else 0)

@@ -1,0 +1,539 @@
+"""Warnings: a checked model in, a list of warning Diagnostics (W1xx) out.
+
+The checker rejects what cannot run; this pass points out what runs but is
+probably not what the negotiators agreed: band tables with gaps, overlaps,
+rows out of order or less time for more members; allowances that add up
+where one was meant; rules that can never apply; names declared and never
+used; categories with no pay rule; a year with no start.
+
+Conditions are analysed by enumeration over a small finite domain per fact
+(the declared names, and the numbers either side of every literal the
+condition mentions), which decides satisfiability exactly for the
+conditions the language can write.
+
+>>> from ftdsl.builder import parse
+>>> from ftdsl.checker import check
+>>> text = 'fact members: count\\n§1 time is by members:\\n    0 – 10: 1 hour\\n    10 or more: 2 hours\\n'
+>>> [d.code for d in lint(check(parse(text)))]
+['W101', 'W130']
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from fractions import Fraction
+
+import attrs
+
+from . import model as m
+from .compiler import describe_condition
+from .errors import Diagnostic, Span
+from .numbers import decimal_text
+
+# Past this many combinations of fact values, a condition is assumed
+# satisfiable rather than enumerated (no warning is better than a slow check).
+MAX_COMBINATIONS = 20_000
+
+
+def lint(model: m.Model, ast=None) -> list[Diagnostic]:
+    """Every warning for a checked model, in source order.
+
+    The AST (nodes.Ruleset), when given, places warnings about declared
+    names at the name itself; the model keeps names without spans.
+    """
+    found: list[Diagnostic] = []
+    for table in model.tables:
+        found.extend(table_warnings(table))
+    found.extend(never_applies(model))
+    found.extend(conflicting_allowances(model))
+    found.extend(unused_names(model, declared_spans(ast)))
+    found.extend(unpaid_categories(model))
+    found.extend(year_without_start(model))
+    return sorted(found, key=_position)
+
+
+def _position(diagnostic: Diagnostic):
+    span = diagnostic.span
+    return (span.line, span.column, diagnostic.code) if span else (0, 0, diagnostic.code)
+
+
+def _warning(code, message, span, hint=None) -> Diagnostic:
+    return Diagnostic(code, message, span, hint, severity="warning")
+
+
+# ---- band tables ------------------------------------------------------------------
+
+@attrs.frozen
+class Overlap:
+    """Rows `first` and `second` (indexes, first < second) both hold `count`, the smallest shared count."""
+
+    first: int
+    second: int
+    count: int
+
+
+@attrs.frozen
+class Gap:
+    """Counts from `low` to `high` (None: no end) that no row holds."""
+
+    low: int
+    high: int | None
+
+
+def band_overlaps(rows) -> list[Overlap]:
+    """Every pair of rows (low, high) that share a count, with the smallest count they share."""
+    found = []
+    for i, j in itertools.combinations(range(len(rows)), 2):
+        low = max(rows[i][0], rows[j][0])
+        highs = [h for h in (rows[i][1], rows[j][1]) if h is not None]
+        if not highs or low <= min(highs):
+            found.append(Overlap(i, j, low))
+    return found
+
+
+def band_gaps(rows, continued: bool = False) -> list[Gap]:
+    """Counts between the lowest row's start and the end of the table that no row holds.
+
+    A table need not start at 0 ("1 – 10 members" is how agreements write
+    it), so counts below the lowest row are not a gap. Past the last row the
+    counts are a gap unless a row is open-ended or the table continues.
+    """
+    if not rows:
+        return []
+    gaps = []
+    ordered = sorted(rows, key=lambda r: r[0])
+    reach = ordered[0][0] - 1  # the highest count covered so far
+    for low, high in ordered:
+        if reach is None:
+            break
+        if low > reach + 1:
+            gaps.append(Gap(reach + 1, low - 1))
+        reach = None if high is None else max(reach, high)
+    if reach is not None and not continued:
+        gaps.append(Gap(reach + 1, None))
+    return gaps
+
+
+def range_text(low: int, high: int | None) -> str:
+    """A row's range in the language's canonical words: '11 – 30', '31 or more', '5'."""
+    if high is None:
+        return f"{low} or more"
+    if low == high:
+        return str(low)
+    return f"{low} – {high}"
+
+
+def _who_counts(table: m.Table, count: int) -> str:
+    # "school members" reads best as "a school with exactly 30 members";
+    # a one-word count is said plainly ("exactly 30 members").
+    words = table.by.split()
+    if len(words) >= 2:
+        return f"a {' '.join(words[:-1])} with exactly {count} {words[-1]}"
+    return f"exactly {count} {table.by}"
+
+
+def _row_value(table: m.Table, row: m.TableRow) -> str:
+    return f"{decimal_text(row.value)} {'FTE' if table.unit == 'FTE' else 'h'}"
+
+
+def table_warnings(table: m.Table) -> list[Diagnostic]:
+    """Overlaps, gaps, rows out of order and decreasing values in one band table."""
+    rows = table.rows
+    bounds = [(r.low, r.high) for r in rows]
+    where = f"§{table.clause}" if table.clause else table.display or table.name
+    found = []
+    for overlap in band_overlaps(bounds):
+        first, second = rows[overlap.first], rows[overlap.second]
+        a, b = range_text(first.low, first.high), range_text(second.low, second.high)
+        shadowed = first.low <= second.low and (first.high is None or (second.high is not None
+                                                                       and second.high <= first.high))
+        message = f"{_who_counts(table, overlap.count)} matches both '{a}' and '{b}' ({where})"
+        if shadowed:
+            message += f"; the row '{b}' can never be used, because '{a}' comes first"
+        else:
+            message += f"; the first row written wins, so it gets {_row_value(table, first)}"
+        fixed = (f"start the second row at {first.high + 1}: '{range_text(first.high + 1, second.high)}'"
+                 if first.high is not None and first.low <= second.low and not shadowed else
+                 "make the ranges meet without sharing a count")
+        found.append(_warning("W101", message, second.span or table.span,
+                              hint=f"decide which row {overlap.count} belongs to and {fixed}"))
+    for gap in band_gaps(bounds, continued=table.step is not None):
+        span = _row_after(rows, gap) or table.span
+        if gap.high is None:
+            last = max(rows, key=lambda r: r.high if r.high is not None else -1)
+            message = (f"{_who_counts(table, gap.low)} matches no row of {where}: the table ends at "
+                       f"{last.high}, so it gives no value")
+            hint = (f"make the last row open-ended ('{range_text(last.low, None)}') or add "
+                    "'then a further ... for every further ...'")
+            span = last.span or table.span
+        else:
+            gap_text = str(gap.low) if gap.low == gap.high else f"{gap.low} to {gap.high}"
+            message = (f"{_who_counts(table, gap.low)} matches no row of {where}: no row covers "
+                       f"{gap_text}, so it gives no value")
+            hint = f"extend a neighbouring row to cover {gap_text}, or add a row for it"
+        found.append(_warning("W102", message, span, hint=hint))
+    for before, after in zip(rows, rows[1:]):
+        if after.low < before.low:
+            found.append(_warning(
+                "W103", f"the row '{range_text(after.low, after.high)}' comes after "
+                f"'{range_text(before.low, before.high)}' but starts lower ({where})", after.span or table.span,
+                hint="write the rows from the fewest to the most, as the agreement's reader expects"))
+    ordered = sorted(rows, key=lambda r: (r.low, r.high if r.high is not None else float("inf")))
+    for lower, higher in zip(ordered, ordered[1:]):
+        if higher.value < lower.value:
+            count = higher.low
+            found.append(_warning(
+                "W104", f"more {table.by.split()[-1]} get less: {_who_counts(table, count)} gets "
+                f"{_row_value(table, higher)} ('{range_text(higher.low, higher.high)}'), less than the "
+                f"{_row_value(table, lower)} of '{range_text(lower.low, lower.high)}' ({where})",
+                higher.span or table.span,
+                hint="check the figures against the agreement; a band for more members normally gives at least as much"))
+    return found
+
+
+def _row_after(rows, gap: Gap):
+    following = [r for r in rows if r.low == gap.high + 1]
+    return following[0].span if following else None
+
+
+# ---- conditions ---------------------------------------------------------------------
+
+def _atoms(condition):
+    match condition:
+        case m.AllOf(items=items) | m.AnyOf(items=items):
+            for item in items:
+                yield from _atoms(item)
+        case m.NoneOf(item=item):
+            yield from _atoms(item)
+        case None:
+            return
+        case _:
+            yield condition
+
+
+def _number_points(values) -> list[Fraction]:
+    points = {Fraction(0)}
+    for value in values:
+        value = Fraction(value)
+        points.update({value, value - 1, value + 1, value - Fraction(1, 2), value + Fraction(1, 2)})
+    return sorted(points)
+
+
+def _date_points(values) -> list[str]:
+    points = set()
+    for value in values:
+        day = datetime.date.fromisoformat(value if len(value) == 10 else value + "-01")
+        for delta in (-1, 0, 1):
+            points.add((day + datetime.timedelta(days=delta)).isoformat())
+        points.add(value)
+    return sorted(points) or ["2000-01-01"]
+
+
+class _Domain:
+    """The values worth trying for each fact the given conditions read."""
+
+    def __init__(self, model: m.Model, conditions, categories=None):
+        self.model = model
+        literals: dict[tuple[str, str], list] = {}
+        self.refs: dict[tuple[str, str], m.FactRef] = {}
+        for condition in conditions:
+            for atom in _atoms(condition):
+                ref = atom.fact
+                key = (ref.source, ref.name)
+                self.refs[key] = ref
+                values = literals.setdefault(key, [])
+                match atom:
+                    case m.Comparison(value=value):
+                        values.append(value)
+                    case m.Contains(value=value):
+                        values.append(value)
+                    case m.InSet(values=items):
+                        values.extend(items)
+        self.choices = {key: self._choices(self.refs[key], literals[key], categories) for key in self.refs}
+
+    def _choices(self, ref: m.FactRef, literals, categories):
+        match ref.type:
+            case "yes/no":
+                return [True, False]
+            case "staff group":
+                return list(self.model.staff_groups)
+            case "role":
+                return list(self.model.roles)
+            case "category":
+                return list(categories) if categories else list(self.model.categories)
+            case "list of roles":
+                mentioned = sorted(set(literals))
+                return [frozenset(c) for size in range(len(mentioned) + 1)
+                        for c in itertools.combinations(mentioned, size)]
+            case "count":
+                return [p for p in _number_points(literals) if p >= 0 and p.denominator == 1]
+            case "number" | "hours" | "FTE":
+                points = _number_points(literals)
+                # A table value is missing where no band covers the count.
+                return points + [None] if ref.source == "value" else points
+            case "date":
+                return _date_points(literals)
+            case _:
+                return sorted(set(literals)) + ["\x00other"]
+
+    def assignments(self):
+        """Every combination of values, or None when there are too many to try."""
+        keys = list(self.choices)
+        total = 1
+        for key in keys:
+            total *= max(len(self.choices[key]), 1)
+        if total > MAX_COMBINATIONS:
+            return None
+        return (dict(zip(keys, values)) for values in itertools.product(*(self.choices[k] for k in keys)))
+
+
+def evaluate(condition, assignment) -> bool:
+    """A checked condition's truth under an assignment {(source, name): value}, as the runtime reads it."""
+    match condition:
+        case None:
+            return True
+        case m.AllOf(items=items):
+            return all(evaluate(i, assignment) for i in items)
+        case m.AnyOf(items=items):
+            return any(evaluate(i, assignment) for i in items)
+        case m.NoneOf(item=item):
+            return not evaluate(item, assignment)
+        case m.IsTrue(fact=fact):
+            return assignment[(fact.source, fact.name)] is True
+        case m.Contains(fact=fact, value=value):
+            return value in assignment[(fact.source, fact.name)]
+        case m.InSet(fact=fact, values=values):
+            return assignment[(fact.source, fact.name)] in values
+        case m.Comparison(fact=fact, op=op, value=value):
+            actual = assignment[(fact.source, fact.name)]
+            if actual is None:
+                return False
+            return {"=": actual == value, "!=": actual != value, "<": actual < value, ">": actual > value,
+                    "<=": actual <= value, ">=": actual >= value}[op]
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def witness(model: m.Model, conditions, categories=None):
+    """An assignment under which every condition holds; {} when none is needed;
+    None when none exists; ... (Ellipsis) when there are too many to try."""
+    conditions = [c for c in conditions if c is not None]
+    if not conditions:
+        return {}
+    assignments = _Domain(model, conditions, categories).assignments()
+    if assignments is None:
+        return ...
+    for assignment in assignments:
+        if all(evaluate(c, assignment) for c in conditions):
+            return assignment
+    return None
+
+
+def _rules(model: m.Model):
+    """(rule, what it is, its categories) for every rule with a condition."""
+    for grant in model.grants:
+        yield grant, f"§{grant.clause} ({grant.text})", (grant.category,)
+    for rule in model.limits:
+        yield rule, f"the limit in §{rule.clause}", rule.categories
+    for rule in model.discretions:
+        yield rule, f"the additional time in §{rule.clause}", rule.categories
+    for rule in model.requirements:
+        yield rule, f"the requirement in §{rule.clause}", rule.categories
+    for rule in model.notices:
+        yield rule, f"the notice rule in §{rule.clause}", rule.categories
+    for rule in model.states:
+        yield rule, f"what requests must state in §{rule.clause}", rule.categories
+    for rule in model.pays:
+        yield rule, f"the pay rule in §{rule.clause}", rule.categories
+    for rule in model.facilities:
+        yield rule, f"the facilities in §{rule.clause}", ()
+
+
+def never_applies(model: m.Model) -> list[Diagnostic]:
+    """W120: rules whose condition no scenario can meet."""
+    found = []
+    for rule, what, categories in _rules(model):
+        if rule.condition is None:
+            continue
+        if witness(model, [rule.condition], categories) is not None:
+            continue
+        consequence = ("so no time off is ever given" if isinstance(rule, m.RequirementRule)
+                       else "so it never applies")
+        found.append(_warning("W120", f"{what} can never apply: no scenario makes "
+                              f"'{describe_condition(rule.condition)}' true, {consequence}",
+                              rule.span, hint="check the condition against the declarations: a fact has one value at "
+                              "a time, and a request has one category"))
+    return found
+
+
+def _describe_assignment(assignment) -> str:
+    parts = []
+    for (source, name), value in sorted(assignment.items()):
+        if value is True:
+            parts.append(name)
+        elif value is False:
+            parts.append(f"not {name}")
+        elif isinstance(value, frozenset):
+            parts.append(f"{name} include {', '.join(sorted(value))}" if value else f"no {name}")
+        elif isinstance(value, Fraction):
+            parts.append(f"{name} is {decimal_text(value)}")
+        elif value is not None:
+            parts.append(f"{name} is {value}")
+    return " and ".join(parts)
+
+
+def _amount(grant: m.Grant) -> str:
+    quantity = grant.quantity
+    if quantity.hours is not None:
+        return f"{decimal_text(quantity.hours)} h"
+    return quantity.text or quantity.value or "a computed amount"
+
+
+def conflicting_allowances(model: m.Model) -> list[Diagnostic]:
+    """W110: two allowances for the same role, category and period that can both apply (the runtime adds them)."""
+    found = []
+    allowances = [g for g in model.grants if g.kind == "allowance"]
+    for first, second in itertools.combinations(allowances, 2):
+        if first.category != second.category or first.period != second.period:
+            continue
+        if first.roles is None or second.roles is None:
+            shared = first.roles or second.roles or ("anyone",)
+        else:
+            shared = tuple(r for r in first.roles if r in second.roles)
+        if not shared:
+            continue
+        both = witness(model, [first.condition, second.condition], (first.category,))
+        if both is None or both is ...:
+            continue
+        when = _describe_assignment(both)
+        total = ""
+        if first.quantity.hours is not None and second.quantity.hours is not None:
+            total = f" ({decimal_text(first.quantity.hours + second.quantity.hours)} h)"
+        role = shared[0]
+        found.append(_warning(
+            "W110", f"§{first.clause} (line {first.span.line if first.span else '?'}) and §{second.clause} both give "
+            f"{role if role == 'anyone' else 'a ' + role} time for {first.category} {first.period.describe()}: "
+            f"{_amount(first)} and {_amount(second)}" + (f"; where {when}" if when else "") +
+            f", a request gets their sum{total}", second.span,
+            hint="if one replaces the other, delete one; if they are for different people, add a 'when' so only one "
+            "applies; if they really add up, write the total in one rule"))
+    return found
+
+
+# ---- names never used ---------------------------------------------------------------
+
+def _used_names(model: m.Model):
+    roles, groups, categories, facts, values = set(), set(), set(), set(), set()
+    conditions = [rule.condition for rule, _, _ in _rules(model)]
+    for condition in conditions:
+        for atom in _atoms(condition):
+            ref = atom.fact
+            (values if ref.source == "value" else facts).add(ref.name)
+            literal = [atom.value] if isinstance(atom, (m.Comparison, m.Contains)) else list(getattr(atom, "values", ()))
+            if ref.type in ("role", "list of roles"):
+                roles.update(literal)
+            elif ref.type == "staff group":
+                groups.update(literal)
+            elif ref.type == "category":
+                categories.update(literal)
+    for grant in model.grants:
+        categories.add(grant.category)
+        roles.update(grant.roles or ())
+        if grant.quantity is not None and grant.quantity.value:
+            values.add(grant.quantity.value)
+    for rule, _, rule_categories in _rules(model):
+        categories.update(rule_categories)
+    if any(g.roles is not None for g in model.grants):
+        facts.update(f.name for f in model.facts if f.type == "list of roles" and not f.request)
+    facts.update(t.by for t in model.tables)
+    return roles, groups, categories, facts, values
+
+
+def declared_spans(ast) -> dict[tuple[str, str], Span]:
+    """Where each role, staff group and category is declared: {(kind, name): span}."""
+    from . import nodes as n
+
+    spans = {}
+    kinds = {n.RolesDecl: "role", n.StaffGroupsDecl: "staff group", n.CategoriesDecl: "category"}
+    for statement in getattr(ast, "statements", ()):
+        kind = kinds.get(type(statement))
+        if kind:
+            for name in statement.names:
+                spans.setdefault((kind, name.key), name.span)
+    return spans
+
+
+def unused_names(model: m.Model, spans: dict | None = None) -> list[Diagnostic]:
+    """W130: roles, staff groups, categories, facts and table values declared but never used;
+    W131: categories no rule gives time for."""
+    roles, groups, categories, facts, values = _used_names(model)
+    found = []
+    declared = model.facts
+    spans = {f.name: f.span for f in declared}
+
+    def unused(kind, name, span, hint):
+        found.append(_warning("W130", f"the {kind} '{name}' is declared but no rule uses it", span, hint=hint))
+
+    # Without the AST a declared name has no span; the file is named instead.
+    spans = spans or {}
+    top = Span(model.file, 0, 0)
+
+    def at(kind, name):
+        return spans.get((kind, name), top)
+
+    for role in model.roles:
+        if role not in roles:
+            unused("role", role, at("role", role), "give it time in a rule, or remove it from 'roles:'")
+    for group in model.staff_groups:
+        if group not in groups:
+            unused("staff group", group, at("staff group", group),
+                   "use it in a condition ('when staff group is ...'), or remove it")
+    for category in model.categories:
+        if category not in categories:
+            unused("category", category, at("category", category),
+                   "give it time in a rule, or remove it from 'categories:'")
+    for fact in declared:
+        if fact.name not in facts:
+            unused("request fact" if fact.request else "fact", fact.display or fact.name, spans[fact.name],
+                   "use it in a 'when' condition, or remove the declaration so scenarios need not give it")
+    for table in model.tables:
+        if table.name not in values:
+            unused("value", table.display or table.name, table.span,
+                   f"use it in a rule ('up to {table.display or table.name} per week') or a condition")
+    granted = {g.category for g in model.grants}
+    for category in model.categories:
+        if category in categories and category not in granted:
+            found.append(_warning("W131", f"no rule gives time for '{category}', so every request for it is not entitled",
+                                  at("category", category), hint=f"add a rule, for example '§... representative may take up to ... per month "
+                                  f"for {category}'"))
+    return found
+
+
+def unpaid_categories(model: m.Model) -> list[Diagnostic]:
+    """W140: categories that rules give time for but no rule says whether it is paid."""
+    covered = {c for rule in model.pays for c in rule.categories}
+    found = []
+    seen = set()
+    for grant in model.grants:
+        if grant.category in covered or grant.category in seen:
+            continue
+        seen.add(grant.category)
+        found.append(_warning(
+            "W140", f"§{grant.clause} gives time for '{grant.category}', but no rule says whether it is paid, so every "
+            "decision for it leaves pay open", grant.span,
+            hint=f"add a pay rule, for example '§{grant.clause} {grant.category} is paid' (or 'unpaid')"))
+    return found
+
+
+def year_without_start(model: m.Model) -> list[Diagnostic]:
+    """W150: periods 'per year' when the agreement does not say when its year starts."""
+    if model.year_start is not None:
+        return []
+    found = []
+    for rule in list(model.grants) + list(model.limits):
+        if rule.period is not None and rule.period.kind == "year":
+            found.append(_warning(
+                "W150", f"§{rule.clause} counts time per year, but the agreement does not say when its year starts, "
+                "so the year is taken to start on 1 January", rule.span,
+                hint="add a definition, for example 'the year starts on 1 April'"))
+    return found
