@@ -602,6 +602,15 @@ class _RequestDecision:
         self.checks.append({"clause": rule["clause"], "rule": kind, "text": rule.get("text", ""), "holds": passed,
                             "detail": detail, "quotes": list(rule.get("quotes", ()))})
 
+    def within(self, categories, period, limit):
+        """Whether the request fits under `limit` hours in the period, with the hours used before it and the window.
+
+        The only place a decision consults history: batch evaluation
+        (batch.py) answers it from running totals and remembers the answers.
+        """
+        used, window = self.window_hours(categories, period)
+        return used + self.hours <= limit, used, window
+
     def window_hours(self, categories, period):
         """Hours already counted in the period holding the request's date, for these categories."""
         start, end = period_window(period, self.request["date"], self.program.meta["year_start"])
@@ -698,17 +707,17 @@ class _RequestDecision:
             for rule in rules:
                 amount = self.allowance_hours(rule, notes)
                 limit += amount
-            used, window = self.window_hours((category,), period)
+            fits, used, window = self.within((category,), period, limit)
             total = used + self.hours
             arithmetic = (f"{decimal_text(used)} h taken + {decimal_text(self.hours)} h asked = {decimal_text(total)} h "
-                          f"{'≤' if total <= limit else '>'} {decimal_text(limit)} h {describe_period(period)} for {category}"
+                          f"{'≤' if fits else '>'} {decimal_text(limit)} h {describe_period(period)} for {category}"
                           f" ({describe_window(period, window)})")
             # The allowance's own clauses first, then the tables that computed it.
             clauses = list(dict.fromkeys([r["clause"] for r in rules] +
                                          [self.program.tables[r["value"]]["clause"] for r in rules if r["value"]]))
             for rule in rules:
-                self.check(rule, "allowance", total <= limit, arithmetic)
-            if total <= limit:
+                self.check(rule, "allowance", fits, arithmetic)
+            if fits:
                 self.cite(*clauses)
                 self.reasons.append(f"within the allowance: {arithmetic} (§{', §'.join(clauses)})" +
                                     "".join(f"; {n}" for n in notes))
@@ -760,13 +769,13 @@ class _RequestDecision:
         for rule in self.program.rules_of("limit", self.category):
             if not self.holds(rule):
                 continue
-            used, window = self.window_hours(rule["categories"], rule["period"])
+            fits, used, window = self.within(rule["categories"], rule["period"], rule["hours"])
             total = used + self.hours
             arithmetic = (f"{decimal_text(used)} h taken + {decimal_text(self.hours)} h asked = {decimal_text(total)} h "
-                          f"{'≤' if total <= rule['hours'] else '>'} {decimal_text(rule['hours'])} h "
+                          f"{'≤' if fits else '>'} {decimal_text(rule['hours'])} h "
                           f"{describe_period(rule['period'])} ({describe_window(rule['period'], window)})")
-            self.check(rule, "limit", total <= rule["hours"], arithmetic)
-            if total > rule["hours"]:
+            self.check(rule, "limit", fits, arithmetic)
+            if not fits:
                 self.cite(rule["clause"])
                 self.reasons.append(f"over the limit of {rule['text']}: {arithmetic} (§{rule['clause']})")
                 limited, pay = self.discretion("beyond the limit")
