@@ -159,7 +159,6 @@ def table_warnings(table: m.Table) -> list[Diagnostic]:
         found.append(_warning("W101", message, second.span or table.span,
                               hint=f"decide which row {overlap.count} belongs to and {fixed}"))
     for gap in band_gaps(bounds, continued=table.step is not None):
-        span = _row_after(rows, gap) or table.span
         if gap.high is None:
             last = max(rows, key=lambda r: r.high if r.high is not None else -1)
             message = (f"{_who_counts(table, gap.low)} matches no row of {where}: the table ends at "
@@ -172,6 +171,7 @@ def table_warnings(table: m.Table) -> list[Diagnostic]:
             message = (f"{_who_counts(table, gap.low)} matches no row of {where}: no row covers "
                        f"{gap_text}, so it gives no value")
             hint = f"extend a neighbouring row to cover {gap_text}, or add a row for it"
+            span = _row_after(rows, gap) or table.span
         found.append(_warning("W102", message, span, hint=hint))
     for before, after in zip(rows, rows[1:]):
         if after.low < before.low:
@@ -469,7 +469,6 @@ def unused_names(model: m.Model, spans: dict | None = None) -> list[Diagnostic]:
     roles, groups, categories, facts, values = _used_names(model)
     found = []
     declared = model.facts
-    spans = {f.name: f.span for f in declared}
 
     def unused(kind, name, span, hint):
         found.append(_warning("W130", f"the {kind} '{name}' is declared but no rule uses it", span, hint=hint))
@@ -494,7 +493,7 @@ def unused_names(model: m.Model, spans: dict | None = None) -> list[Diagnostic]:
                    "give it time in a rule, or remove it from 'categories:'")
     for fact in declared:
         if fact.name not in facts:
-            unused("request fact" if fact.request else "fact", fact.display or fact.name, spans[fact.name],
+            unused("request fact" if fact.request else "fact", fact.display or fact.name, fact.span or top,
                    "use it in a 'when' condition, or remove the declaration so scenarios need not give it")
     for table in model.tables:
         if table.name not in values:

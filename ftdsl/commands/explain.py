@@ -1,0 +1,34 @@
+"""`ftdsl explain RULESET SCENARIO [--request ID]`: the reasoning behind each decision, as a tree or JSON."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..cli import fail
+from ..errors import FtdslError
+
+
+@click.command()
+@click.argument("ruleset", type=click.Path())
+@click.argument("scenario", type=click.Path(allow_dash=True))
+@click.option("--request", "request_id", metavar="ID", help="Explain only the request with this id.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="A tree to read, or the same tree as JSON.")
+def command(ruleset, scenario, request_id, output_format):
+    """Explain how RULESET decides each request in SCENARIO: the rules that applied and did not, the
+    arithmetic, the agreement's words, and the smallest change that would change the outcome."""
+    from ..api import load_ruleset, load_scenario
+    from ..explain import explain, to_text
+
+    try:
+        loaded = load_ruleset(ruleset)
+        data = load_scenario(scenario)
+        tree = explain(loaded, data, request_id, "<stdin>" if scenario == "-" else scenario)
+    except FtdslError as error:
+        fail(error)
+    if output_format == "json":
+        click.echo(json.dumps(tree, indent=2, ensure_ascii=False))
+    else:
+        click.echo(to_text(tree), nl=False)

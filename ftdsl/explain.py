@@ -1,0 +1,371 @@
+"""Explanations: a loaded ruleset and a scenario in, the reasoning behind each decision out.
+
+The tree for a request has the steps the runtime takes (who may have time
+off, the time given, limits, notice, what the request states, pay), each
+rule in them with whether it applied and why not, the arithmetic, and the
+agreement's own words where the ruleset quotes them. Last come the
+smallest changes to the request that would change the outcome, found by
+deciding variants of the scenario through Program.decide_scenario: the
+exact number of hours (a search over multiples of 1/D, where D is a common
+denominator of every quantity in play, so the answer is exact), the notice
+that would have been enough, the fields a request must state, working
+hours, and yes/no request facts.
+
+`explain(...)` returns plain data (the JSON form); `to_text` draws it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from fractions import Fraction
+
+from . import runtime
+from .api import Ruleset, decide
+from .errors import Diagnostic, FtdslError, Span
+from .numbers import decimal_text, json_number
+from .report import OUTCOME_WORDS, pay_words
+
+RANK = {runtime.NOT_ENTITLED: 0, runtime.DISCRETIONARY: 1, runtime.ENTITLED: 2}
+SHORT = {runtime.ENTITLED: "ENTITLED", runtime.DISCRETIONARY: "DISCRETIONARY", runtime.NOT_ENTITLED: "NOT ENTITLED"}
+
+# The steps of a decision in the order the runtime takes them, with the
+# kinds of rule each step weighs.
+STEPS = (
+    ("requirements", "who may have time off", ("requirement",)),
+    ("grants", "time given", ("grant", "discretion")),
+    ("limits", "limits", ("limit",)),
+    ("notice", "notice", ("notice",)),
+    ("statements", "what the request states", ("state",)),
+)
+CHECK_STEP = {"requirement": 0, "allowance": 1, "reasonable": 1, "granted": 1, "discretion": 1, "limit": 2,
+              "notice": 3, "state": 4}
+
+
+def explain(ruleset: Ruleset, scenario: dict, request_id: str | None = None,
+            scenario_name: str = "<scenario>") -> dict:
+    """The explanation tree of every decision (or of one request) as JSON-ready data.
+
+    Raises FtdslError for a scenario the ruleset cannot decide, or an id no request has.
+    """
+    program = ruleset.program
+    report = decide(program, scenario, scenario_name)
+    validated = runtime.validate_scenario(scenario, program.vocabulary)
+    ids = [r["id"] for r in validated.requests]
+    if request_id is not None and str(request_id) not in ids:
+        raise FtdslError(Diagnostic("E302", f"the scenario has no request with the id '{request_id}'",
+                                    Span(scenario_name, 0, 0), hint="ids in this scenario: " + ", ".join(ids)))
+    searcher = _Variants(program, validated)
+    explained = []
+    for position, decision in enumerate(report["decisions"]):
+        if request_id is not None and decision["id"] != str(request_id):
+            continue
+        explained.append(_explain_decision(program, decision, searcher, position))
+    return {"agreement": report.get("agreement"), "values": report.get("values", {}), "requests": explained}
+
+
+# ---- the tree of one decision ------------------------------------------------------------
+
+def _explain_decision(program, decision, searcher, position) -> dict:
+    category = decision["category"]
+    checks = decision["checks"]
+    reached = _steps_reached(decision)
+    steps = []
+    for index, (name, title, kinds) in enumerate(STEPS):
+        rules = [r for kind in kinds for r in program.rules_of(kind, category)]
+        if not rules:
+            continue
+        nodes = [_rule_node(rule, checks, index < reached) for rule in rules]
+        steps.append({"step": name, "title": title if name != "grants" else f"time given for {category}",
+                      "rules": nodes})
+    steps.append({"step": "pay", "title": "pay", "rules": _pay_nodes(program, decision)})
+    exact = searcher.hours(position)
+    return {
+        "id": decision["id"], "date": decision["date"], "category": category,
+        "hours": decision["hours"], "exact hours": decimal_text(exact),
+        "outcome": decision["outcome"], "paid": decision["paid"], "clauses": decision["clauses"],
+        "steps": steps,
+        "reasons": decision["reasons"],
+        "changes": searcher.changes(position, decision),
+    }
+
+
+def _steps_reached(decision) -> int:
+    """How many steps the runtime took: all of them unless it stopped at 'not entitled'."""
+    if decision["outcome"] != runtime.NOT_ENTITLED or not decision["checks"]:
+        return len(STEPS)
+    return max(CHECK_STEP.get(c["rule"], 0) for c in decision["checks"]) + 1
+
+
+def _rule_node(rule, checks, reached) -> dict:
+    kind = "grant" if rule["kind"] == "grant" else rule["kind"]
+    node = {"clause": rule["clause"], "rule": rule.get("grant", kind), "text": rule.get("text", ""),
+            "quotes": list(rule.get("quotes", ()))}
+    mine = [c for c in checks if c["clause"] == rule["clause"] and c["text"] == rule.get("text", "")
+            and (c["rule"] == rule.get("grant", kind))]
+    if mine:
+        check = mine[-1]
+        node["holds"] = check["holds"]
+        node["status"], node["why"] = _status(check)
+        return node
+    node["holds"] = None
+    if not reached:
+        node["status"], node["why"] = "not reached", "an earlier step decided the request"
+    elif rule["kind"] in ("limit", "notice", "state") and rule.get("when_text"):
+        node["holds"] = False
+        node["status"], node["why"] = "does not apply", f"only when {rule['when_text']}"
+    else:
+        node["status"], node["why"] = "not needed", "another rule decided this step"
+    return node
+
+
+def _status(check) -> tuple[str, str]:
+    detail = check["detail"]
+    kind = check["rule"]
+    if kind == "state":
+        fields = detail.removeprefix("states ")
+        return ("met", f"the request states {fields}") if check["holds"] else (
+            "not met", f"the request should state {fields}")
+    if check["holds"]:
+        return {"requirement": "met", "allowance": "within", "limit": "within", "notice": "met",
+                "state": "met"}.get(kind, "applies"), detail
+    if kind != "requirement" and detail.startswith("only "):
+        return "does not apply", detail
+    return {"allowance": "exceeded", "limit": "exceeded"}.get(kind, "not met"), detail
+
+
+def _pay_nodes(program, decision) -> list[dict]:
+    nodes = []
+    for rule in program.rules_of("pay", decision["category"]):
+        node = {"clause": rule["clause"], "rule": "pay", "text": rule.get("text", ""),
+                "quotes": list(rule.get("quotes", ()))}
+        if decision["outcome"] == runtime.NOT_ENTITLED:
+            node.update(holds=None, status="not reached", why="not entitled, so not paid under the agreement")
+        elif rule["clause"] in decision["pay clauses"]:
+            node.update(holds=True, status="applies", why=pay_words(decision["paid"]))
+        else:
+            why = ("only outside working hours" if rule.get("outside_hours") else
+                   f"only when {rule['when_text']}" if rule.get("when_text") else "another pay rule is more specific")
+            node.update(holds=False, status="does not apply", why=why)
+        nodes.append(node)
+    return nodes
+
+
+# ---- what would change the outcome -----------------------------------------------------
+
+class _Variants:
+    """Decides variants of one request of a validated scenario, to find the smallest change that matters."""
+
+    def __init__(self, program, scenario):
+        self.program = program
+        self.scenario = scenario
+        self.denominator = _common_denominator(program, scenario)
+
+    def hours(self, position) -> Fraction:
+        """A request's exact hours, as the runtime converts them."""
+        unit, number = self.scenario.requests[position]["quantity"]
+        day = self.program.meta["working_day"]
+        if unit == "hours" or day is None:
+            return Fraction(number)
+        return number * day * (Fraction(1, 2) if unit == "half days" else 1)
+
+    def outcome(self, position, change) -> str | None:
+        """The outcome of the request at `position` after `change(request)`; None if it cannot be decided."""
+        target = self.scenario.requests[position]
+        # Only requests decided before this one (by date, then file order) count against it.
+        kept = [r for r in self.scenario.requests if (r["date"], r["order"]) <= (target["date"], target["order"])]
+        requests = [copy.deepcopy(r) for r in kept]
+        changed = next(r for r in requests if r["order"] == target["order"])
+        change(changed)
+        variant = runtime.Scenario(self.scenario.facts, self.scenario.taken, requests)
+        try:
+            report = self.program.decide_scenario(variant)
+        except runtime.ScenarioError:
+            return None
+        return report["decisions"][requests.index(changed)]["outcome"]
+
+    def with_hours(self, position, hours):
+        def change(request):
+            request["quantity"] = ("hours", hours)
+        return self.outcome(position, change)
+
+    def changes(self, position, decision) -> list[dict]:
+        found = []
+        current = RANK[decision["outcome"]]
+        found.extend(self.fewer_hours(position, current))
+        found.extend(self.more_hours(position, current))
+        found.extend(self.more_notice(position, decision, current))
+        found.extend(self.toggles(position, decision, current))
+        return found
+
+    def _largest(self, position, low: int, high: int, rank: int) -> int:
+        """The largest k in [low, high) with outcome rank >= rank at k/D, given it holds at low and not at high."""
+        while high - low > 1:
+            middle = (low + high) // 2
+            outcome = self.with_hours(position, Fraction(middle, self.denominator))
+            if outcome is not None and RANK[outcome] >= rank:
+                low = middle
+            else:
+                high = middle
+        return low
+
+    def fewer_hours(self, position, current) -> list[dict]:
+        asked = self.hours(position)
+        found = []
+        top = round(asked * self.denominator)
+        for rank in range(current + 1, 3):
+            at_zero = self.with_hours(position, Fraction(0))
+            if at_zero is None or RANK[at_zero] < rank or top == 0:
+                continue
+            best = Fraction(self._largest(position, 0, top, rank), self.denominator)
+            if best == 0:
+                continue  # only a request for no time at all would do
+            outcome = self.with_hours(position, best)
+            fewer = asked - best
+            found.append({"change": "hours", "from": json_number(asked), "to": json_number(best),
+                          "exact": decimal_text(best), "outcome": outcome,
+                          "text": f"{SHORT[outcome]} if {decimal_text(fewer)} h fewer were asked "
+                                  f"({decimal_text(best)} h)"})
+            if outcome == runtime.ENTITLED:
+                break
+        return found
+
+    def more_hours(self, position, current) -> list[dict]:
+        """How much more could be asked before the outcome gets worse (none for reasonable time)."""
+        if current == 0:
+            return []
+        asked = self.hours(position)
+        start = round(asked * self.denominator)
+        ceiling = runtime.LARGEST_HOURS * self.denominator
+        at_ceiling = self.with_hours(position, Fraction(ceiling, self.denominator))
+        if at_ceiling is not None and RANK[at_ceiling] >= current:
+            return []
+        most = Fraction(self._largest(position, start, ceiling, current), self.denominator)
+        just_over = self.with_hours(position, most + Fraction(1, self.denominator))
+        if just_over is None:
+            return []
+        return [{"change": "hours", "from": json_number(asked), "to": json_number(most), "exact": decimal_text(most),
+                 "outcome": just_over,
+                 "text": f"{SHORT[just_over]} if more than {decimal_text(most)} h were asked "
+                         f"({decimal_text(most - asked)} h more than now)"}]
+
+    def more_notice(self, position, decision, current) -> list[dict]:
+        request = self.scenario.requests[position]
+        given = request["notice days"]
+        if given is None or not any(c["rule"] == "notice" and not c["holds"] for c in decision["checks"]):
+            return []
+        thresholds = sorted({r["days"] for r in self.program.rules_of("notice", decision["category"])
+                             if r["days"] > given})
+        found = []
+        best = current
+        for days in thresholds:
+            def change(r, days=days):
+                r["notice days"] = days
+            outcome = self.outcome(position, change)
+            if outcome is not None and RANK[outcome] > best:
+                best = RANK[outcome]
+                found.append({"change": "notice days", "from": given, "to": days, "outcome": outcome,
+                              "text": f"{SHORT[outcome]} if asked {days - given} day{'s' if days - given != 1 else ''} "
+                                      f"earlier ({days} days' notice)"})
+        return found
+
+    def toggles(self, position, decision, current) -> list[dict]:
+        request = self.scenario.requests[position]
+        found = []
+        missing = sorted({f for r in self.program.rules_of("state", decision["category"]) for f in r["fields"]}
+                         - request["stated"])
+        if missing and any(c["rule"] == "state" and not c["holds"] for c in decision["checks"]):
+            outcome = self.outcome(position, lambda r: r["stated"].update(missing))
+            if outcome is not None and RANK[outcome] > current:
+                found.append({"change": "stated", "to": missing, "outcome": outcome,
+                              "text": f"{SHORT[outcome]} if the request stated its {' and '.join(missing)}"})
+        if not request["in working hours"]:
+            outcome = self.outcome(position, lambda r: r.__setitem__("in working hours", True))
+            if outcome is not None and RANK[outcome] > current:
+                found.append({"change": "in working hours", "from": False, "to": True, "outcome": outcome,
+                              "text": f"{SHORT[outcome]} if the time were in working hours"})
+        for name, fact in sorted(self.program.vocabulary.request_facts.items()):
+            if fact["type"] != "yes/no":
+                continue
+            now = request["request facts"].get(name, fact.get("assumed"))
+            flipped = not now if now is not None else True
+
+            def change(r, name=name, flipped=flipped):
+                r["request facts"][name] = flipped
+            outcome = self.outcome(position, change)
+            if outcome is not None and RANK[outcome] > current:
+                found.append({"change": "request fact", "fact": name, "from": now, "to": flipped, "outcome": outcome,
+                              "text": f"{SHORT[outcome]} if '{name}' were {'yes' if flipped else 'no'}"})
+        return found
+
+
+def _common_denominator(program, scenario) -> int:
+    """A D such that every limit minus hours used is a multiple of 1/D: the lcm of the
+    denominators of every product of two quantities in the ruleset and scenario."""
+    atoms = {Fraction(1)}
+    meta = program.meta
+    for key in ("working_day", "working_week"):
+        if meta.get(key) is not None:
+            atoms.add(Fraction(meta[key]))
+    if meta.get("working_day") is not None:
+        atoms.add(Fraction(meta["working_day"]) / 2)
+    for rule in program.rules:
+        for key in ("hours", "factor"):
+            if rule.get(key) is not None:
+                atoms.add(Fraction(rule[key]))
+    for table in program.tables.values():
+        atoms.update(Fraction(row[2]) for row in table["rows"])
+        if table["step"] is not None:
+            atoms.add(Fraction(table["step"]))
+    for item in list(scenario.taken) + list(scenario.requests):
+        atoms.add(Fraction(item["quantity"][1]))
+    denominator = 1
+    for a in atoms:
+        for b in atoms:
+            denominator = math.lcm(denominator, (a * b).denominator)
+    return denominator
+
+
+# ---- text -------------------------------------------------------------------------------
+
+MARKS = {True: "✓", False: "✗", None: "·"}
+
+
+def to_text(explanation: dict) -> str:
+    """The explanation as an indented tree a negotiator can follow."""
+    lines = []
+    if explanation.get("agreement"):
+        lines.append(explanation["agreement"])
+        lines.append("")
+    for request in explanation["requests"]:
+        lines.append(f"Request {request['id']} ({request['date']}, {request['category']}, {request['exact hours']} h): "
+                     f"{OUTCOME_WORDS[request['outcome']]}, {pay_words(request['paid'])}")
+        clauses = ", ".join(f"§{c}" for c in request["clauses"])
+        if clauses:
+            lines.append(f"│ decided by {clauses}")
+        sections = [(step["title"], [_rule_lines(rule) for rule in step["rules"]]) for step in request["steps"]]
+        changes = [[change["text"]] for change in request["changes"]]
+        sections.append(("what would change the outcome", changes or [["no single change to this request would"]]))
+        for number, (title, items) in enumerate(sections):
+            last_section = number == len(sections) - 1
+            lines.append(("└─ " if last_section else "├─ ") + title[0].upper() + title[1:])
+            stem = "   " if last_section else "│  "
+            for index, item in enumerate(items):
+                last_item = index == len(items) - 1
+                lines.append(stem + ("└─ " if last_item else "├─ ") + item[0])
+                for extra in item[1:]:
+                    lines.append(stem + ("   " if last_item else "│  ") + "   " + extra)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _rule_lines(rule: dict) -> list[str]:
+    text = f" {rule['text']}" if rule["text"] else ""
+    head = f"{MARKS[rule['holds']]} §{rule['clause']}{text}: {rule['status']}"
+    why = rule.get("why", "")
+    passed_by = rule["status"] in ("does not apply", "not reached", "not needed")
+    # A requirement's detail repeats its text ("only when employed by council").
+    if why and why != rule["status"] and why not in rule["text"]:
+        head += f" ({why})" if passed_by else f": {why}"
+    # The agreement's words are quoted where the rule counted; the JSON form keeps every quote.
+    return [head] + ([] if passed_by else [f"“{quote}”" for quote in rule["quotes"]])
