@@ -1,0 +1,24 @@
+"""`ftdsl schema RULESET`: print the JSON Schema of the scenarios RULESET accepts."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..cli import fail
+from ..errors import FtdslError
+
+
+@click.command()
+@click.argument("ruleset", type=click.Path())
+def command(ruleset):
+    """Print the JSON Schema (draft 2020-12) of the scenarios RULESET accepts, for editors to check and complete."""
+    from ..api import load_ruleset
+    from ..schema import scenario_schema
+
+    try:
+        loaded = load_ruleset(ruleset)
+    except FtdslError as error:
+        fail(error)
+    click.echo(json.dumps(scenario_schema(loaded.program), indent=2, ensure_ascii=False))
