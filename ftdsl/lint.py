@@ -15,7 +15,7 @@ conditions the language can write.
 >>> from ftdsl.checker import check
 >>> text = 'fact members: count\\n§1 rep time is by members:\\n    0 – 10: 1 hour\\n    10 or more: 2 hours\\n'
 >>> [d.code for d in lint(check(parse(text)))]
-['W101', 'W130']
+['W130', 'W101']
 """
 
 from __future__ import annotations
