@@ -1,0 +1,88 @@
+"""`ftdsl fmt [--check] PATH...`: rewrite rulesets in the canonical layout (docs/formatting.md)."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+
+import click
+
+from ..cli import EXIT_BUG, EXIT_ERROR, EXIT_FOUND
+from ..errors import Diagnostic, FtdslError
+
+
+def ruleset_paths(paths) -> list[str]:
+    """Files as given, and every *.ftr file under each folder (sorted); FtdslError for a folder with none."""
+    found = []
+    for path in paths:
+        if os.path.isdir(path):
+            inside = sorted(os.path.join(folder, name) for folder, subfolders, names in os.walk(path)
+                            for name in names if name.endswith(".ftr") and not name.startswith("."))
+            if not inside:
+                raise FtdslError(Diagnostic("E006", f"there are no .ftr files in the folder '{path}'",
+                                            hint="give a ruleset file, or a folder that holds some"))
+            found.extend(inside)
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print what would change as a unified diff.")
+def command(paths, check, show_diff):
+    """Rewrite each ruleset PATH (or every .ftr file in a folder) in the canonical layout.
+
+    The meaning never changes: a file is only written when the new text
+    parses to the same rules and checks to the same model, and it is
+    replaced in one step, so an interrupted run leaves it as it was.
+    `-` formats standard input to standard output.
+    """
+    from ..files import write_atomic
+    from ..printer import UnsafeFormat, format_text
+    from ..source import read_text
+
+    try:
+        files = ruleset_paths(paths)
+    except FtdslError as error:
+        click.echo(error.render(), err=True)
+        sys.exit(EXIT_ERROR)
+    errors = bugs = 0
+    changed = []
+    for path in files:
+        try:
+            text = read_text(path, "ruleset")
+            name = "<stdin>" if path == "-" else path
+            formatted = format_text(text, name)
+            if path == "-":
+                click.echo(formatted, nl=False)
+                continue
+            if formatted == text:
+                continue
+            changed.append(path)
+            if show_diff:
+                click.echo("".join(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True),
+                                                        path, f"{path} (formatted)")), nl=False)
+            if check:
+                click.echo(f"would reformat {path}")
+            else:
+                write_atomic(path, formatted)
+                click.echo(f"reformatted {path}")
+        except FtdslError as error:
+            errors += 1
+            click.echo(error.render(), err=True)
+        except UnsafeFormat as problem:
+            bugs += 1
+            click.echo(f"{path}: internal error: {problem}; the file was left as it was (please report this with "
+                       "the file)", err=True)
+    if len(files) > 1 or check:
+        verb = "would be reformatted" if check else "reformatted"
+        click.echo(f"{len(changed)} of {len(files)} file{'s' if len(files) != 1 else ''} {verb}"
+                   + (f", {errors + bugs} not formatted" if errors or bugs else ""), err=True)
+    if bugs:
+        sys.exit(EXIT_BUG)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FOUND if check and changed else 0)

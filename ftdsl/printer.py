@@ -1,0 +1,525 @@
+"""Printing: the AST (nodes.Ruleset) in, canonical .ftr text out.
+
+One printer for every node type. `print_ruleset` lays a whole file out in
+the canonical form described in docs/formatting.md; `to_text` prints any
+single node (an amount, a condition, a rule) the same way. `format_text`
+is what `ftdsl fmt` runs: parse, print, and prove the result means the
+same before anyone writes it.
+
+>>> format_text('CLAUSE 5.3   Duties ARE paid\\n')
+'§5.3 Duties are paid\\n'
+
+When the source text is given, the printer also keeps the few choices of
+wording that the AST does not record and that a reader would miss: the
+separators in a list of names ("equalities officer or women's officer"),
+"is" or "are", and "include" or "includes". Everything else is printed in
+one canonical spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import attrs
+
+from . import nodes as n
+
+INDENT = "    "
+DASH = "\u2013"  # the en dash agreements print in ranges: "11 – 30"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+_OPERATOR_WORDS = {"=": "is", "!=": "is not", "<": "is less than", ">": "is more than", "<=": "is at most",
+                   ">=": "is at least"}
+# After "is" the parser expects these words as keywords, so a name operand
+# starting with one of them is printed after "=" instead ("status = not known").
+_WORDS_AFTER_IS = {"not", "one", "less", "under", "more", "over", "at"}
+_DISCRETION_PAY = {"open": "with or without pay", "paid": "with pay", "unpaid": "without pay"}
+_PAY = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subject to management agreement"}
+
+# Groups of statements; a blank line always separates two groups.
+_GROUPS = (
+    ((n.AgreementTitle, n.Employer, n.Unions, n.Agreed, n.Effective), "header"),
+    ((n.WorkingDay, n.WorkingWeek, n.YearStart), "definitions"),
+    ((n.RolesDecl, n.StaffGroupsDecl, n.CategoriesDecl), "names"),
+    ((n.Rule,), "rules"),
+)
+
+
+class UnsafeFormat(Exception):
+    """The printed text would not mean what the input means (a bug in the printer, never the user's)."""
+
+
+def format_text(text: str, file: str = "<ruleset>") -> str:
+    """Canonical text for .ftr source; raises FtdslError for syntax errors and
+    UnsafeFormat if the result would not parse to an equal AST and check to
+    an equal model (or to the same errors)."""
+    from .builder import parse
+
+    ast = parse(text, file)
+    result = print_ruleset(ast, text)
+    verify(ast, text, result, file)
+    return result
+
+
+def verify(ast: n.Ruleset, text: str, result: str, file: str = "<ruleset>") -> None:
+    """The safety net: `result` must parse to `ast`, keep every comment, and check as `text` does."""
+    from .builder import parse
+    from .errors import FtdslError
+
+    try:
+        again = parse(result, file)
+    except FtdslError as error:
+        raise UnsafeFormat(f"the formatted text does not parse: {error}") from None
+    if again != ast:
+        raise UnsafeFormat("the formatted text parses to a different ruleset")
+    # As a multiset: a comment moves with the indented line it precedes.
+    if sorted(c.text for c in again.comments) != sorted(c.text for c in ast.comments):
+        raise UnsafeFormat("the formatted text lost a comment")
+    before, after = _checked(ast, text), _checked(again, result)
+    if before != after:
+        raise UnsafeFormat("the formatted text checks to a different model")
+
+
+def _checked(ast, text):
+    from .checker import check
+    from .errors import FtdslError
+
+    try:
+        return check(ast, text)
+    except FtdslError as error:
+        # Errors are compared by code: their messages may quote line numbers.
+        return sorted(d.code for d in error.diagnostics)
+
+
+def print_ruleset(ruleset: n.Ruleset, source: str | None = None) -> str:
+    """The whole ruleset as canonical text, comments kept in place.
+
+    `source` is the text the ruleset was parsed from; with it, blank lines
+    the author wrote between statements are kept (several become one) and
+    the wording the AST does not record is kept too.
+    """
+    return _Printer(ruleset, source).print()
+
+
+def to_text(node) -> str:
+    """Any AST node as .ftr text (a rule as its head line and indented lines)."""
+    printer = _Printer(n.Ruleset(()), None)
+    if isinstance(node, n.Rule):
+        return "\n".join(text for text, _ in printer.rule_lines(node))
+    return printer.node(node)
+
+
+# ---- the layout ----------------------------------------------------------------
+
+@attrs.define
+class _Line:
+    """One printed line; `source` is the line of the input it came from (if known)."""
+
+    text: str
+    source: int | None = None
+    block: bool = False
+    comments_before: list = attrs.Factory(list)
+    trailing: str | None = None
+
+
+@attrs.define
+class _Item:
+    """A top-level statement (its lines) or a comment standing between statements."""
+
+    lines: list
+    statement: object = None
+    first: int | None = None  # the first and last source lines it covers
+    last: int | None = None
+
+
+class _Printer:
+    def __init__(self, ruleset: n.Ruleset, source: str | None):
+        self.ruleset = ruleset
+        self.source_lines = source.splitlines() if source is not None else None
+
+    # ---- the whole file
+    def print(self) -> str:
+        statements = self.ruleset.statements
+        items = []
+        for index, statement in enumerate(statements):
+            following = statements[index + 1] if index + 1 < len(statements) else None
+            lines = self.statement_lines(statement, following)
+            first = _line_of(statement)
+            # Not the span's end: a statement's span runs on over the blank lines after it.
+            last = max([first or 0] + [line.source or 0 for line in lines]) or None
+            items.append(_Item(lines, statement, first, last))
+        self.place_comments(items)
+        return self.layout(items)
+
+    def statement_lines(self, statement, following) -> list[_Line]:
+        if isinstance(statement, n.Rule):
+            lines = [_Line(text, source, block=i > 0) for i, (text, source) in enumerate(self.rule_lines(statement))]
+            self.tag_quotes(statement, following, lines)
+            return lines
+        return [_Line(self.node(statement), _line_of(statement))]
+
+    def place_comments(self, items: list[_Item]) -> None:
+        """Put each comment before the line it preceded, or after the line it ended."""
+        comments = sorted(self.ruleset.comments, key=lambda c: (c.line, c.column))
+        loose = []
+        for comment in comments:
+            if not comment.own_line:
+                line = self.line_from(items, comment.line)
+                if line is not None and line.trailing is None:
+                    line.trailing = comment.text
+                    continue
+            line = self.block_line_after(items, comment.line)
+            if line is not None:
+                line.comments_before.append(comment.text)
+            else:
+                loose.append(comment)
+        # Comments between statements become items of their own, in source order.
+        for comment in reversed(loose):
+            at = next((i for i, item in enumerate(items) if item.first is not None and item.first > comment.line),
+                      len(items))
+            items.insert(at, _Item([_Line(comment.text, comment.line)], None, comment.line, comment.line))
+
+    @staticmethod
+    def line_from(items, source_line):
+        for item in items:
+            for line in item.lines:
+                if line.source == source_line:
+                    return line
+        return None
+
+    @staticmethod
+    def block_line_after(items, source_line):
+        """The block line a comment inside a rule precedes, or None if it stands between statements."""
+        for item in items:
+            if item.first is None or item.last is None or not item.first < source_line < item.last:
+                continue
+            after = [line for line in item.lines if line.block and line.source is not None and line.source > source_line]
+            if after:
+                return min(after, key=lambda line: line.source)
+        return None
+
+    def layout(self, items: list[_Item]) -> str:
+        out: list[str] = []
+        previous = None
+        last_statement = None  # the statement before this item, and where its lines end in `out`
+        after_statement = 0
+        blank_since_statement = False
+        for item in items:
+            if previous is not None and self.source_blank(previous.last, item.first) and out[-1] != "":
+                out.append("")
+                blank_since_statement = True
+            if item.statement is not None and last_statement is not None and not blank_since_statement \
+                    and self.needs_blank(last_statement, item.statement):
+                # Straight after the statement: comments leading up to this one stay with it.
+                out.insert(after_statement, "")
+            for line in item.lines:
+                indent = INDENT if line.block else ""
+                out.extend(indent + text for text in line.comments_before)
+                out.append(indent + line.text + (f"  {line.trailing}" if line.trailing else ""))
+            if item.statement is not None:
+                last_statement = item.statement
+                after_statement = len(out)
+                blank_since_statement = False
+            previous = item
+        while out and out[0] == "":
+            out.pop(0)
+        return "\n".join(out) + "\n" if out else ""
+
+    def source_blank(self, end: int | None, start: int | None) -> bool:
+        if self.source_lines is None or end is None or start is None or end >= start:
+            return False
+        return any(not self.source_lines[i - 1].strip() for i in range(end + 1, start) if 0 < i <= len(self.source_lines))
+
+    def needs_blank(self, before, after) -> bool:
+        if _group(before) != _group(after):
+            return True
+        if isinstance(before, n.Rule) and isinstance(after, n.Rule):
+            one_line = not _has_block(before) and not _has_block(after)
+            # Short one-line rules may stand together as the author grouped
+            # them (§9.1, §9.3); without the source, every rule stands apart.
+            return not one_line or self.source_lines is None or _line_of(before) is None
+        return False
+
+    def tag_quotes(self, rule: n.Rule, following, lines: list[_Line]) -> None:
+        """Find the source line of each 'says' (quotations carry no span of their own)."""
+        if self.source_lines is None or rule.span is None or not rule.quotes:
+            return
+        start = rule.span.line
+        stop = _line_of(following) or len(self.source_lines) + 1
+        found = []
+        head = self.source_lines[start - 1] if start <= len(self.source_lines) else ""
+        if re.search(r"(?i)(^|\s)says\s*[\"\u201c]", _outside_quotes(head)):
+            found.append(start)
+        for number in range(start + 1, min(stop, len(self.source_lines) + 1)):
+            if re.match(r"(?i)\s*says[\s\"\u201c]", self.source_lines[number - 1]):
+                found.append(number)
+        says = [line for line in lines if line.text.startswith("says ")]
+        if len(found) == len(says):
+            for line, number in zip(says, found):
+                line.source = number
+
+    # ---- rules
+    def rule_lines(self, rule: n.Rule) -> list[tuple[str, int | None]]:
+        """The head line and the indented lines of a rule, each with its source line."""
+        head = f"{self.clause(rule.clause)} {self.body(rule.body)}"
+        lines = []
+        condition = rule.condition
+        if condition is not None:
+            # A condition stays where the author put it: on the rule's own line
+            # ("... for mass meeting when in working hours") or indented below.
+            # Without a source, a requirement reads as one sentence ("time off
+            # is given only when ..."); every other condition goes below.
+            written_inline = _line_of(condition) is not None and _line_of(condition) == _line_of(rule)
+            if written_inline or (_line_of(condition) is None and isinstance(rule.body, n.Requirement)):
+                head += f" when {self.condition(condition)}"
+            else:
+                lines.append((f"when {self.condition(condition)}", _line_of(condition)))
+        if isinstance(rule.body, n.BandTable):
+            for row in rule.body.rows:
+                lines.append((self.band_row(row), _line_of(row)))
+            if rule.body.continuation is not None:
+                lines.append((self.continuation(rule.body.continuation), _line_of(rule.body.continuation)))
+        for quote in rule.quotes:
+            lines.append((f"says {_quoted(quote)}", None))
+        return [(head, _line_of(rule))] + lines
+
+    def clause(self, clause: n.ClauseRef) -> str:
+        return f"§{_quoted(clause.text)}" if clause.heading else f"§{clause.text}"
+
+    def body(self, body) -> str:
+        match body:
+            case n.Allowance(who=who, quantity=quantity, period=period, category=category):
+                return f"{self.who(who)} may take up to {self.node(quantity)} {self.node(period)} for {category.text}"
+            case n.ReasonableTime(who=who, category=category):
+                return f"{self.who(who)} may take reasonable time for {category.text}"
+            case n.GrantedTime(who=who, category=category):
+                return f"{self.who(who)} may be granted time for {category.text}"
+            case n.Limit(categories=categories, amount=amount, period=period):
+                return (f"{self.names(categories)} {self.verb(categories)} limited to {self.amount(amount)} "
+                        f"{self.node(period)}")
+            case n.Discretion(categories=categories, manner=manner, pay=pay):
+                text = f"additional time for {self.names(categories)} may be granted"
+                if manner:
+                    text += f" {manner}"
+                if pay:
+                    text += ("," if manner else "") + f" {_DISCRETION_PAY[pay]}"
+                return text
+            case n.Requirement(categories=categories):
+                scope = f" for {self.names(categories)}" if categories else ""
+                return f"time off{scope} is given only"
+            case n.ToilCounts():
+                return "time off in lieu counts against the allowances"
+            case n.Notice(categories=categories, hard=hard, amount=amount, where_possible=where_possible):
+                scope = f" for {self.names(categories)}" if categories else ""
+                force = "must" if hard else "should"
+                return f"requests{scope} {force} give at least {self.amount(amount)} notice" + (
+                    " where possible" if where_possible else "")
+            case n.MustState(categories=categories, hard=hard, fields=fields):
+                scope = f" for {self.names(categories)}" if categories else ""
+                return f"requests{scope} {'must' if hard else 'should'} state {self.names(fields)}"
+            case n.Payment(categories=categories, pay=pay, outside_hours=outside):
+                where = " outside working hours" if outside else ""
+                return f"{self.names(categories)} {self.verb(categories)}{where} {_PAY[pay]}"
+            case n.BandTable(name=name, by=by):
+                return f"{name.text} {self.verb((name,))} by {by.text}:"
+            case n.Facilities(text=text):
+                return f"facilities {_quoted(text)}"
+            case n.PayBasis(count=count, unit=unit):
+                return f"pay is averaged over the previous {count} {unit.text} where earnings vary"
+            case n.VariationNotice(amount=amount):
+                return f"variations need {self.amount(amount)} notice"
+            case n.TerminationNotice(amount=amount):
+                return f"termination needs {self.amount(amount)} notice"
+        raise TypeError(f"not a rule body: {body!r}")
+
+    def band_row(self, row: n.BandRow) -> str:
+        match row.kind:
+            case "between":
+                text = f"{row.low} {DASH} {row.high}"
+            case "at least":
+                text = f"{row.low} or more"
+            case "above":
+                text = f"above {row.low - 1}"
+            case "up to":
+                text = f"up to {row.high}"
+            case _:
+                text = f"{row.low}"
+        label = f" {row.label.text}" if row.label is not None else ""
+        return f"{text}{label}: {self.amount(row.amount)}"
+
+    def continuation(self, continuation: n.Continuation) -> str:
+        label = f" {continuation.label.text}" if continuation.label is not None else ""
+        return f"then a further {self.amount(continuation.amount)} for every further {continuation.every}{label}"
+
+    def who(self, who: n.Who) -> str:
+        return "anyone" if who.anyone else self.names(who.roles)
+
+    # ---- every other node
+    def node(self, node) -> str:
+        match node:
+            case n.AgreementTitle(text=text):
+                return f"agreement {_quoted(text)}"
+            case n.Employer(text=text):
+                return f"employer {_quoted(text)}"
+            case n.Unions(names=names):
+                return "unions " + ", ".join(_quoted(name) for name in names)
+            case n.Agreed(date=date):
+                return f"agreed {self.node(date)}"
+            case n.Effective(date=date):
+                return f"effective {self.node(date)}"
+            case n.DateText(year=year, month=month, day=day):
+                return (f"{day} " if day else "") + f"{MONTHS[month - 1]} {year}"
+            case n.WorkingDay(amount=amount):
+                return f"a working day is {self.amount(amount)}"
+            case n.WorkingWeek(amount=amount):
+                return f"a working week is {self.amount(amount)}"
+            case n.YearStart(day=day, month=month):
+                return f"the year starts on {day} {MONTHS[month - 1]}"
+            case n.RolesDecl(names=names):
+                return "roles: " + ", ".join(name.text for name in names)
+            case n.StaffGroupsDecl(names=names):
+                return "staff groups: " + ", ".join(name.text for name in names)
+            case n.CategoriesDecl(names=names):
+                return "categories: " + ", ".join(name.text for name in names)
+            case n.FactDecl(name=name, type=type_name, request=request, assumed=assumed):
+                text = ("request fact " if request else "fact ") + f"{name.text}: {type_name.text}"
+                return text + (f", assumed {assumed.text}" if assumed is not None else "")
+            case n.Rule():
+                return "\n".join(text if i == 0 else INDENT + text for i, (text, _) in enumerate(self.rule_lines(node)))
+            case n.ClauseRef():
+                return self.clause(node)
+            case n.Who():
+                return self.who(node)
+            case n.BandRow():
+                return self.band_row(node)
+            case n.Continuation():
+                return self.continuation(node)
+            case n.Name(text=text):
+                return text
+            case n.Amount():
+                return self.amount(node)
+            case n.Term():
+                return self.term(node)
+            case n.ValueRef(name=name):
+                return name.text
+            case n.PerPeriod(unit=unit):
+                return f"per {unit.text}"
+            case n.RollingPeriod(count=count, unit=unit):
+                return f"in any {count} {unit.text}"
+            case n.NumberOperand(value=value):
+                return _number(value)
+            case n.NameOperand(name=name):
+                return name.text
+            case n.DateOperand(text=text):
+                return text
+            case n.And() | n.Or() | n.Not() | n.Flag() | n.Compare() | n.Includes() | n.OneOf():
+                return self.condition(node)
+        if isinstance(node, n.Ruleset):
+            return print_ruleset(node)
+        return self.body(node)
+
+    def amount(self, amount: n.Amount) -> str:
+        text = " ".join(self.term(t) for t in amount.terms)
+        if amount.alternative is not None:
+            other = " ".join(self.term(t) for t in amount.alternative)
+            text += f" ({other})" if amount.parenthesised else f" or {other}"
+        return text
+
+    def term(self, term: n.Term) -> str:
+        return f"{_number(term.number)} {term.unit.text}"
+
+    def condition(self, node, inside: str | None = None) -> str:
+        """A condition; `inside` is the connective around it, to know when it needs brackets."""
+        match node:
+            case n.And(items=items):
+                text = " and ".join(self.condition(i, "and") for i in items)
+                return f"({text})" if inside in ("and", "not") else text
+            case n.Or(items=items):
+                text = " or ".join(self.condition(i, "or") for i in items)
+                return f"({text})" if inside is not None else text
+            case n.Not(item=item):
+                return "not " + self.condition(item, "not")
+            case n.Flag(name=name):
+                return name.text
+            case n.Includes(name=name, value=value):
+                return f"{name.text} {self.include_word(name, value)} {value.text}"
+            case n.OneOf(name=name, values=values):
+                return f"{name.text} is one of " + ", ".join(v.text for v in values)
+            case n.Compare(name=name, op=op, operand=operand):
+                words = _OPERATOR_WORDS[op]
+                if op == "=" and isinstance(operand, n.NameOperand) and \
+                        operand.name.text.split()[0].lower() in _WORDS_AFTER_IS:
+                    words = "="
+                return f"{name.text} {words} {self.node(operand)}"
+        raise TypeError(f"not a condition: {node!r}")
+
+    # ---- wording kept from the source
+    def between(self, before: n.Name, after: n.Name) -> str | None:
+        """The source text between two names on one line, if known."""
+        if self.source_lines is None or before.span is None or after.span is None:
+            return None
+        if before.span.end_line != after.span.line or before.span.end_column is None:
+            return None
+        line = self.source_lines[after.span.line - 1] if after.span.line <= len(self.source_lines) else ""
+        return line[before.span.end_column - 1:after.span.column - 1].strip().lower()
+
+    def word_after(self, name: n.Name) -> str | None:
+        if self.source_lines is None or name.span is None or name.span.end_column is None:
+            return None
+        line = self.source_lines[name.span.end_line - 1] if name.span.end_line <= len(self.source_lines) else ""
+        words = line[name.span.end_column - 1:].split()
+        return words[0].lower() if words else None
+
+    def names(self, names) -> str:
+        text = names[0].text if names else ""
+        for before, after in zip(names, names[1:]):
+            separator = self.between(before, after)
+            text += {"and": " and ", "or": " or "}.get(separator, ", ") + after.text
+        return text
+
+    def verb(self, names) -> str:
+        written = self.word_after(names[-1]) if names else None
+        if written in ("is", "are"):
+            return written
+        last = names[-1].text.split()[-1].lower() if names else ""
+        return "are" if len(names) > 1 or (last.endswith("s") and not last.endswith("ss")) else "is"
+
+    def include_word(self, name: n.Name, value: n.Name) -> str:
+        written = self.between(name, value)
+        return written if written in ("include", "includes") else "include"
+
+
+# ---- small helpers ---------------------------------------------------------------
+
+def _number(value: Decimal) -> str:
+    # format(..., "f") never uses an exponent: Decimal("0.0000001") prints as written.
+    return format(value, "f")
+
+
+def _quoted(text: str) -> str:
+    """Quotation marks that can hold the text: straight unless it contains one."""
+    return f"\u201c{text}\u201d" if '"' in text else f'"{text}"'
+
+
+def _outside_quotes(line: str) -> str:
+    return re.sub(r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d", '""', line)
+
+
+def _line_of(node) -> int | None:
+    span = getattr(node, "span", None)
+    return span.line if span is not None else None
+
+
+def _group(statement) -> str:
+    if isinstance(statement, n.FactDecl):
+        return "request facts" if statement.request else "facts"
+    for types, name in _GROUPS:
+        if isinstance(statement, types):
+            return name
+    return "other"
+
+
+def _has_block(rule: n.Rule) -> bool:
+    return len(_Printer(n.Ruleset(()), None).rule_lines(rule)) > 1
