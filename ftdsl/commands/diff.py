@@ -1,0 +1,176 @@
+"""`ftdsl diff OLD NEW`: what changes between two rulesets, for whom, and by how much.
+
+In: two ruleset paths and options. Out: the changes (ftdsl.diff) as text,
+clause by clause, or as a JSON list; with --exit-code, exit 1 when there
+are any, as `git diff --exit-code` does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+
+import click
+
+from ..cli import EXIT_FOUND, fail
+from ..errors import Diagnostic, FtdslError
+
+DIRECTION_WORDS = {"more generous": "more generous to representatives",
+                   "less generous": "less generous to representatives",
+                   "neutral": "neutral or not comparable"}
+
+
+@click.command()
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How to print the changes.")
+@click.option("--scenarios", "scenario_dir", type=click.Path(), default=None,
+              help="Run both rulesets on every .json scenario in this folder and list the decisions that differ "
+                   "(instead of scenarios made from the rules' boundaries).")
+@click.option("--write-scenarios", "write_dir", type=click.Path(), default=None,
+              help="Write the generated scenarios whose decisions differ to this folder, ready to run.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the rulesets differ, 0 when they do not.")
+def command(old, new, output_format, scenario_dir, write_dir, exit_code):
+    """Compare two rulesets by meaning: rules, amounts per year, and decisions."""
+    from ..api import load_ruleset, load_scenario
+    from ..diff import behaviour, diff, generate_scenarios
+
+    try:
+        before, after = load_ruleset(old), load_ruleset(new)
+        changes = diff(before.model, after.model)
+        inputs = [old, new]
+        if scenario_dir is not None:
+            paths = _scenario_paths(scenario_dir)
+            inputs += paths
+            runs = []
+            for path in paths:
+                data = load_scenario(path)
+                runs.append((os.path.splitext(os.path.basename(path))[0], data, data))
+            source = f"the scenarios in {scenario_dir}"
+            generated = []
+        else:
+            generated = generate_scenarios(before.model, after.model)
+            runs = [(g.name, g.old, g.new) for g in generated]
+            source = "scenarios made from the rules' boundaries"
+        decisions, problems = behaviour(before.program, after.program, runs)
+        if write_dir is not None:
+            differing = {c.key.rsplit(": ", 1)[0] for c in decisions}
+            written = _write_scenarios(write_dir, [g for g in generated if g.name in differing], decisions, inputs)
+        else:
+            written = []
+    except FtdslError as error:
+        fail(error)
+    for problem in problems:
+        click.echo(f"ftdsl diff: note: {problem}", err=True)
+    everything = changes + decisions
+    if output_format == "json":
+        click.echo(json.dumps([c.to_dict() for c in everything], indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(old, new, changes, decisions, source, written), nl=False)
+    sys.exit(EXIT_FOUND if exit_code and everything else 0)
+
+
+def _scenario_paths(folder: str) -> list[str]:
+    if not os.path.isdir(folder):
+        raise FtdslError(Diagnostic("E001", f"'{folder}' is not a folder of scenarios",
+                                    hint="give a folder that holds .json scenario files"))
+    paths = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".json"))
+    if not paths:
+        raise FtdslError(Diagnostic("E001", f"the folder '{folder}' holds no .json scenarios",
+                                    hint="write one with --write-scenarios, or see rulesets/examples/"))
+    return paths
+
+
+def _write_scenarios(folder: str, generated, decisions, inputs) -> list[str]:
+    """Write each generated scenario (one file, or one per side when the sides need different facts)."""
+    from ..files import write_atomic
+
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise FtdslError(Diagnostic("E002", f"'{folder}' is a file, not a folder", hint="give a folder to write to"))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as error:
+        raise FtdslError(Diagnostic("E011", f"cannot create the folder '{folder}': {error.strerror or error}")) from None
+    outcomes = {}
+    for change in decisions:
+        outcomes.setdefault(change.key.rsplit(": ", 1)[0], []).append(f"old {change.old}; new {change.new}")
+    protected = [os.path.abspath(p) for p in inputs]
+    written = []
+    for scenario in generated:
+        sides = [("", scenario.old)] if scenario.old == scenario.new else [(".old", scenario.old), (".new", scenario.new)]
+        for suffix, data in sides:
+            data = {**data, "description": f"{scenario.description}. Decisions: {'; '.join(outcomes[scenario.name])}."}
+            if suffix:
+                data["description"] += f" This file is for the {suffix[1:]} ruleset: the two declare different facts."
+            path = os.path.join(folder, f"{scenario.name}{suffix}.json")
+            number = 2
+            while os.path.abspath(path) in protected:  # never over a file this run read
+                path = os.path.join(folder, f"{scenario.name}-{number}{suffix}.json")
+                number += 1
+            write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", protect=tuple(inputs))
+            written.append(path)
+    return written
+
+
+def _clauses(clauses) -> str:
+    return ", ".join(f"§{c}" for c in clauses)
+
+
+def _hours_per_year(value) -> str:
+    from ..numbers import decimal_text
+
+    return "—" if value is None else f"{decimal_text(value)} h/yr"
+
+
+def _quote(label: str, quotes) -> list[str]:
+    lines = []
+    for quote in quotes:
+        wrapped = textwrap.wrap(f'{label} says "{quote}"', width=100, subsequent_indent="      ")
+        lines += ["    " + line for line in wrapped]
+    return lines
+
+
+def render_text(old_path, new_path, changes, decisions, source, written) -> str:
+    """The changes as text a negotiator reads: clause by clause, both sides' words quoted."""
+    lines = [f"ftdsl diff {old_path} → {new_path}"]
+    if not changes and not decisions:
+        lines.append("no differences in meaning; the same decisions on " + source)
+        return "\n".join(lines) + "\n"
+    lines.append(f"{len(changes)} change{'s' if len(changes) != 1 else ''} in the rules; "
+                 f"{len(decisions)} decision{'s' if len(decisions) != 1 else ''} differ{'s' if len(decisions) == 1 else ''}"
+                 f" on {source}")
+    heading = None
+    for change in changes:
+        where = {"header": "The agreement", "definition": "Definitions", "vocabulary": "Vocabulary"}.get(change.aspect)
+        if where is None:
+            old_ref = _clauses(change.old_clauses) or "(not in old)"
+            new_ref = _clauses(change.new_clauses) or "(not in new)"
+            where = old_ref if change.old_clauses == change.new_clauses else f"{old_ref} → {new_ref}"
+        if where != heading:
+            lines += ["", where]
+            heading = where
+        lines.append(f"  {change.kind} {change.aspect}: {change.key}")
+        if change.kind == "changed":
+            lines.append(f"    old: {change.old}")
+            lines.append(f"    new: {change.new}")
+        else:
+            lines.append(f"    {'old' if change.kind == 'removed' else 'new'}: {change.old or change.new}")
+        if change.old_per_year is not None or change.new_per_year is not None:
+            lines.append(f"    per year: {_hours_per_year(change.old_per_year)} → {_hours_per_year(change.new_per_year)}")
+        if change.aspect not in ("header", "vocabulary"):
+            lines.append(f"    {DIRECTION_WORDS[change.direction]}" + (f" ({change.note})" if change.note else ""))
+        lines += _quote("old", change.old_quotes) + _quote("new", change.new_quotes)
+    if decisions:
+        lines += ["", f"Decisions that differ ({source})"]
+        for change in decisions:
+            lines.append(f"  {change.key}: {change.note}")
+            lines.append(f"    old: {change.old} ({_clauses(change.old_clauses) or 'no clause'})")
+            lines.append(f"    new: {change.new} ({_clauses(change.new_clauses) or 'no clause'})")
+            lines.append(f"    {DIRECTION_WORDS[change.direction]}")
+    if written:
+        lines += ["", f"Wrote {len(written)} scenario file{'s' if len(written) != 1 else ''}:"]
+        lines += [f"  {path}" for path in written]
+    return "\n".join(lines) + "\n"
