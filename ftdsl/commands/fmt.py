@@ -20,7 +20,7 @@ def ruleset_paths(paths) -> list[str]:
             inside = sorted(os.path.join(folder, name) for folder, subfolders, names in os.walk(path)
                             for name in names if name.endswith(".ftr") and not name.startswith("."))
             if not inside:
-                raise FtdslError(Diagnostic("E006", f"there are no .ftr files in the folder '{path}'",
+                raise FtdslError(Diagnostic("E001", f"there are no rulesets (.ftr files) in the folder '{path}'",
                                             hint="give a ruleset file, or a folder that holds some"))
             found.extend(inside)
         else:
