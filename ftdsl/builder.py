@@ -27,11 +27,35 @@ def parse(text: str, file: str = "<ruleset>") -> n.Ruleset:
     'paid'
     """
     tree = parse_tree(text, file)
+    _check_nesting(tree, file, text)
     builder = _Builder(file)
     statements = builder.transform(tree)
     if builder.diagnostics:
         raise FtdslError(builder.diagnostics, {file: text})
     return n.Ruleset(tuple(statements), tuple(extract_comments(text)), file=file)
+
+
+# How deeply 'not', 'and', 'or' and brackets may nest in one condition. No
+# agreement needs more than a few levels; past this the builder, the checker
+# and Python's own compiler would run out of stack, so the limit is checked
+# here, on the parse tree, without recursion.
+MAX_NESTING = 100
+_NESTING_RULES = frozenset(("negation", "and_condition", "or_condition"))
+
+
+def _check_nesting(tree: lark.Tree, file: str, text: str) -> None:
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node.data in _NESTING_RULES:
+            depth += 1
+            if depth > MAX_NESTING:
+                meta = node.meta
+                span = Span(file, getattr(meta, "line", 1), getattr(meta, "column", 1))
+                raise FtdslError(Diagnostic(
+                    "E199", f"this condition is nested more than {MAX_NESTING} levels deep",
+                    span, hint="split it into simpler rules, or remove doubled 'not's and brackets"), {file: text})
+        stack.extend((child, depth) for child in node.children if isinstance(child, lark.Tree))
 
 
 def _span(file: str, meta_or_token) -> Span | None:

@@ -7,6 +7,7 @@ Out: text with the source line and a caret, or a dict for JSON output.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 
 import attrs
 
@@ -82,24 +83,39 @@ def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None) ->
         source_lines = source_text.splitlines()
         if 1 <= diagnostic.span.line <= len(source_lines):
             text = source_lines[diagnostic.span.line - 1]
-            shown = _display_line(text)
+            caret_at = max(diagnostic.span.column - 1, 0)
+            shown, caret_at = _display_line(text, caret_at)
             gutter = f"{diagnostic.span.line:>5} | "
             lines.append(gutter + shown)
-            caret_at = max(diagnostic.span.column - 1, 0)
             width = 1
             if diagnostic.span.end_line == diagnostic.span.line and diagnostic.span.end_column:
                 width = max(diagnostic.span.end_column - diagnostic.span.column, 1)
-            pad = "".join("\t" if ch == "\t" else " " for ch in _display_line(text[:caret_at]))
+            pad = "".join("\t" if ch == "\t" else " " for ch in shown[:caret_at])
             lines.append(" " * (len(gutter) - 2) + "| " + pad + "^" * min(width, max(len(shown) - caret_at, 1)))
     if diagnostic.hint:
         lines.append(f"  hint: {diagnostic.hint}")
     return "\n".join(lines)
 
 
-def _display_line(text: str, limit: int = 200) -> str:
-    # Very long lines (a pasted paragraph, or a hostile file) are cut so the
-    # message stays readable; the caret is computed on the cut text.
-    return text if len(text) <= limit else text[:limit] + " …"
+def _display_line(text: str, caret_at: int = 0, limit: int = 200) -> tuple[str, int]:
+    """The part of a source line to show, and where the caret falls in it.
+
+    Very long lines (a pasted paragraph, or a hostile file) are cut to a
+    window around the caret, so the message stays readable and the caret
+    still points at the problem. Control characters other than tabs are
+    shown as '?', so a stray one cannot garble the terminal.
+    """
+    start = 0
+    if len(text) > limit and caret_at > limit - 20:
+        start = caret_at - limit // 2
+    shown = text[start:start + limit]
+    shown = "".join("?" if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in shown)
+    caret_at -= start
+    if start:
+        shown, caret_at = "… " + shown, caret_at + 2
+    if start + limit < len(text):
+        shown += " …"
+    return shown, caret_at
 
 
 def did_you_mean(word: str, choices, what: str = "") -> str | None:
