@@ -400,6 +400,18 @@ def band_lookup(table, count):
 
 # ---- the program ----------------------------------------------------------------
 
+def load_source(source, name="<ruleset>"):
+    """Run compiled ruleset source (from compiler.py, or the cache) in an empty namespace; return its Program.
+
+    The same as compiler.load_program, here so that a cached ruleset loads
+    without importing the compiler and the parser behind it.
+    """
+    code = compile(source, f"<ftdsl {name}>", "exec")
+    namespace = {"__builtins__": {}, "Q": Fraction}
+    exec(code, namespace)  # noqa: S102 - source made by compiler.py; see its docstring
+    return Program(namespace, name)
+
+
 class Program:
     """A compiled ruleset, ready to decide scenarios."""
 

@@ -1,30 +1,276 @@
-"""`ftdsl run RULESET SCENARIO`: decide a scenario's requests and print the decisions."""
+"""`ftdsl run RULESET SCENARIO|LOG`: decide a scenario's requests, or every row of a log, and write the decisions.
+
+A SCENARIO is one JSON file (docs/scenarios.md); a LOG is a CSV or JSON
+Lines file of requests, one per row (batch.py), recognised by its
+extension (.csv, .jsonl, .ndjson) or by --input-format.
+
+The ruleset comes from the compiled-ruleset cache when it can (cache.py),
+so a repeated run never imports the parser; everything that only an
+error needs is imported when the error happens.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
-from ..cli import fail
-from ..errors import FtdslError
+from ..cli import EXIT_FOUND, fail
+
+# A log is recognised by its extension (a scenario is .json, or anything else).
+_LOG_FORMATS = _OUTPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
 @click.command()
 @click.argument("ruleset", type=click.Path())
-@click.argument("scenario", type=click.Path(allow_dash=True))
+@click.argument("scenario", metavar="SCENARIO|LOG", type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="How to print the decisions.")
-def command(ruleset, scenario, output_format):
-    """Decide every request in SCENARIO (a JSON file, or - for standard input) by RULESET."""
-    from ..api import load_ruleset, load_scenario
+              help="How to print a scenario's decisions.")
+@click.option("--input-format", type=click.Choice(["csv", "jsonl"]),
+              help="Read SCENARIO|LOG as a log in this format (default: by its extension; .json is a scenario).")
+@click.option("--output-format", "log_output_format", type=click.Choice(["csv", "jsonl"]),
+              help="How to write a log's decisions (default: by the -o extension, else csv).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
+              help="Write the decisions to this file (atomically; never over an input).")
+@click.option("--summary", is_flag=True,
+              help="For a log: print totals per category and outcome (to standard output with -o, else standard error).")
+@click.option("--strict", is_flag=True, help="For a log: stop at the first row with an error.")
+@click.option("--no-cache", is_flag=True, help="Compile the ruleset afresh instead of using the compiled-ruleset cache.")
+def command(ruleset, scenario, output_format, input_format, log_output_format, output, summary, strict, no_cache):
+    """Decide every request in SCENARIO (a JSON file, or - for standard input) by RULESET,
+    or every row of LOG (CSV or JSON Lines)."""
+    log_format = input_format or _LOG_FORMATS.get(os.path.splitext(scenario)[1].lower())
+    try:
+        from ..cache import load_program
+
+        program = load_program(ruleset, use_cache=not no_cache)
+        if log_format is None:
+            _run_scenario(program, ruleset, scenario, output_format, output)
+        else:
+            _run_log(program, ruleset, scenario, log_format, log_output_format, output, summary, strict)
+    except Exception as error:  # noqa: BLE001 - only FtdslError is handled; the rest goes on to cli.main
+        from ..errors import FtdslError
+
+        if isinstance(error, FtdslError):
+            fail(error)
+        raise
+
+
+def _run_scenario(program, ruleset, scenario, output_format, output):
     from ..report import to_json, to_text
 
+    data = _read_scenario(scenario)
+    name = "<stdin>" if scenario == "-" else scenario
     try:
-        loaded = load_ruleset(ruleset)
-        data = load_scenario(scenario)
-        report = loaded.decide(data, "<stdin>" if scenario == "-" else scenario)
-    except FtdslError as error:
-        fail(error)
-    if output_format == "json":
-        click.echo(to_json(report), nl=False)
+        report = program.decide(data)
+    except Exception as error:  # noqa: BLE001 - ScenarioError is converted by api.decide; others re-raised
+        from ..runtime import ScenarioError
+
+        if not isinstance(error, ScenarioError):
+            raise
+        from ..api import decide
+
+        report = decide(program, data, name)  # raises the FtdslError with every problem
+    text = to_json(report) if output_format == "json" else to_text(report, ruleset, scenario)
+    if output:
+        from ..files import write_atomic
+
+        write_atomic(output, text, protect=(ruleset, scenario))
     else:
-        click.echo(to_text(report, ruleset, scenario), nl=False)
+        click.echo(text, nl=False)
+
+
+def _read_scenario(path):
+    # The usual case (a readable UTF-8 JSON file) is read here; anything
+    # else is read again by api.load_scenario, which explains the problem.
+    import json
+
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+            text = data.decode("utf-8-sig")
+        else:
+            with open(path, "rb") as handle:
+                text = handle.read().decode("utf-8-sig")
+        if "\x00" not in text:
+            return json.loads(text, parse_constant=_reject_constant)
+    except (OSError, ValueError):
+        pass
+    from ..api import load_scenario
+    from ..source import decode_text
+
+    if path == "-":  # standard input cannot be read twice: explain the bytes already read
+        from ..errors import Diagnostic, FtdslError
+
+        text = decode_text(data, "<stdin>", "scenario")
+        try:
+            return json.loads(text, parse_constant=_reject_constant)
+        except ValueError as error:
+            line = getattr(error, "lineno", 0)
+            raise FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {getattr(error, 'msg', error)}",
+                                        None if not line else _span("<stdin>", line, getattr(error, "colno", 1))),
+                             {"<stdin>": text}) from None
+    return load_scenario(path)
+
+
+def _span(name, line, column):
+    from ..errors import Span
+
+    return Span(name, line, column)
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _run_log(program, ruleset, log, log_format, output_format, output, summary, strict):
+    import shutil
+    import tempfile
+
+    from ..batch import Batch, LogError, RowError, summary_text
+    from ..errors import Diagnostic, FtdslError, Span
+
+    if output_format is None:
+        output_format = _OUTPUT_FORMATS.get(os.path.splitext(output or "")[1].lower(), "csv")
+    name = "<stdin>" if log == "-" else log
+    shown = []
+
+    def on_error(line, message, hint):
+        # The first errors are shown in full; the rest are counted, so a
+        # log with a systematic mistake does not bury the summary.
+        if len(shown) < 20:
+            shown.append(line)
+            click.echo(_render(Diagnostic("E301", message, Span(name, line, 1), hint=hint)), err=True)
+
+    progress = _Progress() if sys.stderr.isatty() else None
+    batch = Batch(program, name, log_format, output_format, strict=strict, progress=progress, on_error=on_error)
+    with tempfile.TemporaryDirectory(prefix="ftdsl-run-") as folder:
+        path = log
+        if log == "-":
+            path = os.path.join(folder, "stdin")
+            with open(path, "wb") as handle:
+                shutil.copyfileobj(sys.stdin.buffer, handle)
+        elif not os.path.isfile(log):
+            from ..source import read_text
+
+            read_text(log, "log")  # raises the right error for a missing file or a folder
+        writer = _OutputFile(output, protect=(ruleset, log), folder=folder)
+        try:
+            with writer.open() as out:
+                batch.run(path, out)
+        except LogError as error:
+            writer.discard()
+            raise FtdslError(Diagnostic("E302", error.message, Span(name, error.line, 1) if error.line else None,
+                                        hint=error.hint)) from None
+        except RowError as error:
+            writer.discard()
+            raise FtdslError(Diagnostic("E301", error.message, Span(name, error.line, 1), hint=error.hint)) from None
+        except BaseException:
+            writer.discard()
+            raise
+        finally:
+            if progress is not None:
+                progress.done()
+        writer.commit()
+    if batch.error_count > len(shown):
+        click.echo(f"{name}: {batch.error_count - len(shown)} more rows with errors (see the 'error' column)", err=True)
+    if summary:
+        click.echo(summary_text(batch.summary(), batch.error_count), nl=False, err=output is None)
+    if batch.error_count:
+        sys.exit(EXIT_FOUND)
+
+
+def _render(diagnostic):
+    from ..errors import render_diagnostic
+
+    return render_diagnostic(diagnostic)
+
+
+class _OutputFile:
+    """Decisions written to a temporary file, then renamed over the target (or copied to standard output)."""
+
+    def __init__(self, target, protect, folder):
+        self.target = target
+        self.protect = protect
+        self.folder = folder
+        self.temporary = None
+
+    def open(self):
+        import tempfile
+
+        from ..errors import Diagnostic, FtdslError
+
+        if self.target is None:
+            self.temporary = os.path.join(self.folder, "decisions")
+            return open(self.temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the with
+        # The same checks and the same one-rename replacement as
+        # files.write_atomic, which needs the whole text in memory; the
+        # decisions of a long log are written as they are made instead.
+        target = os.path.abspath(self.target)
+        if os.path.exists(target):
+            for input_path in self.protect:
+                if input_path and input_path != "-" and os.path.exists(input_path) and os.path.samefile(input_path, target):
+                    raise FtdslError(Diagnostic("E010", f"'{self.target}' is one of the input files; ftdsl will not "
+                                                "write over it", hint="choose another output file with -o"))
+        if os.path.isdir(target):
+            raise FtdslError(Diagnostic("E002", f"'{self.target}' is a folder, not a file",
+                                        hint="give a file name to write to"))
+        folder = os.path.dirname(target)
+        if not os.path.isdir(folder):
+            raise FtdslError(Diagnostic("E001", f"the folder '{os.path.dirname(self.target)}' does not exist",
+                                        hint="create it first, or write somewhere else"))
+        descriptor, self.temporary = tempfile.mkstemp(prefix=".ftdsl-", suffix=".tmp", dir=folder)
+        return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+
+    def commit(self):
+        from ..errors import Diagnostic, FtdslError
+
+        if self.target is None:
+            with open(self.temporary, "rb") as handle:
+                sys.stdout.flush()
+                import shutil
+
+                shutil.copyfileobj(handle, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            return
+        try:
+            target = os.path.abspath(self.target)
+            if os.path.exists(target):
+                os.chmod(self.temporary, os.stat(target).st_mode & 0o7777)
+            os.replace(self.temporary, target)
+        except OSError as error:
+            _remove_quietly(self.temporary)
+            raise FtdslError(Diagnostic("E011", f"cannot write '{self.target}': {error.strerror or error}",
+                                        hint="the file was left as it was")) from None
+
+    def discard(self):
+        if self.target is not None and self.temporary:
+            _remove_quietly(self.temporary)
+
+
+def _remove_quietly(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+class _Progress:
+    """A one-line progress bar on standard error (only used when it is a terminal)."""
+
+    def __init__(self):
+        self.shown = -1
+
+    def __call__(self, fraction):
+        percent = int(fraction * 100)
+        if percent != self.shown:
+            self.shown = percent
+            filled = percent // 4
+            sys.stderr.write(f"\r[{'#' * filled}{' ' * (25 - filled)}] {percent:3d}%")
+            sys.stderr.flush()
+
+    def done(self):
+        if self.shown >= 0:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            sys.stderr.flush()

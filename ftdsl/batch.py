@@ -1,0 +1,879 @@
+"""Batch evaluation: a Program and a log of requests (CSV or JSON Lines) in, one decision per row out.
+
+Each row is one request by one representative (`rep`), with the facts
+the ruleset reads as columns. Every representative's requests are decided
+in date order (ties in input order) against that representative's own
+history, exactly as `Program.decide` decides one scenario holding those
+requests; the output has one line per input row, in input order.
+
+How it stays fast and bounded (docs/performance.md has the figures):
+
+- History is kept as running totals, one per (categories, period) pair
+  the ruleset counts against and per representative: a calendar period
+  keeps its current total, a rolling window a queue of the entries inside
+  it. Nothing re-sums a representative's history; memory is one small
+  record per representative plus the entries inside the longest rolling
+  window.
+- A decision depends on a request's history only through one question,
+  `_RequestDecision.within` ("does it fit under L hours in this window?").
+  Everything else it reads is the row's facts and fields. So the first
+  row with given facts and fields is decided by the full procedure while
+  its answers to `within` are recorded; the answers form a small decision
+  tree per (facts, fields) that later rows walk, asking only the window
+  questions. Facts that a ruleset reads only through a band table are
+  keyed by their band, so a branch of 412 and one of 430 members share a
+  tree. A row that reaches a question the tree has not seen is decided in
+  full and extends the tree: every decision is the full procedure's.
+- Rows are decided as they stream in while each representative's dates
+  only go forwards (a log sorted by date, or by representative then date).
+  The first row that goes back in time for its representative switches
+  to the fallback: the rows are sorted by date on disk (sorted runs of
+  `CHUNK_ROWS` rows, merged), decided, and the decisions sorted back into
+  input order the same way. Memory stays bounded; the price is two more
+  passes over temporary files.
+
+Output is written to a temporary file and renamed into place (or copied
+to standard output) at the end, so a failed run leaves nothing half
+written.
+"""
+
+from __future__ import annotations
+
+import collections
+import csv
+import datetime
+import heapq
+import io
+import json
+import math
+import operator
+import os
+import pickle
+import re
+import shutil
+import sys
+import tempfile
+from fractions import Fraction
+
+from . import runtime
+from .numbers import decimal_text, json_number
+
+CHUNK_ROWS = 200_000  # rows per sorted run in the fallback; about 100 MB of Python objects at most
+FLUSH_ROWS = 4096  # output lines gathered before one write (and one progress update)
+_MEMO_LIMIT = 200_000  # entries in a per-run lookup table before it is emptied and refilled
+
+OUTPUT_COLUMNS = ("line", "rep", "id", "date", "category", "hours", "outcome", "paid", "clauses", "error")
+INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
+_WHOLE = re.compile(r"[0-9]+\Z")
+_CSV_SPECIAL = re.compile(r'[",\r\n]|^\s|\s$')
+
+
+class LogError(Exception):
+    """A problem with the log as a whole (its header, its format): message, line, hint."""
+
+    def __init__(self, message, line=0, hint=None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.hint = hint
+
+
+class RowError(Exception):
+    """A problem with one row, raised when the run is strict."""
+
+    def __init__(self, line, message, hint=None):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+
+class _Unsorted(Exception):
+    """A representative's dates went backwards: switch to the sorting fallback."""
+
+
+def input_format_of(path, given=None):
+    """'csv' or 'jsonl', from --input-format or the file's extension; None when neither says."""
+    if given:
+        return given
+    return INPUT_FORMATS.get(os.path.splitext(path)[1].lower())
+
+
+# ---- the columns a log may have --------------------------------------------------
+
+class Layout:
+    """What each field of a log means for one ruleset: the known field names and their kinds."""
+
+    def __init__(self, program):
+        vocabulary = program.vocabulary
+        self.kinds = {"rep": ("rep",), "id": ("id",), "date": ("date",), "category": ("category",),
+                      "notice days": ("notice",), "in working hours": ("in hours",),
+                      "note": ("ignore",), "comment": ("ignore",)}
+        for unit in runtime.QUANTITY_KEYS:
+            self.kinds[unit] = ("quantity", unit)
+        for name, fact in vocabulary.facts.items():
+            self.kinds.setdefault(name, ("fact", fact["type"]))
+        for name, fact in vocabulary.request_facts.items():
+            self.kinds.setdefault(name, ("request fact", fact["type"]))
+        for name in vocabulary.state_fields:
+            self.kinds.setdefault(name, ("state",))
+
+    def columns(self, names, where):
+        """Canonical field names for a header's column names; LogError for an unknown or repeated one."""
+        columns = []
+        for given in names:
+            key = runtime.name_key(given)
+            if key not in self.kinds:
+                hint = runtime._suggest(key, self.kinds) or "columns: " + ", ".join(sorted(self.kinds))
+                raise LogError(f"unknown column '{given}'", where, hint)
+            if key in columns:
+                raise LogError(f"the column '{given}' appears twice", where)
+            columns.append(key)
+        for required in ("rep", "date", "category"):
+            if required not in columns:
+                raise LogError(f"the log has no '{required}' column", where,
+                               "the columns are rep, id, date, category, hours (or days, half days) and the facts")
+        if not any(c in runtime.QUANTITY_KEYS for c in columns):
+            raise LogError("the log has no 'hours', 'days' or 'half days' column", where)
+        return columns
+
+
+def _cell_value(text, kind):
+    """A CSV cell's text as the JSON value a scenario would hold (invalid text is passed on to be reported)."""
+    what = kind[0]
+    if what == "in hours":
+        key = runtime.name_key(text)
+        return key in ("yes", "true") if key in ("yes", "no", "true", "false") else text
+    if what == "notice":
+        return int(text) if _WHOLE.match(text.strip()) else text
+    if what in ("fact", "request fact"):
+        type_name = kind[1]
+        if type_name == "count":
+            return int(text) if _WHOLE.match(text.strip()) else text
+        if type_name == "number":
+            try:
+                return float(text)
+            except ValueError:
+                return text
+        if type_name == "list of roles":
+            return [role.strip() for role in text.split(";") if role.strip()]
+    return text
+
+
+def _json_cell(value):
+    """A JSON Lines value as CSV cell text, so both formats take one path."""
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+# ---- reading logs ----------------------------------------------------------------
+
+class _CsvRows:
+    """Rows of a CSV log as lists of cell text, with `line_num` and the header's columns."""
+
+    def __init__(self, handle, layout, name):
+        self.reader = csv.reader(handle)
+        try:
+            header = next(self.reader)
+        except StopIteration:
+            raise LogError("the log is empty: it needs a header row naming its columns", 1) from None
+        except csv.Error as error:
+            raise LogError(f"the header is not valid CSV: {error}", 1) from None
+        self.columns = layout.columns(header, 1)
+        self.width = len(self.columns)
+
+    @property
+    def line_num(self):
+        return self.reader.line_num
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self.reader)
+
+
+class _JsonRows:
+    """Rows of a JSON Lines log, each made into a list of cell text over every field the ruleset knows."""
+
+    def __init__(self, handle, layout, name):
+        self.handle = handle
+        self.layout = layout
+        self.columns = list(layout.kinds)
+        self.slots = {name: index for index, name in enumerate(self.columns)}
+        self.width = len(self.columns)
+        self.line_num = 0
+        self.keys = {}
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        while True:
+            text = self.handle.readline()
+            if not text:
+                raise StopIteration
+            self.line_num += 1
+            if text.strip():
+                break
+        try:
+            data = json.loads(text, parse_constant=_reject_constant)
+        except ValueError as error:
+            return _BadRow(f"not valid JSON: {getattr(error, 'msg', error)}", "each line is one JSON object")
+        if not isinstance(data, dict):
+            return _BadRow("each line must be a JSON object of fields", '{"rep": "R1", "date": "2026-04-01", ...}')
+        row = [""] * self.width
+        for given, value in data.items():
+            slot = self.keys.get(given)
+            if slot is None:
+                key = runtime.name_key(given)
+                if key not in self.slots:
+                    return _BadRow(f"unknown field '{given}'", runtime._suggest(key, self.slots))
+                slot = self.keys[given] = self.slots[key]
+            row[slot] = _json_cell(value)
+        return row
+
+
+class _BadRow(list):
+    """A row that could not be read at all; it carries its problem."""
+
+    def __init__(self, message, hint=None):
+        super().__init__()
+        self.message = message
+        self.hint = hint
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+# ---- running totals --------------------------------------------------------------
+
+class _Windows:
+    """The (categories, period) pairs a ruleset counts against, and where each period starts."""
+
+    def __init__(self, program):
+        self.year_start = program.meta["year_start"]
+        keys = set()
+        for rule in program.by_kind.get("grant", ()):
+            if rule["grant"] == "allowance":
+                keys.add(((rule["category"],), rule["period"]))
+        for rule in program.by_kind.get("limit", ()):
+            keys.add((tuple(rule["categories"]), rule["period"]))
+        self.keys = keys
+        by_category = {}
+        for key in sorted(keys, key=repr):
+            for category in key[0]:
+                by_category.setdefault(category, []).append(key)
+        self.by_category = {c: tuple(k) for c, k in by_category.items()}
+        self.rolling = {key: key[1][0] == "rolling" for key in keys}
+        self.starts = {key[1]: {} for key in keys}
+
+    def start(self, period, day):
+        starts = self.starts[period]
+        start = starts.get(day)
+        if start is None:
+            if len(starts) > _MEMO_LIMIT:
+                starts.clear()
+            start = starts[day] = runtime.period_window(period, day, self.year_start)[0]
+        return start
+
+    def used(self, totals, key, day):
+        """Hours (scaled) already counted in the window of `key` that holds `day`."""
+        total = totals.get(key)
+        if total is None:
+            return 0
+        start = self.start(key[1], day)
+        if self.rolling[key]:
+            entries = total[0]
+            while entries and entries[0][0] < start:
+                total[1] -= entries.popleft()[1]
+            return total[1]
+        return total[1] if total[0] == start else 0
+
+    def add(self, totals, keys, day, hours):
+        for key in keys:
+            total = totals.get(key)
+            if self.rolling[key]:
+                if total is None:
+                    total = totals[key] = [collections.deque(), 0]
+                total[0].append((day, hours))
+                total[1] += hours
+            else:
+                start = self.start(key[1], day)
+                if total is None or total[0] != start:
+                    totals[key] = [start, hours]
+                else:
+                    total[1] += hours
+
+
+def _scale(program):
+    """A whole number that makes the ruleset's hours (and hours in hundredths) whole, so running totals
+    are mostly int arithmetic; anything finer stays an exact Fraction."""
+    denominators = [100]
+    day = program.meta.get("working_day")
+    if day is not None:
+        denominators.append((Fraction(day) / 2).denominator)
+
+    def walk(value):
+        if isinstance(value, Fraction):
+            denominators.append(value.denominator)
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                walk(item)
+
+    for rule in program.rules:
+        walk(rule.get("hours"))
+        walk(rule.get("factor"))
+    for table in program.tables.values():
+        walk(table["rows"])
+        walk(table["step"])
+    return math.lcm(*denominators)
+
+
+def _whole(value):
+    return value.numerator if value.denominator == 1 else value
+
+
+# ---- decision trees --------------------------------------------------------------
+
+class _Leaf:
+    """A decided outcome, with its output text and the totals of the rows that reached it."""
+
+    __slots__ = ("outcome", "paid", "clauses", "csv", "json", "category", "counts", "rows", "hours")
+
+    def __init__(self, decision, category, counts):
+        self.outcome = decision["outcome"]
+        self.paid = decision["paid"]
+        self.clauses = tuple(decision["clauses"])
+        self.category = category
+        self.counts = counts
+        paid = {True: "true", False: "false", None: ""}[self.paid]
+        self.csv = f"{self.outcome},{paid},{_csv_text(';'.join(self.clauses))},\n"
+        self.json = (f'"outcome": "{self.outcome}", "paid": {json.dumps(self.paid)}, '
+                     f'"clauses": {json.dumps(list(self.clauses), ensure_ascii=False)}, "error": null}}\n')
+        self.rows = 0
+        self.hours = 0
+
+
+class _Recorder(runtime._RequestDecision):
+    """The full decision procedure, answering `within` from running totals and recording the answers."""
+
+    def __init__(self, evaluation, request, hours, batch, totals, scaled):
+        super().__init__(evaluation, request, hours)
+        self.batch = batch
+        self.totals = totals
+        self.scaled = scaled
+        self.answers = []
+
+    def within(self, categories, period, limit):
+        key = (tuple(categories), period)
+        if key not in self.batch.windows.keys:
+            raise AssertionError(f"the ruleset asks about a window batch evaluation does not keep: {key}")
+        day = self.request["date"]
+        used = self.batch.windows.used(self.totals, key, day)
+        limit_scaled = _whole(Fraction(limit) * self.batch.scale)
+        fits = used + self.scaled <= limit_scaled
+        self.answers.append((key, limit_scaled, fits))
+        return fits, Fraction(used) / self.batch.scale, runtime.period_window(period, day, self.batch.year_start)
+
+
+class _Context:
+    """One distinct combination of a row's facts and fields: validated, with its decision tree."""
+
+    __slots__ = ("evaluation", "template", "root", "by_date", "category", "category_csv", "category_json", "counts")
+
+
+# ---- the run -------------------------------------------------------------------
+
+class Batch:
+    """Decide a log's rows with one Program. Call `run(source_path, out)`; read `errors`, `summary()`."""
+
+    def __init__(self, program, log_name="<log>", input_format="csv", output_format="csv", strict=False,
+                 progress=None, on_error=None):
+        self.program = program
+        self.log_name = log_name
+        self.input_format = input_format
+        self.output_format = output_format
+        self.strict = strict
+        self.progress = progress
+        self.on_error = on_error
+        self.layout = Layout(program)
+        self.windows = _Windows(program)
+        self.year_start = program.meta["year_start"]
+        self.scale = _scale(program)
+        self.counts_outside = program.meta["toil_clause"] is not None
+        self.error_count = 0
+        self.rows = 0
+        self.sorted_fallback = False
+        self._analyse()
+
+    def _analyse(self):
+        # What the rules' conditions read, by name: a fact read there is
+        # keyed by its value; one read only through a band table by its band.
+        read = set()
+        for rule in self.program.rules:
+            if rule["when"] is not None:
+                read |= {c for c in rule["when"].__code__.co_consts if isinstance(c, str)}
+        roles_fact = self.program.meta.get("roles_fact")
+        self.reads_date = "date" in read
+        self.reads_notice = "notice days" in read
+        self.notice_days = tuple(sorted({rule["days"] for rule in self.program.by_kind.get("notice", ())}))
+        self.fact_keys = {}
+        for name in self.program.vocabulary.facts:
+            if name in read or name == roles_fact:
+                self.fact_keys[name] = None  # the value itself
+            else:
+                self.fact_keys[name] = tuple(t for t in self.program.tables.values() if t["by"] == name)
+
+    # ---- reading
+    def _open_rows(self, handle):
+        if self.input_format == "jsonl":
+            return _JsonRows(handle, self.layout, self.log_name)
+        return _CsvRows(handle, self.layout, self.log_name)
+
+    def _prepare(self, rows):
+        columns = rows.columns
+        index = {name: i for i, name in enumerate(columns)}
+        self.columns = columns
+        self.width = rows.width
+        self.i_rep = index["rep"]
+        self.i_id = index.get("id")
+        self.i_date = index["date"]
+        quantity = [index[u] for u in runtime.QUANTITY_KEYS if u in index]
+        self.quantity_units = tuple(columns[i] for i in quantity)
+        self.get_quantity = operator.itemgetter(*quantity, quantity[0])  # always a tuple, even for one column
+        static = [i for i, name in enumerate(columns) if self.layout.kinds[name][0] in
+                  ("category", "notice", "in hours", "fact", "request fact", "state")]
+        self.static_names = tuple(columns[i] for i in static)
+        self.get_static = operator.itemgetter(*static, static[0]) if static else (lambda row: ())
+        self.contexts = {}
+        self.trees = {}
+        self.leaves = []
+        self.dates = {}
+        self.quantities = {}
+        self.quoted = {}
+        self.reps = {}
+
+    # ---- the per-row lookups
+    def _date(self, text):
+        day = self.dates.get(text)
+        if day is None:
+            if len(self.dates) > _MEMO_LIMIT:
+                self.dates.clear()
+            day = runtime._date(text.strip())
+            self.dates[text] = day = day if day is not None else False
+        return day
+
+    def _quantity(self, cells):
+        found = self.quantities.get(cells)
+        if found is not None:
+            return found
+        if len(self.quantities) > _MEMO_LIMIT:
+            self.quantities.clear()
+        given = [(unit, text.strip()) for unit, text in zip(self.quantity_units, cells) if text.strip()]
+        if not given:
+            found = ("the row gives no amount of time", 'give one of "hours", "days" or "half days"')
+        elif len(given) > 1:
+            found = (f"the row gives both '{given[0][0]}' and '{given[1][0]}'", "give exactly one of hours, days or half days")
+        else:
+            unit, text = given[0]
+            number = Fraction(text) if _DECIMAL.match(text) else None
+            day = self.program.meta["working_day"]
+            if number is None:
+                found = (f"'{unit}' must be a number, 0 or more, not \"{text}\"", None)
+            elif number > runtime.LARGEST_HOURS:
+                found = (f"{text} {unit} is far more than a year holds", "check the number")
+            elif unit != "hours" and day is None:
+                found = (f"this agreement does not define a working day, so '{unit}' cannot be converted to hours",
+                         'give the time in "hours"')
+            else:
+                hours = number if unit == "hours" else number * day * (Fraction(1, 2) if unit == "half days" else 1)
+                shown = json_number(hours)
+                found = (hours, _whole(hours * self.scale), unit, number, str(shown), json.dumps(shown))
+        self.quantities[cells] = found
+        return found
+
+    def _context(self, cells):
+        if len(self.contexts) > _MEMO_LIMIT:
+            self.contexts.clear()
+        facts_given, item = {}, {"date": "2000-01-03", "hours": 0}
+        for name, text in zip(self.static_names, cells):
+            kind = self.layout.kinds[name]
+            # An empty cell is a fact not given, except in a list of roles,
+            # where it is the empty list: a representative with no role.
+            if not text.strip() and kind[-1] != "list of roles":
+                continue
+            if kind[0] == "fact":
+                facts_given[name] = _cell_value(text, kind)
+            else:
+                item[name] = _cell_value(text, kind)
+        problems = []
+        facts = runtime._validate_facts(facts_given, self.program.vocabulary, problems)
+        request = runtime._validate_time(item, "row", self.program.vocabulary, problems, is_request=True)
+        if problems:
+            found = _row_problem(problems[0])
+            self.contexts[cells] = found
+            return found
+        # The key of the decision tree: everything a decision reads except
+        # the date (unless a condition reads it), the amount and history.
+        notice = request["notice days"]
+        if not self.reads_notice and notice is not None:
+            notice = tuple(notice >= days for days in self.notice_days)
+        fact_key = []
+        for name, tables in self.fact_keys.items():
+            if name not in facts:
+                fact_key.append(None)
+            elif tables is None:
+                fact_key.append(facts[name])
+            else:
+                fact_key.append(tuple(runtime.band_lookup(t, facts[name]) for t in tables))
+        key = (request["category"], request["in working hours"], notice, tuple(sorted(request["stated"])),
+               tuple(sorted(request["request facts"].items())), tuple(fact_key))
+        root = self.trees.get(key)
+        if root is None:
+            root = self.trees[key] = [None]
+        context = _Context()
+        context.evaluation = runtime._Evaluation(self.program, runtime.Scenario(facts, [], []))
+        context.template = request
+        context.root = root
+        context.by_date = {} if self.reads_date else None
+        context.category = request["category"]
+        context.category_csv = _csv_text(request["category"])
+        context.category_json = json.dumps(request["category"], ensure_ascii=False)
+        counts = request["in working hours"] or self.counts_outside
+        context.counts = self.windows.by_category.get(request["category"], ()) if counts else ()
+        self.contexts[cells] = context
+        return context
+
+    def _text(self, text):
+        quoted = self.quoted.get(text)
+        if quoted is None:
+            if len(self.quoted) > _MEMO_LIMIT:
+                self.quoted.clear()
+            if self.output_format == "jsonl":
+                quoted = json.dumps(text, ensure_ascii=False)
+            else:
+                quoted = _csv_text(text)
+            self.quoted[text] = quoted
+        return quoted
+
+    # ---- deciding
+    def _decide_rows(self, rows, flush, lines=None):
+        """Decide rows in the order given, calling flush(list of output lines) every FLUSH_ROWS rows.
+
+        Raises _Unsorted when a representative's date goes backwards.
+        """
+        contexts, reps, dates, quantities = self.contexts, self.reps, self.dates, self.quantities
+        used, add = self.windows.used, self.windows.add
+        get_static, get_quantity = self.get_static, self.get_quantity
+        i_rep, i_id, i_date, width = self.i_rep, self.i_id, self.i_date, self.width
+        jsonl = self.output_format == "jsonl"
+        pending = []
+        append = pending.append
+        text_of = self._text
+        for row in rows:
+            if len(row) != width:
+                if not row and not isinstance(row, _BadRow):
+                    continue  # a blank line
+                line = lines[-1] if lines is not None else rows.line_num
+                if isinstance(row, _BadRow):
+                    append(self._error_line(line, "", "", "", row.message, row.hint))
+                else:
+                    append(self._error_line(line, "", "", "", f"the row has {len(row)} fields; the header has {width}",
+                                            "check for a missing or extra comma"))
+                continue
+            line = lines[-1] if lines is not None else rows.line_num
+            context = contexts.get(get_static(row))
+            if context is None:
+                context = self._context(get_static(row))
+            date_text = row[i_date]
+            day = dates.get(date_text)
+            if day is None:
+                day = self._date(date_text)
+            quantity = quantities.get(get_quantity(row))
+            if quantity is None:
+                quantity = self._quantity(get_quantity(row))
+            rep = row[i_rep]
+            row_id = row[i_id] if i_id is not None and row[i_id] else str(line)
+            if context.__class__ is not _Context or day is False or len(quantity) == 2 or not rep:
+                append(self._row_error(line, rep, row_id, date_text, context, day, quantity))
+                continue
+            state = reps.get(rep)
+            if state is None:
+                state = reps[rep] = [day, {}]
+            elif day < state[0]:
+                raise _Unsorted
+            else:
+                state[0] = day
+            totals = state[1]
+            scaled = quantity[1]
+            node = context.root[0] if context.by_date is None else context.by_date.setdefault(day, [None])[0]
+            while node.__class__ is list:
+                node = node[2] if used(totals, node[0], day) + scaled <= node[1] else node[3]
+            if node is None:
+                node = self._decide_in_full(context, row_id, day, quantity, totals)
+                if node.__class__ is not _Leaf:
+                    append(self._error_line(line, rep, row_id, date_text, *node))
+                    continue
+            node.rows += 1
+            node.hours += scaled
+            if node.counts:
+                add(totals, node.counts, day, scaled)
+            if jsonl:
+                append(f'{{"line": {line}, "rep": {text_of(rep)}, "id": {text_of(row_id)}, "date": "{day}", '
+                       f'"category": {context.category_json}, "hours": {quantity[5]}, {node.json}')
+            else:
+                append(f"{line},{text_of(rep)},{text_of(row_id)},{day},{context.category_csv},{quantity[4]},{node.csv}")
+            if len(pending) >= FLUSH_ROWS:
+                self.rows += len(pending)
+                flush(pending)
+                pending.clear()
+        self.rows += len(pending)
+        flush(pending)
+        pending.clear()
+
+    def _decide_in_full(self, context, row_id, day, quantity, totals):
+        """Decide one row by the full procedure and add its path to the context's tree; a leaf, or (message, hint)."""
+        request = dict(context.template, id=row_id, date=day)
+        request["quantity"] = (quantity[2], quantity[3])
+        recorder = _Recorder(context.evaluation, request, quantity[0], self, totals, quantity[1])
+        try:
+            decision = recorder.decide()
+        except runtime._MissingFact as missing:
+            clauses = getattr(missing, "clauses", ())
+            reads = f" (§{', §'.join(clauses)} reads it)" if clauses else ""
+            return (f"the row does not give '{missing.name}', which this request needs{reads}",
+                    f"add a '{missing.name}' column, or fill it in on this row")
+        holder = context.root if context.by_date is None else context.by_date[day]
+        place, slot = holder, 0
+        for key, limit, fits in recorder.answers:
+            node = place[slot]
+            if node is None:
+                node = place[slot] = [key, limit, None, None]
+            elif node.__class__ is not list or node[0] != key or node[1] != limit:
+                raise AssertionError("the decision procedure asked a different question for the same facts")
+            place, slot = node, (2 if fits else 3)
+        leaf = place[slot]
+        if leaf is None:
+            counts = context.counts if decision["outcome"] != runtime.NOT_ENTITLED else ()
+            leaf = place[slot] = _Leaf(decision, context.category, counts)
+            self.leaves.append(leaf)
+        return leaf
+
+    def _row_error(self, line, rep, row_id, date_text, context, day, quantity):
+        if not rep:
+            return self._error_line(line, rep, row_id, date_text, "the row has no 'rep'", "name the representative")
+        if context.__class__ is not _Context:
+            return self._error_line(line, rep, row_id, date_text, *context)
+        if day is False:
+            return self._error_line(line, rep, row_id, date_text,
+                                    f"the date must be a real date written YYYY-MM-DD, not \"{date_text}\"",
+                                    'for example "2026-03-20"')
+        return self._error_line(line, rep, row_id, date_text, *quantity)
+
+    def _error_line(self, line, rep, row_id, date_text, message, hint=None):
+        self.error_count += 1
+        if self.strict:
+            raise RowError(line, message, hint)
+        if self.on_error is not None:
+            self.on_error(line, message, hint)
+        if self.output_format == "jsonl":
+            return (f'{{"line": {line}, "rep": {json.dumps(rep)}, "id": {json.dumps(row_id)}, "date": {json.dumps(date_text)}, '
+                    f'"category": null, "hours": null, "outcome": null, "paid": null, "clauses": [], '
+                    f'"error": {json.dumps(message, ensure_ascii=False)}}}\n')
+        return f"{line},{_csv_text(rep)},{_csv_text(row_id)},{_csv_text(date_text)},,,,,,{_csv_text(message)}\n"
+
+    # ---- the whole run
+    def run(self, path, out):
+        """Decide every row of the log at `path` and write the decisions to the text stream `out`."""
+        if self.output_format == "csv":
+            out.write(",".join(OUTPUT_COLUMNS) + "\n")
+        start = out.tell() if out.seekable() else None
+        try:
+            self._stream(path, out)
+        except _Unsorted:
+            if start is None:
+                raise AssertionError("the sorting fallback needs a seekable output") from None
+            out.seek(start)
+            out.truncate()
+            self.sorted_fallback = True
+            self.error_count = 0
+            self.rows = 0
+            self._sorted(path, out)
+
+    def _open(self, path):
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the text wrapper
+        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="" if self.input_format == "csv" else None)
+        return raw, handle
+
+    def _stream(self, path, out):
+        raw, handle = self._open(path)
+        with handle:
+            size = os.fstat(raw.fileno()).st_size or 1
+            rows = self._open_rows(handle)
+            self._prepare(rows)
+
+            def flush(pending):
+                out.write("".join(pending))
+                if self.progress is not None:
+                    self.progress(min(raw.tell() / size, 1.0))
+
+            self._read_guard(lambda: self._decide_rows(rows, flush), rows)
+
+    def _read_guard(self, action, rows):
+        try:
+            action()
+        except UnicodeDecodeError as error:
+            raise LogError(f"the log is not valid UTF-8 text (byte 0x{error.object[error.start]:02x})",
+                           getattr(rows, "line_num", 0) + 1, "save the log as UTF-8") from None
+        except csv.Error as error:
+            raise LogError(f"the log is not valid CSV: {error}", getattr(rows, "line_num", 0)) from None
+
+    def _sorted(self, path, out):
+        """The fallback for logs whose representatives' dates go backwards: sort, decide, sort back."""
+        raw, handle = self._open(path)
+        with handle, tempfile.TemporaryDirectory(prefix="ftdsl-sort-") as folder:
+            rows = self._open_rows(handle)
+            self._prepare(rows)
+            sentinel = datetime.date.min
+
+            def records():
+                for row in rows:
+                    if not row and not isinstance(row, _BadRow):
+                        continue
+                    day = self._date(row[self.i_date]) if len(row) == self.width else False
+                    yield ((day or sentinel).toordinal(), rows.line_num, row if not isinstance(row, _BadRow)
+                           else ("bad", row.message, row.hint))
+
+            by_date = []
+            self._read_guard(lambda: by_date.extend(_spill(records(), folder, "date")), rows)
+            lines = []
+
+            def replay():
+                for _, line, row in heapq.merge(*by_date):
+                    lines.append(line)
+                    yield _BadRow(row[1], row[2]) if isinstance(row, tuple) else row
+
+            decided = []
+
+            def flush(pending):
+                # Every replayed row gave exactly one output line, in order.
+                decided.extend(zip(lines, pending))
+                lines.clear()
+                if len(decided) >= CHUNK_ROWS:
+                    by_line.append(_write_run(sorted(decided), folder, f"line{len(by_line)}"))
+                    decided.clear()
+
+            by_line = []
+            saved = self.progress
+            self.progress = None
+            self._decide_rows(_Replay(replay()), flush, lines)
+            self.progress = saved
+            if decided:
+                by_line.append(_write_run(sorted(decided), folder, f"line{len(by_line)}"))
+            for _, text in heapq.merge(*(_read_run(p) for p in by_line)):
+                out.write(text)
+
+    # ---- totals
+    def summary(self):
+        """Totals per category: rows and hours asked, hours by outcome, paid hours (exact Fractions)."""
+        table = {}
+        for leaf in self.leaves:
+            entry = table.setdefault(leaf.category, {"requests": 0, "asked": Fraction(0), "entitled": Fraction(0),
+                                                     "discretionary": Fraction(0), "not_entitled": Fraction(0),
+                                                     "paid": Fraction(0)})
+            hours = Fraction(leaf.hours) / self.scale
+            entry["requests"] += leaf.rows
+            entry["asked"] += hours
+            entry[leaf.outcome] += hours
+            if leaf.paid is True:
+                entry["paid"] += hours
+        return dict(sorted(table.items()))
+
+
+class _Replay:
+    """An iterator of sorted rows that looks like a reader (line numbers come through `lines`)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.line_num = 0
+
+    def __iter__(self):
+        return self.rows
+
+
+def _spill(records, folder, name):
+    """Sort records in runs of CHUNK_ROWS, each written to a file; return readers of the runs."""
+    runs, chunk = [], []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= CHUNK_ROWS:
+            chunk.sort(key=operator.itemgetter(0, 1))
+            runs.append(_write_run(chunk, folder, f"{name}{len(runs)}"))
+            chunk = []
+    if chunk:
+        chunk.sort(key=operator.itemgetter(0, 1))
+        runs.append(_write_run(chunk, folder, f"{name}{len(runs)}"))
+    return [_read_run(path) for path in runs]
+
+
+def _write_run(records, folder, name):
+    path = os.path.join(folder, name)
+    with open(path, "wb") as handle:
+        for start in range(0, len(records), 1000):
+            pickle.dump(records[start:start + 1000], handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _read_run(path):
+    with open(path, "rb") as handle:
+        while True:
+            try:
+                block = pickle.load(handle)  # noqa: S301 - a file this run just wrote to its own temporary folder
+            except EOFError:
+                return
+            yield from block
+
+
+def _row_problem(problem):
+    path = problem["path"]
+    where = path.split(".", 1)[1] if "." in path else ""
+    message = f"'{where}': {problem['message']}" if where else problem["message"]
+    return (message.replace("a request", "the row"), problem.get("hint"))
+
+
+def _csv_text(text):
+    if _CSV_SPECIAL.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def summary_text(summary, error_count=0, rows=0):
+    """The totals as an aligned table in hours."""
+    header = ("category", "requests", "asked h", "entitled h", "discretionary h", "not entitled h", "paid h")
+    lines = [header]
+    totals = {"requests": 0, "asked": 0, "entitled": 0, "discretionary": 0, "not_entitled": 0, "paid": 0}
+    for category, entry in summary.items():
+        lines.append((category, str(entry["requests"]), *(decimal_text(entry[k]) for k in
+                                                         ("asked", "entitled", "discretionary", "not_entitled", "paid"))))
+        for key in totals:
+            totals[key] += entry[key]
+    lines.append(("all", str(totals["requests"]), *(decimal_text(totals[k]) for k in
+                                                    ("asked", "entitled", "discretionary", "not_entitled", "paid"))))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    text = "\n".join("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
+                     for line in lines)
+    if error_count:
+        text += f"\n{error_count} row{'s' if error_count != 1 else ''} with errors (not counted above)"
+    return text + "\n"

@@ -1,0 +1,263 @@
+"""Batch evaluation: a log's rows decide exactly as one scenario per representative does."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ftdsl
+from ftdsl import batch as batch_module
+from ftdsl.batch import Batch
+from conftest import RULESETS, WESTMINSTER, run_cli
+
+RECOGNITION = RULESETS / "recognition-and-facilities.ftr"
+
+
+@pytest.fixture(scope="module")
+def programs():
+    return {path.stem: ftdsl.load_ruleset(str(path)).program for path in (WESTMINSTER, RECOGNITION)}
+
+
+# ---- generating logs ------------------------------------------------------------
+
+def _fact_value(rng, fact, vocabulary):
+    kind = fact["type"]
+    if kind == "yes/no":
+        return rng.random() < 0.85
+    if kind == "count":
+        return rng.choice([0, 5, 12, 30, 31, 99, 100, 250, 251, 600, 1200, 2600, 3100, 3600])
+    if kind == "list of roles":
+        return sorted(rng.sample(sorted(vocabulary.roles), rng.randint(0, 2)))
+    if kind == "staff group":
+        return rng.choice(sorted(vocabulary.staff_groups))
+    if kind == "number":
+        return rng.choice([0, 1, 2.5])
+    if kind == "date":
+        return "2026-04-01"
+    if kind in ("role", "category"):
+        return rng.choice(sorted(vocabulary.roles if kind == "role" else vocabulary.categories))
+    return "x"
+
+
+def make_log(program, seed, reps=3, per_rep=12):
+    """Scenarios (one per representative) and the same requests as log rows (dicts of JSON values)."""
+    rng = random.Random(seed)
+    vocabulary = program.vocabulary
+    categories = sorted(vocabulary.categories)
+    days = [f"2026-{m:02d}-{d:02d}" for m in (1, 3, 4, 5) for d in (1, 2, 15, 28, 30)] + ["2027-03-31", "2027-04-01"]
+    scenarios, rows = {}, []
+    for r in range(reps):
+        rep = f"R{r}"
+        facts = {name: _fact_value(rng, fact, vocabulary) for name, fact in vocabulary.facts.items()}
+        requests = []
+        for i in range(rng.randint(1, per_rep)):
+            request = {"id": f"{rep}-{i}", "date": rng.choice(days), "category": rng.choice(categories)}
+            unit = rng.choice(["hours", "hours", "hours", "days", "half days"])
+            request[unit] = rng.choice([0.5, 1, 2, 3, 4, 7.5]) if unit == "hours" else rng.choice([1, 2, 0.5])
+            request["in working hours"] = rng.random() < 0.8
+            request["notice days"] = rng.choice([0, 3, 20, 28, 29, 42, 60])
+            for name, fact in vocabulary.request_facts.items():
+                request[name] = _fact_value(rng, fact, vocabulary)
+            for name in vocabulary.state_fields:
+                if rng.random() < 0.5:
+                    request[name] = "stated"
+            requests.append(request)
+            rows.append({"rep": rep, **facts, **request})
+        scenarios[rep] = {"facts": facts, "requests": requests}
+    return scenarios, rows
+
+
+def to_csv(rows, yes_no="true"):
+    columns = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = row.get(column)
+            if value is None:
+                cells.append("")
+            elif isinstance(value, bool):
+                cells.append({"true": ("true", "false"), "yes": ("yes", "no")}[yes_no][0 if value else 1])
+            elif isinstance(value, list):
+                cells.append(";".join(value))
+            else:
+                cells.append(str(value))
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def run_batch(program, tmp_path, text, input_format="csv", output_format="csv", **options):
+    path = tmp_path / f"log.{input_format}"
+    path.write_text(text, encoding="utf-8")
+    runner = Batch(program, str(path), input_format, output_format, **options)
+    out = io.StringIO()
+    runner.run(str(path), out)
+    return runner, out.getvalue()
+
+
+def decisions_of(output, output_format="csv"):
+    if output_format == "jsonl":
+        return [json.loads(line) for line in output.splitlines()]
+    rows = list(csv.DictReader(io.StringIO(output)))
+    for row in rows:
+        row["line"] = int(row["line"])
+        row["paid"] = {"true": True, "false": False, "": None}[row["paid"]]
+        row["clauses"] = row["clauses"].split(";") if row["clauses"] else []
+    return rows
+
+
+def expected_by_id(program, scenarios):
+    expected = {}
+    for scenario in scenarios.values():
+        for decision in program.decide(scenario)["decisions"]:
+            expected[decision["id"]] = decision
+    return expected
+
+
+# ---- the law: a log decides as one scenario per representative ---------------
+
+@settings(max_examples=60)
+@given(seed=st.integers(0, 10 ** 6), ruleset=st.sampled_from(["westminster", "recognition-and-facilities"]),
+       shuffle=st.booleans(), output_format=st.sampled_from(["csv", "jsonl"]))
+def test_log_decides_as_one_scenario_per_representative(programs, tmp_path_factory, seed, ruleset, shuffle,
+                                                         output_format):
+    program = programs[ruleset]
+    scenarios, rows = make_log(program, seed)
+    if shuffle:
+        random.Random(seed).shuffle(rows)
+    else:  # sorted by date: the streaming path
+        rows.sort(key=lambda r: r["date"])
+    runner, output = run_batch(program, tmp_path_factory.mktemp("log"), to_csv(rows, "yes" if seed % 2 else "true"),
+                               output_format=output_format)
+    got = decisions_of(output, output_format)
+    expected = expected_by_id(program, scenarios)
+    assert [d["id"] for d in got] == [r["id"] for r in rows]  # one line per row, in input order
+    assert [d["line"] for d in got] == list(range(2, len(rows) + 2))
+    for decision in got:
+        want = expected[decision["id"]]
+        assert (decision["outcome"], decision["paid"], decision["clauses"]) == (
+            want["outcome"], want["paid"], want["clauses"]), decision["id"]
+    assert runner.error_count == 0
+
+
+def test_json_lines_input_decides_like_csv(programs, tmp_path):
+    program = programs["westminster"]
+    scenarios, rows = make_log(program, 7, reps=5)
+    text = "".join(json.dumps(row) + "\n" for row in rows)
+    _, output = run_batch(program, tmp_path, text, input_format="jsonl")
+    _, from_csv = run_batch(program, tmp_path, to_csv(rows))
+    assert [d["outcome"] for d in decisions_of(output)] == [d["outcome"] for d in decisions_of(from_csv)]
+
+
+def test_unsorted_logs_use_sorted_runs_on_disk(programs, tmp_path, monkeypatch):
+    monkeypatch.setattr(batch_module, "CHUNK_ROWS", 7)  # many runs to merge, in both directions
+    program = programs["recognition-and-facilities"]
+    scenarios, rows = make_log(program, 11, reps=6, per_rep=15)
+    random.Random(3).shuffle(rows)
+    runner, output = run_batch(program, tmp_path, to_csv(rows))
+    assert runner.sorted_fallback
+    expected = expected_by_id(program, scenarios)
+    got = decisions_of(output)
+    assert [d["id"] for d in got] == [r["id"] for r in rows]
+    assert all(d["outcome"] == expected[d["id"]]["outcome"] for d in got)
+
+
+def test_rolling_window_forgets_old_entries(programs, tmp_path):
+    program = programs["recognition-and-facilities"]
+    rows = ["rep,date,category,days,roles,approved by union"]
+    # nine whole days in any 12 months: the tenth is over, until the first leaves the window
+    rows += [f"N,2026-{m:02d}-10,national executive duties,1,national executive member,yes" for m in range(1, 11)]
+    rows += ["N,2027-01-10,national executive duties,1,national executive member,yes"]
+    _, output = run_batch(program, tmp_path, "\n".join(rows) + "\n")
+    scenario = {"facts": {"roles": ["national executive member"]},
+                "requests": [{"date": r.split(",")[1], "category": "national executive duties", "days": 1,
+                              "approved by union": True} for r in rows[1:]]}
+    want = [d["outcome"] for d in program.decide(scenario)["decisions"]]
+    assert [d["outcome"] for d in decisions_of(output)] == want
+    assert want[9] != want[0]  # the limit did bite
+
+
+# ---- errors --------------------------------------------------------------------
+
+LOG_WITH_ERRORS = """rep,id,date,category,hours,roles,staff group,employed by council
+R1,a,2026-04-10,duties,3,representative,non-teaching,yes
+R1,b,2026-04-31,duties,3,representative,non-teaching,yes
+R1,c,2026-04-11,dutis,3,representative,non-teaching,yes
+R1,d,2026-04-12,duties,,representative,non-teaching,yes
+R1,e,2026-04-12,duties,3,representative
+R1,f,2026-04-13,duties,4,representative,non-teaching,yes
+"""
+
+
+def test_rows_with_errors_are_reported_by_line_and_the_rest_decided(programs, tmp_path):
+    reported = []
+    runner, output = run_batch(programs["westminster"], tmp_path, LOG_WITH_ERRORS,
+                               on_error=lambda line, message, hint: reported.append((line, message)))
+    got = decisions_of(output)
+    assert [d["line"] for d in got] == [2, 3, 4, 5, 6, 7]
+    assert [line for line, _ in reported] == [3, 4, 5, 6]
+    assert "YYYY-MM-DD" in reported[0][1] and "dutis" in reported[1][1]
+    assert [d["outcome"] for d in got if not d["error"]] == ["entitled", "discretionary"]  # 3 + 4 > 6 h a month
+
+
+def test_strict_stops_at_the_first_error(programs, tmp_path):
+    with pytest.raises(batch_module.RowError) as caught:
+        run_batch(programs["westminster"], tmp_path, LOG_WITH_ERRORS, strict=True)
+    assert caught.value.line == 3
+
+
+def test_unknown_column_is_a_log_error(programs, tmp_path):
+    with pytest.raises(batch_module.LogError) as caught:
+        run_batch(programs["westminster"], tmp_path, "rep,date,category,hours,staf group\n")
+    assert "staf group" in caught.value.message and "staff group" in caught.value.hint
+
+
+# ---- the command line -----------------------------------------------------------
+
+def test_cli_writes_output_atomically_and_summarises(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text(LOG_WITH_ERRORS, encoding="utf-8")
+    out = tmp_path / "decisions.jsonl"
+    result = run_cli("run", str(WESTMINSTER), str(log), "-o", str(out), "--summary",
+                     env={"FTDSL_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.returncode == 1, result.stderr  # it ran, and some rows had errors
+    assert f"{log}:3:1: error E301" in result.stderr
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(lines) == 6 and lines[0]["outcome"] == "entitled" and lines[1]["error"]
+    assert "duties" in result.stdout and "not entitled h" in result.stdout
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ftdsl-")]
+
+
+def test_cli_strict_writes_nothing(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text(LOG_WITH_ERRORS, encoding="utf-8")
+    out = tmp_path / "decisions.csv"
+    result = run_cli("run", str(WESTMINSTER), str(log), "-o", str(out), "--strict", "--no-cache")
+    assert result.returncode == 2 and f"{log}:3:1" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_cli_will_not_write_over_the_log(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text(LOG_WITH_ERRORS, encoding="utf-8")
+    result = run_cli("run", str(WESTMINSTER), str(log), "-o", str(log), "--no-cache")
+    assert result.returncode == 2 and "E010" in result.stderr
+    assert log.read_text(encoding="utf-8") == LOG_WITH_ERRORS
+
+
+def test_cli_reads_a_log_from_standard_input(tmp_path):
+    result = run_cli("run", str(WESTMINSTER), "-", "--input-format", "csv", "--output-format", "jsonl",
+                     input=LOG_WITH_ERRORS.splitlines()[0] + "\n" + LOG_WITH_ERRORS.splitlines()[1] + "\n",
+                     env={"FTDSL_CACHE_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["outcome"] == "entitled"
