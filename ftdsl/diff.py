@@ -594,7 +594,8 @@ def _table_changes(old: m.Model, new: m.Model, before: m.Table, after: m.Table) 
     for low, high, old_value, new_value in ranges:
         changes.append(Change(CHANGED, "band", f"{before.name} for {_range_text(low, high, before.by)}",
                               _value_text(old_value, unit), _value_text(new_value, unit),
-                              _compare(old_value, new_value), yearly(old_usage, old_value, old_scale),
+                              _compare(old_value or 0, new_value or 0),  # no band gives no time
+                              yearly(old_usage, old_value, old_scale),
                               yearly(new_usage, new_value, new_scale), **common))
     # Past the scanned counts: the same from here on only if both go on the same way.
     if _tail_differs(before, after, until, old_scale, new_scale, period):
@@ -603,7 +604,7 @@ def _table_changes(old: m.Model, new: m.Model, before: m.Table, after: m.Table) 
         slope_new = (after.step or 0) * new_scale / (after.every or 1)
         changes.append(Change(CHANGED, "band", f"{before.name} for {_range_text(until, None, before.by)}", old_tail,
                               new_tail, _compare(slope_old, slope_new) if slope_old != slope_new else
-                              _compare(_lookup(before, until), _lookup(after, until)), **common))
+                              _compare(_lookup(before, until) or 0, _lookup(after, until) or 0), **common))
     return changes
 
 
