@@ -223,7 +223,7 @@ class _Variants:
             outcome = self.with_hours(position, best)
             fewer = asked - best
             found.append({"change": "hours", "from": json_number(asked), "to": json_number(best),
-                          "exact": decimal_text(best), "outcome": outcome,
+                          "exact": str(best), "outcome": outcome,
                           "text": f"{SHORT[outcome]} if {decimal_text(fewer)} h fewer were asked "
                                   f"({decimal_text(best)} h)"})
             if outcome == runtime.ENTITLED:
@@ -244,7 +244,7 @@ class _Variants:
         just_over = self.with_hours(position, most + Fraction(1, self.denominator))
         if just_over is None:
             return []
-        return [{"change": "hours", "from": json_number(asked), "to": json_number(most), "exact": decimal_text(most),
+        return [{"change": "hours", "from": json_number(asked), "to": json_number(most), "exact": str(most),
                  "outcome": just_over,
                  "text": f"{SHORT[just_over]} if more than {decimal_text(most)} h were asked "
                          f"({decimal_text(most - asked)} h more than now)"}]
