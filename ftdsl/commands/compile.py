@@ -1,0 +1,32 @@
+"""`ftdsl compile RULESET -o rules.py`: write a ruleset as a standalone Python module (standard library only)."""
+
+from __future__ import annotations
+
+import click
+
+from ..cli import fail
+
+
+@click.command()
+@click.argument("ruleset", type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the module to this file (atomically); without it, print it.")
+def command(ruleset, output):
+    """Compile RULESET into one Python module exposing decide(scenario: dict) -> dict,
+    with the same decisions as `ftdsl run --format json`, for systems that cannot install ftdsl."""
+    from ..api import load_ruleset
+    from ..errors import FtdslError
+    from ..files import write_atomic
+    from ..standalone import standalone_source
+
+    try:
+        loaded = load_ruleset(ruleset)
+        text = standalone_source(loaded.source, ruleset, loaded.text)
+        if output:
+            write_atomic(output, text, protect=(ruleset,))
+        else:
+            click.echo(text, nl=False)
+    except FtdslError as error:
+        fail(error)
+    if output:
+        click.echo(f"{output}: decide(scenario) for {ruleset}", err=True)
