@@ -55,7 +55,7 @@ def explain(ruleset: Ruleset, scenario: dict, request_id: str | None = None,
     if request_id is not None and str(request_id) not in ids:
         raise FtdslError(Diagnostic("E302", f"the scenario has no request with the id '{request_id}'",
                                     Span(scenario_name, 0, 0), hint="ids in this scenario: " + ", ".join(ids)))
-    searcher = _Variants(program, validated)
+    searcher = _Variants(program, validated, report["decisions"])
     explained = []
     for position, decision in enumerate(report["decisions"]):
         if request_id is not None and decision["id"] != str(request_id):
@@ -156,9 +156,11 @@ def _pay_nodes(program, decision) -> list[dict]:
 class _Variants:
     """Decides variants of one request of a validated scenario, to find the smallest change that matters."""
 
-    def __init__(self, program, scenario):
+    def __init__(self, program, scenario, decisions):
         self.program = program
         self.scenario = scenario
+        self.outcomes = [d["outcome"] for d in decisions]  # in file order, as scenario.requests
+        self._history = {}
         self.denominator = _common_denominator(program, scenario)
 
     def hours(self, position) -> Fraction:
@@ -172,17 +174,25 @@ class _Variants:
     def outcome(self, position, change) -> str | None:
         """The outcome of the request at `position` after `change(request)`; None if it cannot be decided."""
         target = self.scenario.requests[position]
-        # Only requests decided before this one (by date, then file order) count against it.
-        kept = [r for r in self.scenario.requests if (r["date"], r["order"]) <= (target["date"], target["order"])]
-        requests = [copy.deepcopy(r) for r in kept]
-        changed = next(r for r in requests if r["order"] == target["order"])
+        changed = copy.deepcopy(target)
         change(changed)
-        variant = runtime.Scenario(self.scenario.facts, self.scenario.taken, requests)
+        variant = runtime.Scenario(self.scenario.facts, self.history(position), [changed])
         try:
             report = self.program.decide_scenario(variant)
         except runtime.ScenarioError:
             return None
-        return report["decisions"][requests.index(changed)]["outcome"]
+        return report["decisions"][0]["outcome"]
+
+    def history(self, position) -> list:
+        """The time counted before the request at `position`: what was taken, and the earlier requests
+        (by date, then file order) that were not refused, which the runtime counts just as if taken.
+        Deciding one request against this is the same as deciding it within the whole scenario."""
+        if position not in self._history:
+            target = self.scenario.requests[position]
+            earlier = [r for r, outcome in zip(self.scenario.requests, self.outcomes)
+                       if (r["date"], r["order"]) < (target["date"], target["order"]) and outcome != runtime.NOT_ENTITLED]
+            self._history[position] = list(self.scenario.taken) + earlier
+        return self._history[position]
 
     def with_hours(self, position, hours):
         def change(request):

@@ -156,3 +156,23 @@ def test_fewer_hours_is_exact(minutes, taken, extra):
         assert changes == []  # the allowance is used up: no amount would do
     else:
         assert [Fraction(c["exact"]) for c in changes] == [limit - used]
+
+
+def test_a_request_decided_alone_against_its_history_matches_the_whole_scenario(westminster):
+    # explain re-decides one request against the time counted before it; unchanged, that must
+    # give the same outcome as deciding the whole scenario.
+    from ftdsl import runtime
+    from ftdsl.explain import _Variants
+
+    categories = ["duties", "joint committee meetings", "training", "conference", "mass meeting", "duties"]
+    requests = [{"id": str(i), "date": f"2026-03-{10 + i % 7:02d}", "category": categories[i % 6],
+                 "hours": 1 + (i % 5) * 1.5, "notice days": 7 * (i % 7), **STATED} for i in range(30)]
+    requests.append({"id": "t", "date": "2026-03-12", "category": "training", "days": 6})
+    data = scenario(*requests, taken=[{"date": "2026-03-01", "category": "duties", "hours": 2}])
+    report = westminster.decide(data)
+    validated = runtime.validate_scenario(data, westminster.program.vocabulary)
+    variants = _Variants(westminster.program, validated, report["decisions"])
+    assert [variants.outcome(i, lambda r: None) for i in range(len(requests))] == [
+       
+        d["outcome"] for d in report["decisions"]]
+    assert {d["outcome"] for d in report["decisions"]} == {"entitled", "discretionary", "not_entitled"}
