@@ -234,3 +234,35 @@ def test_rendered_warning_has_location_line_and_caret():
     assert re.match(r"^.*westminster-as-written\.ftr:\d+:5: warning W101: ", lines[head])
     assert lines[head + 1].endswith("|     30+ members: 2 hours")
     assert lines[head + 2].endswith("|     ^^^^^^^^^^^^^^^^^^^^")
+
+
+ATOMS = ["staff group is teaching", "staff group is non-teaching", "staff group is not teaching",
+         "members is more than 5", "members is at most 5", "members is at least 100", "roles include convenor",
+         "in working hours", "category is duties", "category is training", "notice days is at least 3",
+         "rep time is more than 1 hour", "date is at least 2026-04-01"]
+
+
+@st.composite
+def conditions(draw):
+    atoms = draw(st.lists(st.sampled_from(ATOMS), min_size=1, max_size=4))
+    joins = draw(st.lists(st.sampled_from([" and ", " or ", " and not "]), min_size=len(atoms) - 1,
+                          max_size=len(atoms) - 1))
+    # Brackets, because '1 hour or ...' would read as an amount given two ways.
+    text = f"({atoms[0]})"
+    for join, atom in zip(joins, atoms[1:]):
+        text += f"{join}({atom})"
+    return text
+
+
+@given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), min_size=1, max_size=4),
+       st.lists(st.tuples(st.sampled_from(["representative", "convenor"]), st.sampled_from(["duties", "training"]),
+                          st.sampled_from(["per month", "per year", "in any 3 months"]), conditions()),
+                max_size=4))
+def test_lint_never_fails_and_places_every_warning(rows, grants):
+    text = HEAD + "§1 rep time is by members:\n" + "".join(
+        f"    {min(a, b)} – {max(a, b)}: {max(a, b)} hours\n" for a, b in rows)
+    for number, (who, category, period, condition) in enumerate(grants, 2):
+        text += f"§{number} {who} may take up to 3 hours {period} for {category}\n    when {condition}\n"
+    found = warnings(text, unused=True)
+    assert all(d.severity == "warning" and d.code.startswith("W") and d.span.file == "t.ftr" for d in found)
+    assert all(d.span.line >= 1 for d in found)
