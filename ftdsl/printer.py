@@ -321,7 +321,7 @@ class _Printer:
                 return f"requests{scope} {'must' if hard else 'should'} state {self.names(fields)}"
             case n.Payment(categories=categories, pay=pay, outside_hours=outside):
                 where = " outside working hours" if outside else ""
-                return f"{self.names(categories)} {self.verb(categories)}{where} {_PAY[pay]}"
+                return f"{self.names(categories)}{where} {self.verb(categories)} {_PAY[pay]}"
             case n.BandTable(name=name, by=by):
                 return f"{name.text} {self.verb((name,))} by {by.text}:"
             case n.Facilities(text=text):
@@ -437,7 +437,11 @@ class _Printer:
                 text = " and ".join(self.condition(i, "and") for i in items)
                 return f"({text})" if inside in ("and", "not") else text
             case n.Or(items=items):
-                text = " or ".join(self.condition(i, "or") for i in items)
+                parts = [self.condition(i, "or") for i in items]
+                # "x is 6 hours or y" would read as "6 hours or y": bracket an amount before "or".
+                parts = [f"({part})" if _ends_with_amount(item) and index < len(items) - 1 else part
+                         for index, (item, part) in enumerate(zip(items, parts))]
+                text = " or ".join(parts)
                 return f"({text})" if inside is not None else text
             case n.Not(item=item):
                 return "not " + self.condition(item, "not")
@@ -519,6 +523,18 @@ def _group(statement) -> str:
         if isinstance(statement, types):
             return name
     return "other"
+
+
+def _ends_with_amount(condition) -> bool:
+    """Whether a condition, printed without brackets of its own, ends with an amount."""
+    match condition:
+        case n.Compare(operand=operand):
+            return isinstance(operand, n.Amount)
+        case n.Not(item=item):
+            return _ends_with_amount(item)
+        case n.And(items=items):
+            return _ends_with_amount(items[-1])
+    return False
 
 
 def _has_block(rule: n.Rule) -> bool:
