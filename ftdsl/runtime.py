@@ -873,7 +873,7 @@ class _RequestDecision:
             if basis:
                 self.reasons.append(f"paid at what they would have earned; where earnings vary, at average pay over the "
                                     f"previous {basis['count']} {basis['unit']} (§{basis['clause']})")
-                clauses = clauses + [basis["clause"]]
+                clauses = list(dict.fromkeys(clauses + [basis["clause"]]))
             return True, clauses
         if kind == "unpaid":
             self.reasons.append(f"time for {self.category}{where} is unpaid (§{', §'.join(clauses)})")

@@ -188,7 +188,7 @@ def rulesets(draw):
         st.builds(lambda w, c: f"{w} may be granted time for {c}", who, category),
         st.builds(lambda c, d, n: f"{c} is limited to {d} days in any {n} months", category, st.integers(1, 10),
                   st.sampled_from([6, 12])),
-        st.builds(lambda c, p, o: f"{c} are {o}{p}", category,
+        st.builds(lambda c, p, o: f"{c} {o}are {p}", category,
                   st.sampled_from(["paid", "unpaid", "paid subject to management agreement"]),
                   st.sampled_from(["", "outside working hours "])),
         st.builds(lambda c, f, w: f"requests for {c} {f} give at least {w} weeks' notice", category,
