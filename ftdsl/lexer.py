@@ -23,7 +23,7 @@ a above additional against agreed agreement allowances and any anyone are assume
 categories circumstances clause counts day each earnings effective employer every exceptional facilities fact for
 further give given granted groups hours in include includes is least less lieu limited management may more most
 must need needs not notice of off on one only or outside over paid pay per possible previous reasonable request
-requests says should staff starts state subject take termination than the then time to under unions unpaid up
+requests roles says should staff starts state subject take termination than the then time to under unions unpaid up
 variations vary week when where with without working year
 """.split())
 

@@ -469,12 +469,13 @@ class _Printer:
         line = self.source_lines[after.span.line - 1] if after.span.line <= len(self.source_lines) else ""
         return line[before.span.end_column - 1:after.span.column - 1].strip().lower()
 
-    def word_after(self, name: n.Name) -> str | None:
+    def verb_after(self, name: n.Name) -> str | None:
+        """'is' or 'are' as written after a name (past 'outside working hours'), if known."""
         if self.source_lines is None or name.span is None or name.span.end_column is None:
             return None
         line = self.source_lines[name.span.end_line - 1] if name.span.end_line <= len(self.source_lines) else ""
-        words = line[name.span.end_column - 1:].split()
-        return words[0].lower() if words else None
+        words = [word.lower() for word in line[name.span.end_column - 1:].split()[:4]]
+        return next((word for word in words if word in ("is", "are")), None)
 
     def names(self, names) -> str:
         text = names[0].text if names else ""
@@ -484,8 +485,8 @@ class _Printer:
         return text
 
     def verb(self, names) -> str:
-        written = self.word_after(names[-1]) if names else None
-        if written in ("is", "are"):
+        written = self.verb_after(names[-1]) if names else None
+        if written is not None:
             return written
         last = names[-1].text.split()[-1].lower() if names else ""
         return "are" if len(names) > 1 or (last.endswith("s") and not last.endswith("ss")) else "is"
