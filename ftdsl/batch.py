@@ -66,7 +66,7 @@ OUTPUT_COLUMNS = ("line", "rep", "id", "date", "category", "hours", "outcome", "
 INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
 _WHOLE = re.compile(r"[0-9]+\Z")
-_CSV_SPECIAL = re.compile(r'[",\r\n]|^\s|\s$')
+_CSV_SPECIAL = re.compile(r'[",\r\n]')  # what the csv module's minimal quoting quotes
 
 
 class LogError(Exception):
@@ -347,57 +347,190 @@ def _whole(value):
 
 # ---- decision trees --------------------------------------------------------------
 
+class _Ask:
+    """A question about a row: the text of one column; the children are keyed by the answer."""
+
+    __slots__ = ("column", "children")
+
+    def __init__(self, column):
+        self.column = column
+        self.children = {}
+
+
+class _Keyed:
+    """A question about a row that only needs part of a column's text: whether a field is filled in, which band
+    of a table a count falls in, which notice thresholds a notice meets. `key` maps the text to the answer."""
+
+    __slots__ = ("column", "key", "children")
+
+    def __init__(self, column, key):
+        self.column = column
+        self.key = key
+        self.children = {}
+
+
+class _Probe:
+    """A question about history: does the row's time fit under `limit` (scaled) in the window `key`?"""
+
+    __slots__ = ("key", "limit", "yes", "no")
+
+    def __init__(self, key, limit):
+        self.key = key
+        self.limit = limit
+        self.yes = None
+        self.no = None
+
+
 class _Leaf:
     """A decided outcome, with its output text and the totals of the rows that reached it."""
 
-    __slots__ = ("outcome", "paid", "clauses", "csv", "json", "category", "counts", "rows", "hours")
+    __slots__ = ("outcome", "paid", "clauses", "csv_head", "csv_tail", "json_head", "json_tail", "category", "counts",
+                 "rows", "hours", "check")
 
-    def __init__(self, decision, category, counts):
+    def __init__(self, decision, counts, check):
         self.outcome = decision["outcome"]
         self.paid = decision["paid"]
         self.clauses = tuple(decision["clauses"])
-        self.category = category
+        self.category = decision["category"]
         self.counts = counts
         paid = {True: "true", False: "false", None: ""}[self.paid]
-        self.csv = f"{self.outcome},{paid},{_csv_text(';'.join(self.clauses))},\n"
-        self.json = (f'"outcome": "{self.outcome}", "paid": {json.dumps(self.paid)}, '
-                     f'"clauses": {json.dumps(list(self.clauses), ensure_ascii=False)}, "error": null}}\n')
+        # The hours go between head and tail: rows reaching one leaf differ in them.
+        self.csv_head = _csv_text(self.category) + ","
+        self.csv_tail = f",{self.outcome},{paid},{_csv_text(';'.join(self.clauses))},\n"
+        self.json_head = f'"category": {json.dumps(self.category, ensure_ascii=False)}, "hours": '
+        self.json_tail = (f', "outcome": "{self.outcome}", "paid": {json.dumps(self.paid)}, '
+                          f'"clauses": {json.dumps(list(self.clauses), ensure_ascii=False)}, "error": null}}\n')
         self.rows = 0
         self.hours = 0
+        # The columns to validate for rows that reach this leaf: a row got
+        # here by texts of the columns asked on the way, each first seen in
+        # a row that was validated, so only the others need checking.
+        self.check = check
+
+
+_MISSING = "(not given)"
+
+
+def _filled(text):
+    return text.strip() != ""
+
+
+class _Memo(dict):
+    """A one-argument function whose answers are remembered (cleared when it holds too many)."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __call__(self, text):
+        answer = self.get(text, _MISSING_ANSWER)
+        if answer is _MISSING_ANSWER:
+            if len(self) > _MEMO_LIMIT:
+                self.clear()
+            answer = self[text] = self.function(text)
+        return answer
+
+
+_MISSING_ANSWER = object()
+
+
+def _same_question(node, step, keys):
+    if step[0] == "ask":
+        return node.__class__ is _Ask and node.column == step[1]
+    if step[0] == "keyed":
+        return node.__class__ is _Keyed and node.column == step[1] and node.key is keys[step[2]]
+    return node.__class__ is _Probe and node.key == step[1] and node.limit == step[2]
+
+
+def _child(parent, slot):
+    return parent.get(slot) if parent.__class__ is dict else getattr(parent, slot)
+
+
+def _set_child(parent, slot, node):
+    if parent.__class__ is dict:
+        parent[slot] = node
+    else:
+        setattr(parent, slot, node)
+
+
+class _Trace:
+    """What a full decision read, in order: ('ask', column) for row text, ('probe', key, limit, fits) for history."""
+
+    def __init__(self, batch):
+        self.batch = batch
+        self.steps = []
+        self.asked = set()
+
+    def ask(self, column, key=None):
+        """Record a question: the column's text, or with `key` (a name in Batch.keys) part of it."""
+        if column is not None and (column, key) not in self.asked:
+            self.asked.add((column, key))
+            self.steps.append(("ask", column) if key is None else ("keyed", column, key))
+
+
+class _TracedRequest(dict):
+    """A request whose reads are traced: each field maps to the log columns it came from."""
+
+    trace = None
+
+    def __getitem__(self, key):
+        for column in self.trace.batch.request_columns.get(key, ()):
+            self.trace.ask(column, self.trace.batch.request_keys.get(key))
+        return dict.__getitem__(self, key)
+
+
+class _TracedEvaluation(runtime._Evaluation):
+    """A scenario's facts whose reads are traced (a band value reads the count it is looked up by)."""
+
+    def __init__(self, program, scenario, trace):
+        super().__init__(program, scenario)
+        self.trace = trace
+
+    def fact(self, name):
+        self.trace.ask(self.trace.batch.fact_columns.get(name))
+        return super().fact(name)
+
+    def value(self, name):
+        # A band value depends on its count only through the band: rows
+        # whose counts fall in one band share the rest of the tree.
+        table = self.program.tables[name]
+        self.trace.ask(self.trace.batch.fact_columns.get(table["by"]), "band " + name)
+        if name not in self.values:
+            self.values[name] = runtime.band_lookup(table, runtime._Evaluation.fact(self, table["by"]))
+        return self.values[name]
 
 
 class _Recorder(runtime._RequestDecision):
-    """The full decision procedure, answering `within` from running totals and recording the answers."""
+    """The full decision procedure, answering `within` from running totals and tracing everything it reads."""
 
     def __init__(self, evaluation, request, hours, batch, totals, scaled):
         super().__init__(evaluation, request, hours)
         self.batch = batch
         self.totals = totals
         self.scaled = scaled
-        self.answers = []
+        self.trace = evaluation.trace
+
+    def request_fact(self, name):
+        if name == "date":
+            self.trace.ask(self.batch.date_column)
+        return super().request_fact(name)
 
     def within(self, categories, period, limit):
         key = (tuple(categories), period)
         if key not in self.batch.windows.keys:
             raise AssertionError(f"the ruleset asks about a window batch evaluation does not keep: {key}")
-        day = self.request["date"]
+        day = dict.__getitem__(self.request, "date")
         used = self.batch.windows.used(self.totals, key, day)
         limit_scaled = _whole(Fraction(limit) * self.batch.scale)
         fits = used + self.scaled <= limit_scaled
-        self.answers.append((key, limit_scaled, fits))
+        self.trace.steps.append(("probe", key, limit_scaled, fits))
         return fits, Fraction(used) / self.batch.scale, runtime.period_window(period, day, self.batch.year_start)
-
-
-class _Context:
-    """One distinct combination of a row's facts and fields: validated, with its decision tree."""
-
-    __slots__ = ("evaluation", "template", "root", "by_date", "category", "category_csv", "category_json", "counts")
 
 
 # ---- the run -------------------------------------------------------------------
 
 class Batch:
-    """Decide a log's rows with one Program. Call `run(source_path, out)`; read `errors`, `summary()`."""
+    """Decide a log's rows with one Program. Call `run(source_path, out)`; read `error_count`, `summary()`."""
 
     def __init__(self, program, log_name="<log>", input_format="csv", output_format="csv", strict=False,
                  progress=None, on_error=None):
@@ -416,25 +549,6 @@ class Batch:
         self.error_count = 0
         self.rows = 0
         self.sorted_fallback = False
-        self._analyse()
-
-    def _analyse(self):
-        # What the rules' conditions read, by name: a fact read there is
-        # keyed by its value; one read only through a band table by its band.
-        read = set()
-        for rule in self.program.rules:
-            if rule["when"] is not None:
-                read |= {c for c in rule["when"].__code__.co_consts if isinstance(c, str)}
-        roles_fact = self.program.meta.get("roles_fact")
-        self.reads_date = "date" in read
-        self.reads_notice = "notice days" in read
-        self.notice_days = tuple(sorted({rule["days"] for rule in self.program.by_kind.get("notice", ())}))
-        self.fact_keys = {}
-        for name in self.program.vocabulary.facts:
-            if name in read or name == roles_fact:
-                self.fact_keys[name] = None  # the value itself
-            else:
-                self.fact_keys[name] = tuple(t for t in self.program.tables.values() if t["by"] == name)
 
     # ---- reading
     def _open_rows(self, handle):
@@ -445,25 +559,59 @@ class Batch:
     def _prepare(self, rows):
         columns = rows.columns
         index = {name: i for i, name in enumerate(columns)}
+        kinds = self.layout.kinds
         self.columns = columns
         self.width = rows.width
         self.i_rep = index["rep"]
         self.i_id = index.get("id")
-        self.i_date = index["date"]
+        self.i_date = self.date_column = index["date"]
         quantity = [index[u] for u in runtime.QUANTITY_KEYS if u in index]
         self.quantity_units = tuple(columns[i] for i in quantity)
         self.get_quantity = operator.itemgetter(*quantity, quantity[0])  # always a tuple, even for one column
-        static = [i for i, name in enumerate(columns) if self.layout.kinds[name][0] in
-                  ("category", "notice", "in hours", "fact", "request fact", "state")]
-        self.static_names = tuple(columns[i] for i in static)
-        self.get_static = operator.itemgetter(*static, static[0]) if static else (lambda row: ())
-        self.contexts = {}
-        self.trees = {}
+        self.static_columns = tuple(i for i, name in enumerate(columns) if kinds[name][0] in
+                                    ("category", "notice", "in hours", "fact", "request fact", "state"))
+        # Which columns each read of a decision depends on (see _TracedRequest).
+        of_kind = lambda *wanted: tuple(i for i, name in enumerate(columns) if kinds[name][0] in wanted)  # noqa: E731
+        self.fact_columns = {name: i for i, name in enumerate(columns) if kinds[name][0] == "fact"}
+        self.request_columns = {"category": of_kind("category"), "in working hours": of_kind("in hours"),
+                                "notice days": of_kind("notice"), "stated": of_kind("state"),
+                                "request facts": of_kind("request fact")}
+        self.valid = set()
+        self.root = None
+        self._make_keys()
         self.leaves = []
         self.dates = {}
+        self.iso = {}
         self.quantities = {}
         self.quoted = {}
         self.reps = {}
+
+    def _make_keys(self):
+        """The partial questions the tree may ask (see _Keyed), by name, and which request fields use them."""
+        read = set()
+        for rule in self.program.rules:
+            if rule["when"] is not None:
+                read |= {c for c in rule["when"].__code__.co_consts if isinstance(c, str)}
+        self.keys = {"filled": _filled}
+        self.request_keys = {"stated": "filled"}
+        if "notice days" not in read:
+            # Read only by notice rules, which compare it with their days.
+            thresholds = tuple(sorted({rule["days"] for rule in self.program.by_kind.get("notice", ())}))
+            self.keys["notice"] = _Memo(lambda text: (tuple(int(text) >= days for days in thresholds)
+                                                      if text.strip() else None))
+            self.request_keys["notice days"] = "notice"
+        for name, table in self.program.tables.items():
+            fact = self.program.facts_by_name.get(table["by"], {})
+
+            def band(text, table=table, fact=fact):
+                if not text.strip():
+                    return _MISSING
+                problems = []
+                value = runtime.convert_value(_cell_value(text, ("fact", fact.get("type"))), fact.get("type"),
+                                              self.program.vocabulary, "", problems)
+                return _MISSING if problems else runtime.band_lookup(table, value)
+
+            self.keys["band " + name] = _Memo(band)
 
     # ---- the per-row lookups
     def _date(self, text):
@@ -471,8 +619,11 @@ class Batch:
         if day is None:
             if len(self.dates) > _MEMO_LIMIT:
                 self.dates.clear()
+                self.iso.clear()
             day = runtime._date(text.strip())
             self.dates[text] = day = day if day is not None else False
+            if day:
+                self.iso[day] = day.isoformat()
         return day
 
     def _quantity(self, cells):
@@ -504,11 +655,11 @@ class Batch:
         self.quantities[cells] = found
         return found
 
-    def _context(self, cells):
-        if len(self.contexts) > _MEMO_LIMIT:
-            self.contexts.clear()
+    def _inputs(self, row):
+        """A row's facts and request fields, validated as a scenario's would be: (facts, request) or (message, hint)."""
         facts_given, item = {}, {"date": "2000-01-03", "hours": 0}
-        for name, text in zip(self.static_names, cells):
+        for column in self.static_columns:
+            name, text = self.columns[column], row[column]
             kind = self.layout.kinds[name]
             # An empty cell is a fact not given, except in a list of roles,
             # where it is the empty list: a representative with no role.
@@ -522,39 +673,13 @@ class Batch:
         facts = runtime._validate_facts(facts_given, self.program.vocabulary, problems)
         request = runtime._validate_time(item, "row", self.program.vocabulary, problems, is_request=True)
         if problems:
-            found = _row_problem(problems[0])
-            self.contexts[cells] = found
-            return found
-        # The key of the decision tree: everything a decision reads except
-        # the date (unless a condition reads it), the amount and history.
-        notice = request["notice days"]
-        if not self.reads_notice and notice is not None:
-            notice = tuple(notice >= days for days in self.notice_days)
-        fact_key = []
-        for name, tables in self.fact_keys.items():
-            if name not in facts:
-                fact_key.append(None)
-            elif tables is None:
-                fact_key.append(facts[name])
-            else:
-                fact_key.append(tuple(runtime.band_lookup(t, facts[name]) for t in tables))
-        key = (request["category"], request["in working hours"], notice, tuple(sorted(request["stated"])),
-               tuple(sorted(request["request facts"].items())), tuple(fact_key))
-        root = self.trees.get(key)
-        if root is None:
-            root = self.trees[key] = [None]
-        context = _Context()
-        context.evaluation = runtime._Evaluation(self.program, runtime.Scenario(facts, [], []))
-        context.template = request
-        context.root = root
-        context.by_date = {} if self.reads_date else None
-        context.category = request["category"]
-        context.category_csv = _csv_text(request["category"])
-        context.category_json = json.dumps(request["category"], ensure_ascii=False)
-        counts = request["in working hours"] or self.counts_outside
-        context.counts = self.windows.by_category.get(request["category"], ()) if counts else ()
-        self.contexts[cells] = context
-        return context
+            return None, _row_problem(problems[0])
+        # Every cell checked is valid on its own: later rows with the same
+        # text in the same column need no checking.
+        if len(self.valid) > _MEMO_LIMIT:
+            self.valid.clear()
+        self.valid.update((column, row[column]) for column in self.static_columns)
+        return (facts, request), None
 
     def _text(self, text):
         quoted = self.quoted.get(text)
@@ -574,14 +699,15 @@ class Batch:
 
         Raises _Unsorted when a representative's date goes backwards.
         """
-        contexts, reps, dates, quantities = self.contexts, self.reps, self.dates, self.quantities
+        reps, dates, quantities, valid = self.reps, self.dates, self.quantities, self.valid
         used, add = self.windows.used, self.windows.add
-        get_static, get_quantity = self.get_static, self.get_quantity
+        get_quantity = self.get_quantity
         i_rep, i_id, i_date, width = self.i_rep, self.i_id, self.i_date, self.width
         jsonl = self.output_format == "jsonl"
         pending = []
         append = pending.append
-        text_of = self._text
+        text_of, quoted, iso = self._text, self.quoted, self.iso
+        special = _CSV_SPECIAL.search
         for row in rows:
             if len(row) != width:
                 if not row and not isinstance(row, _BadRow):
@@ -594,9 +720,6 @@ class Batch:
                                             "check for a missing or extra comma"))
                 continue
             line = lines[-1] if lines is not None else rows.line_num
-            context = contexts.get(get_static(row))
-            if context is None:
-                context = self._context(get_static(row))
             date_text = row[i_date]
             day = dates.get(date_text)
             if day is None:
@@ -606,8 +729,8 @@ class Batch:
                 quantity = self._quantity(get_quantity(row))
             rep = row[i_rep]
             row_id = row[i_id] if i_id is not None and row[i_id] else str(line)
-            if context.__class__ is not _Context or day is False or len(quantity) == 2 or not rep:
-                append(self._row_error(line, rep, row_id, date_text, context, day, quantity))
+            if day is False or len(quantity) == 2 or not rep:
+                append(self._row_error(line, rep, row_id, date_text, day, quantity))
                 continue
             state = reps.get(rep)
             if state is None:
@@ -618,23 +741,37 @@ class Batch:
                 state[0] = day
             totals = state[1]
             scaled = quantity[1]
-            node = context.root[0] if context.by_date is None else context.by_date.setdefault(day, [None])[0]
-            while node.__class__ is list:
-                node = node[2] if used(totals, node[0], day) + scaled <= node[1] else node[3]
+            node = self.root
+            while node is not None:
+                kind = node.__class__
+                if kind is _Ask:
+                    node = node.children.get(row[node.column])
+                elif kind is _Keyed:
+                    node = node.children.get(node.key(row[node.column]))
+                elif kind is _Probe:
+                    node = node.yes if used(totals, node.key, day) + scaled <= node.limit else node.no
+                else:
+                    break
             if node is None:
-                node = self._decide_in_full(context, row_id, day, quantity, totals)
-                if node.__class__ is not _Leaf:
-                    append(self._error_line(line, rep, row_id, date_text, *node))
-                    continue
+                node = self._decide_in_full(row, row_id, day, quantity, totals)
+            elif node.check and not valid.issuperset(zip(node.check, map(row.__getitem__, node.check))):
+                node = self._inputs(row)[1] or node
+            if node.__class__ is not _Leaf:
+                append(self._error_line(line, rep, row_id, date_text, *node))
+                continue
             node.rows += 1
             node.hours += scaled
             if node.counts:
                 add(totals, node.counts, day, scaled)
             if jsonl:
-                append(f'{{"line": {line}, "rep": {text_of(rep)}, "id": {text_of(row_id)}, "date": "{day}", '
-                       f'"category": {context.category_json}, "hours": {quantity[5]}, {node.json}')
+                append(f'{{"line": {line}, "rep": {quoted.get(rep) or text_of(rep)}, '
+                       f'"id": {json.dumps(row_id, ensure_ascii=False)}, "date": "{iso[day]}", '
+                       f'{node.json_head}{quantity[5]}{node.json_tail}')
             else:
-                append(f"{line},{text_of(rep)},{text_of(row_id)},{day},{context.category_csv},{quantity[4]},{node.csv}")
+                if special(row_id):  # ids are usually unique: checked, not remembered
+                    row_id = _csv_text(row_id)
+                append(f"{line},{quoted.get(rep) or text_of(rep)},{row_id},{iso[day]},{node.csv_head}{quantity[4]}"
+                       f"{node.csv_tail}")
             if len(pending) >= FLUSH_ROWS:
                 self.rows += len(pending)
                 flush(pending)
@@ -643,11 +780,17 @@ class Batch:
         flush(pending)
         pending.clear()
 
-    def _decide_in_full(self, context, row_id, day, quantity, totals):
-        """Decide one row by the full procedure and add its path to the context's tree; a leaf, or (message, hint)."""
-        request = dict(context.template, id=row_id, date=day)
-        request["quantity"] = (quantity[2], quantity[3])
-        recorder = _Recorder(context.evaluation, request, quantity[0], self, totals, quantity[1])
+    def _decide_in_full(self, row, row_id, day, quantity, totals):
+        """Decide one row by the full procedure and add what it read to the tree; a leaf, or (message, hint)."""
+        inputs, problem = self._inputs(row)
+        if problem is not None:
+            return problem
+        facts, template = inputs
+        trace = _Trace(self)
+        evaluation = _TracedEvaluation(self.program, runtime.Scenario(facts, [], []), trace)
+        request = _TracedRequest(template, id=row_id, date=day, quantity=(quantity[2], quantity[3]))
+        request.trace = trace
+        recorder = _Recorder(evaluation, request, quantity[0], self, totals, quantity[1])
         try:
             decision = recorder.decide()
         except runtime._MissingFact as missing:
@@ -655,27 +798,38 @@ class Batch:
             reads = f" (§{', §'.join(clauses)} reads it)" if clauses else ""
             return (f"the row does not give '{missing.name}', which this request needs{reads}",
                     f"add a '{missing.name}' column, or fill it in on this row")
-        holder = context.root if context.by_date is None else context.by_date[day]
-        place, slot = holder, 0
-        for key, limit, fits in recorder.answers:
-            node = place[slot]
+        counts = ()
+        if decision["outcome"] != runtime.NOT_ENTITLED and (self.counts_outside or request["in working hours"]):
+            counts = self.windows.by_category.get(request["category"], ())
+        # Walk the steps from the root, making the nodes that are missing.
+        # The procedure is deterministic, so a node already there asks the
+        # same question as this step.
+        parent, slot = self, "root"  # children of the root and of probes are attributes; of asks, dict entries
+        for step in trace.steps:
+            node = _child(parent, slot)
             if node is None:
-                node = place[slot] = [key, limit, None, None]
-            elif node.__class__ is not list or node[0] != key or node[1] != limit:
-                raise AssertionError("the decision procedure asked a different question for the same facts")
-            place, slot = node, (2 if fits else 3)
-        leaf = place[slot]
+                node = (_Ask(step[1]) if step[0] == "ask" else _Keyed(step[1], self.keys[step[2]])
+                        if step[0] == "keyed" else _Probe(step[1], step[2]))
+                _set_child(parent, slot, node)
+            elif not _same_question(node, step, self.keys):
+                raise AssertionError("the decision procedure asked a different question at the same point")
+            if step[0] == "ask":
+                parent, slot = node.children, row[step[1]]
+            elif step[0] == "keyed":
+                parent, slot = node.children, node.key(row[step[1]])
+            else:
+                parent, slot = node, ("yes" if step[3] else "no")
+        leaf = _child(parent, slot)
         if leaf is None:
-            counts = context.counts if decision["outcome"] != runtime.NOT_ENTITLED else ()
-            leaf = place[slot] = _Leaf(decision, context.category, counts)
+            asked = {step[1] for step in trace.steps if step[0] == "ask"}
+            leaf = _Leaf(decision, counts, tuple(c for c in self.static_columns if c not in asked))
+            _set_child(parent, slot, leaf)
             self.leaves.append(leaf)
         return leaf
 
-    def _row_error(self, line, rep, row_id, date_text, context, day, quantity):
+    def _row_error(self, line, rep, row_id, date_text, day, quantity):
         if not rep:
             return self._error_line(line, rep, row_id, date_text, "the row has no 'rep'", "name the representative")
-        if context.__class__ is not _Context:
-            return self._error_line(line, rep, row_id, date_text, *context)
         if day is False:
             return self._error_line(line, rep, row_id, date_text,
                                     f"the date must be a real date written YYYY-MM-DD, not \"{date_text}\"",
