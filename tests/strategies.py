@@ -43,8 +43,13 @@ def terms(units=UNIT_WORDS):
     return st.builds(n.Term, numbers, st.sampled_from(units).map(_name))
 
 
+def plain_amounts(units=UNIT_WORDS):
+    """Amounts given one way: the only kind a condition compares with."""
+    return st.builds(n.Amount, st.lists(terms(units), min_size=1, max_size=2).map(tuple))
+
+
 def amounts(units=UNIT_WORDS):
-    plain = st.builds(n.Amount, st.lists(terms(units), min_size=1, max_size=2).map(tuple))
+    plain = plain_amounts(units)
     alternative = st.builds(lambda a, b, p: n.Amount(a, b, parenthesised=p),
                             st.lists(terms(units), min_size=1, max_size=2).map(tuple),
                             st.lists(terms(units), min_size=1, max_size=2).map(tuple), st.booleans())
@@ -55,7 +60,7 @@ periods = st.one_of(st.builds(n.PerPeriod, st.sampled_from(PERIOD_WORDS).map(_na
                     st.builds(n.RollingPeriod, counts, st.sampled_from(("months", "weeks", "days")).map(_name)))
 dates = st.builds(lambda y, m, d: n.DateText(y, m, d), st.integers(1990, 2040), st.integers(1, 12),
                   st.one_of(st.none(), st.integers(1, 28)))
-operands = st.one_of(st.builds(n.NumberOperand, numbers), st.builds(n.NameOperand, names), amounts(),
+operands = st.one_of(st.builds(n.NumberOperand, numbers), st.builds(n.NameOperand, names), plain_amounts(),
                      st.builds(lambda d: n.DateOperand(f"{d.year:04d}-{d.month:02d}-{d.day or 1:02d}"), dates))
 
 
