@@ -161,7 +161,7 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
                 batch.run(path, out)
         except LogError as error:
             writer.discard()
-            raise FtdslError(Diagnostic("E310", error.message, Span(name, error.line, 1) if error.line else None,
+            raise FtdslError(Diagnostic("E301", error.message, Span(name, error.line, 1) if error.line else None,
                                         hint=error.hint)) from None
         except RowError as error:
             writer.discard()
