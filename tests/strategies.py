@@ -183,7 +183,11 @@ def checkable_rulesets(draw):
 
 
 def _meaning(rule):
-    return (type(rule.body), rule.body, rule.condition)
+    # Coarse on purpose: two rules of one kind for the same names may say the
+    # same in other words ("1 day" and "7 hours"), which the checker rejects.
+    body = rule.body
+    names = [getattr(body, field, None) for field in ("category", "categories", "who", "period")]
+    return (type(body).__name__, repr([getattr(x, "key", x) for x in names]))
 
 
 def _uses(condition, types) -> bool:
