@@ -484,7 +484,9 @@ class _Builder(Transformer):
         return n.NumberOperand(_number(children[0]), span=self.span(meta))
 
     def amount_operand(self, meta, children):
-        return children[0]
+        # In a condition an amount is one sum of terms: "or" after it joins
+        # conditions ("more than 1 hour or teaching"), never two amounts.
+        return n.Amount(tuple(children[0]), span=self.span(meta))
 
     def name_operand(self, meta, children):
         return n.NameOperand(children[0], span=self.span(meta))
