@@ -59,22 +59,24 @@ def cli():
 
 def main(argv=None):
     """Entry point: run the command line, turning any failure into a message and an exit code."""
-    from .errors import FtdslError
-
     try:
         cli.main(args=argv, prog_name="ftdsl", standalone_mode=True)
-    except FtdslError as error:  # a command that did not catch its own
-        fail(error)
     except KeyboardInterrupt:
         click.echo("ftdsl: interrupted", err=True)
         sys.exit(130)
-    except RecursionError:
-        click.echo("ftdsl: error: the input is nested too deeply to process", err=True)
-        sys.exit(EXIT_ERROR)
-    except MemoryError:
-        click.echo("ftdsl: error: the input is too large to process in memory", err=True)
-        sys.exit(EXIT_ERROR)
-    except Exception as error:  # noqa: BLE001 - a bug in ftdsl must still end in a message, not a traceback
+    except Exception as error:  # noqa: BLE001 - whatever happens ends in a message, not a traceback
+        # Imported here, not at the top: a successful run never needs the
+        # error classes (nor attrs, which they use).
+        from .errors import FtdslError
+
+        if isinstance(error, FtdslError):  # a command that did not catch its own
+            fail(error)
+        if isinstance(error, RecursionError):
+            click.echo("ftdsl: error: the input is nested too deeply to process", err=True)
+            sys.exit(EXIT_ERROR)
+        if isinstance(error, MemoryError):
+            click.echo("ftdsl: error: the input is too large to process in memory", err=True)
+            sys.exit(EXIT_ERROR)
         click.echo(f"ftdsl: internal error ({type(error).__name__}: {error}); please report it with the files "
                    "that caused it", err=True)
         sys.exit(EXIT_BUG)
