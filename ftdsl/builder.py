@@ -7,6 +7,7 @@ and reported together.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import lark
@@ -88,6 +89,26 @@ class _Builder(Transformer):
     def span(self, meta):
         return _span(self.file, meta)
 
+    def _whole(self, token: Token, what: str) -> int:
+        """A count, a day or a range bound: a whole number, or an E103 (never silently cut)."""
+        value = _number(token)
+        if value != value.to_integral_value():
+            text = str(token)
+            hint = "write a whole number"
+            if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+                hint = f"if you mean {text.replace('.', '')}, write it without the point: numbers have no thousands separators"
+            self.diagnostics.append(Diagnostic("E103", f"{what} is a whole number, not {text}", _span(self.file, token),
+                                               hint=hint))
+        return int(value)
+
+    def _amount_number(self, token: Token) -> Decimal:
+        text = str(token)
+        if re.match(r"0,\d", text):
+            self.diagnostics.append(Diagnostic(
+                "E103", f"'{text}' reads as a number with a thousands separator", _span(self.file, token),
+                hint=f"if you mean a fraction, write it with a decimal point: {text.replace(',', '.', 1)}"))
+        return _number(token)
+
     # ---- top level
     def start(self, meta, children):
         return [c for c in children if c is not None]
@@ -117,11 +138,11 @@ class _Builder(Transformer):
 
     def day_month_year(self, meta, children):
         day, month, year = children
-        return self._date(meta, int(_number(year)), _month(month), int(_number(day)))
+        return self._date(meta, self._whole(year, "a year"), _month(month), self._whole(day, "a day of the month"))
 
     def month_year(self, meta, children):
         month, year = children
-        return self._date(meta, int(_number(year)), _month(month), None)
+        return self._date(meta, self._whole(year, "a year"), _month(month), None)
 
     def _date(self, meta, year, month, day):
         import datetime
@@ -142,7 +163,7 @@ class _Builder(Transformer):
 
     def year_start(self, meta, children):
         day, month = children
-        day_number = int(_number(day))
+        day_number = self._whole(day, "a day of the month")
         month_number = _month(month)
         import calendar
 
@@ -264,25 +285,25 @@ class _Builder(Transformer):
 
     def range_between(self, meta, children):
         low, dash, high = (children[0], "to", children[1]) if len(children) == 2 else children
-        return ("between", int(_number(low)), int(_number(high)), str(dash))
+        return ("between", self._whole(low, "a table's range"), self._whole(high, "a table's range"), str(dash))
 
     def range_at_least(self, meta, children):
-        return ("at least", int(_number(children[0])), None, "or more")
+        return ("at least", self._whole(children[0], "a table's range"), None, "or more")
 
     def range_above(self, meta, children):
-        return ("above", int(_number(children[0])) + 1, None, "above")
+        return ("above", self._whole(children[0], "a table's range") + 1, None, "above")
 
     def range_up_to(self, meta, children):
         dash = str(children[0]) if len(children) == 2 else "up to"
-        return ("up to", None, int(_number(children[-1])), dash)
+        return ("up to", None, self._whole(children[-1], "a table's range"), dash)
 
     def range_exactly(self, meta, children):
-        value = int(_number(children[0]))
+        value = self._whole(children[0], "a table's range")
         return ("exactly", value, value, "")
 
     def continuation(self, meta, children):
         amount, every, *label = children
-        return ("continuation", n.Continuation(amount, int(_number(every)), label=label[0] if label else None,
+        return ("continuation", n.Continuation(amount, self._whole(every, "'for every further'"), label=label[0] if label else None,
                                                span=self.span(meta)))
 
     # ---- rule bodies
@@ -396,7 +417,7 @@ class _Builder(Transformer):
 
     def pay_basis(self, meta, children):
         count, unit = children
-        return n.PayBasis(int(_number(count)), unit, span=self.span(meta))
+        return n.PayBasis(self._whole(count, "the number of weeks or months"), unit, span=self.span(meta))
 
     def variation_notice(self, meta, children):
         return n.VariationNotice(children[0], span=self.span(meta))
@@ -419,7 +440,7 @@ class _Builder(Transformer):
 
     def term(self, meta, children):
         number, unit = children
-        return n.Term(_number(number), unit, span=self.span(meta))
+        return n.Term(self._amount_number(number), unit, span=self.span(meta))
 
     def unit(self, meta, children):
         return n.Name(" ".join(str(c) for c in children), span=self.span(meta))
@@ -435,7 +456,7 @@ class _Builder(Transformer):
 
     def rolling_period(self, meta, children):
         count, unit = children
-        return n.RollingPeriod(int(_number(count)), unit, span=self.span(meta))
+        return n.RollingPeriod(self._whole(count, "the length of a period"), unit, span=self.span(meta))
 
     # ---- conditions
     def or_condition(self, meta, children):
@@ -481,7 +502,7 @@ class _Builder(Transformer):
         return ">="
 
     def number_operand(self, meta, children):
-        return n.NumberOperand(_number(children[0]), span=self.span(meta))
+        return n.NumberOperand(self._amount_number(children[0]), span=self.span(meta))
 
     def amount_operand(self, meta, children):
         # In a condition an amount is one sum of terms: "or" after it joins

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from . import model as m
 from . import nodes as n
-from .errors import Diagnostic, FtdslError, did_you_mean
+from .errors import Diagnostic, FtdslError, Span, did_you_mean
 
 FACT_TYPES = ("yes/no", "count", "number", "date", "text", "staff group", "list of roles", "role", "category")
 TYPE_ALIASES = {"yes or no": "yes/no", "boolean": "yes/no", "true/false": "yes/no", "whole number": "count",
@@ -50,11 +50,27 @@ LARGEST_NUMBER = Decimal(10) ** 9
 
 def check(ruleset: n.Ruleset, source_text: str | None = None) -> m.Model:
     """Check a Ruleset AST and return its Model, or raise FtdslError with every error found."""
+    if not ruleset.statements:
+        # An empty file (or only comments) is almost always the wrong file,
+        # or a save that failed; deciding by it would refuse everything.
+        raise FtdslError(Diagnostic("E227", "the ruleset is empty: it has no rules", Span(ruleset.file, 1, 1),
+                                    hint="check that this is the right file; a rule looks like: "
+                                    "§6.12 representative may take up to 6 hours per month for duties"),
+                         {ruleset.file: source_text} if source_text is not None else {})
     checker = _Checker(ruleset)
     model = checker.run()
     if checker.errors:
         raise FtdslError(checker.errors, {ruleset.file: source_text} if source_text is not None else {})
     return model
+
+
+# Periods people write that the language spells another way.
+_PERIOD_HINTS = {"fortnight": "write 'in any 2 weeks'", "quarter": "write 'in any 3 months'",
+                 "day": "for a daily amount write 'in any 1 day'", "term": "write 'in any 4 months'"}
+
+# Numbers written as words ('up to six hours'), which the grammar reads as a name.
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "half": 0.5, "a": 1, "an": 1}
 
 
 def _unit_key(unit: n.Name) -> str:
@@ -195,6 +211,11 @@ class _Checker:
     def declare_names(self, names, table, what):
         for name in names:
             clash = self.name_clash(name.key)
+            if clash == what:
+                first = table[name.key].span
+                where = f" (first on line {first.line})" if first is not None else ""
+                self.error("E208", f"the {what} '{name}' is declared twice{where}", name.span, hint="delete one of them")
+                continue
             if clash:
                 self.error("E208", f"'{name}' is declared twice ({clash} and {what})", name.span,
                            hint="give each role, staff group, category and fact its own name")
@@ -213,8 +234,10 @@ class _Checker:
         key = decl.name.key
         type_key = TYPE_ALIASES.get(decl.type.key, decl.type.key)
         if type_key not in FACT_TYPES:
-            self.error("E217", f"unknown type '{decl.type}' for the fact '{decl.name}'", decl.type.span,
-                       hint=did_you_mean(decl.type.key, FACT_TYPES, "types") or "types: " + ", ".join(FACT_TYPES))
+            hint = did_you_mean(decl.type.key, FACT_TYPES, "types") or "types: " + ", ".join(FACT_TYPES)
+            if " assumed " in f" {decl.type.key} ":
+                hint = "put a comma before 'assumed', for example 'request fact urgent: yes/no, assumed no'"
+            self.error("E217", f"unknown type '{decl.type}' for the fact '{decl.name}'", decl.type.span, hint=hint)
             return
         if key in self.facts or (key in BUILTIN_REQUEST_FACTS):
             self.error("E208", f"the fact '{decl.name}' is declared twice", decl.name.span,
@@ -292,8 +315,10 @@ class _Checker:
                            term.unit.span, hint="add a definition, for example 'a working week is 36 hours'")
                 return None
             return number * self.working_week
-        self.error("E204", f"unknown unit '{term.unit}'", term.unit.span,
-                   hint=did_you_mean(unit, ALL_TIME_UNITS, "units") or "units: hours, minutes, days, half days, weeks, FTE")
+        hint = did_you_mean(unit, ALL_TIME_UNITS, "units") or "units: hours, minutes, days, half days, weeks, FTE"
+        if unit[:1] == "e" and unit[1:2].isdigit():
+            hint = "write the number in full (1000, not 1e3)"
+        self.error("E204", f"unknown unit '{term.unit}'", term.unit.span, hint=hint)
         return None
 
     def amount_hours(self, amount: n.Amount, period: m.Period | None = None, allow_fte: bool = False) -> Fraction | None:
@@ -322,7 +347,7 @@ class _Checker:
                 kind = CALENDAR_PERIODS.get(unit.key)
                 if kind is None:
                     self.error("E211", f"unknown period 'per {unit}'", unit.span,
-                               hint=did_you_mean(unit.key, CALENDAR_PERIODS, "periods")
+                               hint=_PERIOD_HINTS.get(unit.key) or did_you_mean(unit.key, CALENDAR_PERIODS, "periods")
                                or "periods: per week, per month, per year, in any 12 months")
                     return None
                 return m.Period(kind)
@@ -455,9 +480,15 @@ class _Checker:
                 if quantity.name.key in self.table_nodes:
                     return None  # the table itself has errors, already reported
                 known = list(self.tables)
+                hint = did_you_mean(quantity.name.key, known, "values") or \
+                    "give an amount like '6 hours', or define a table: '§4.8 <value> is by <count>:'"
+                first_word = quantity.name.key.split(" ")[0]
+                if first_word in _NUMBER_WORDS:
+                    hint = f"write the number in digits: '{_NUMBER_WORDS[first_word]} {quantity.name.key.partition(' ')[2]}'"
+                elif quantity.name.key in ALL_TIME_UNITS or quantity.name.key.lower() in HOUR_UNITS:
+                    hint = f"give the number of {quantity.name}, for example '6 {quantity.name}'"
                 self.error("E218", f"'{quantity.name}' is not a value this agreement computes", quantity.name.span,
-                           hint=did_you_mean(quantity.name.key, known, "values") or
-                           "give an amount like '6 hours', or define a table: '§4.8 <value> is by <count>:'")
+                           hint=hint)
                 return None
             if table.unit == "FTE":
                 if period != m.Period("week") or self.working_week is None:
@@ -477,8 +508,11 @@ class _Checker:
         for term in amount.terms:
             unit = _unit_key(term.unit)
             if unit not in NOTICE_DAYS:
-                self.error("E216", f"notice for requests is counted in days or weeks, not '{term.unit}'", term.unit.span,
-                           hint=did_you_mean(unit, NOTICE_DAYS) or "for example 'must give 6 weeks' notice'")
+                hint = did_you_mean(unit, NOTICE_DAYS) or "for example 'must give 6 weeks' notice'"
+                if unit in HOUR_UNITS:
+                    hint = "give the notice in days or weeks, for example 'must give 2 days' notice'"
+                self.error("E216", f"notice for requests is counted in days or weeks, not '{unit}'", term.unit.span,
+                           hint=hint)
                 return None
             total += self.number(term) * NOTICE_DAYS[unit]
         if total.denominator != 1:
@@ -494,8 +528,10 @@ class _Checker:
         term = amount.terms[0]
         unit = AGREEMENT_NOTICE_UNITS.get(_unit_key(term.unit))
         if unit is None:
-            self.error("E216", f"notice of a variation or termination is counted in days, weeks or months, not '{term.unit}'",
-                       term.unit.span, hint=did_you_mean(_unit_key(term.unit), AGREEMENT_NOTICE_UNITS))
+            self.error("E216", f"notice of a variation or termination is counted in days, weeks or months, not "
+                       f"'{_unit_key(term.unit)}'", term.unit.span,
+                       hint=did_you_mean(_unit_key(term.unit), AGREEMENT_NOTICE_UNITS)
+                       or "for example 'variations need 3 months' notice'")
             return None
         return m.AgreementNotice(self.number(term), unit, rule.clause.text, span=rule.body.span)
 
@@ -529,6 +565,10 @@ class _Checker:
                            f"in {unit}", row.amount.span, hint=f"write this row in {unit}")
                 return
             low = row.low if row.low is not None else 0
+            if max(low, row.high or 0) > LARGEST_NUMBER:
+                self.error("E225", f"{max(low, row.high or 0)} is too large for a table's range", row.span,
+                           hint="check the number; for an open-ended last row write '3001 or more'")
+                return
             if row.high is not None and row.high < low:
                 self.error("E221", f"the range {low} to {row.high} is empty: it starts after it ends", row.span,
                            hint=f"write it as {row.high} to {low}")

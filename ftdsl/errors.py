@@ -7,6 +7,7 @@ Out: text with the source line and a caret, or a dict for JSON output.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 
 import attrs
@@ -78,7 +79,7 @@ class FtdslError(Exception):
 def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None) -> str:
     """Render a diagnostic as text: location, message, source line, caret, hint."""
     where = f"{diagnostic.span}: " if diagnostic.span else ""
-    lines = [f"{where}{diagnostic.severity} {diagnostic.code}: {diagnostic.message}"]
+    lines = [f"{where}{diagnostic.severity} {diagnostic.code}: {_shorten(diagnostic.message)}"]
     if diagnostic.span and source_text is not None:
         source_lines = source_text.splitlines()
         if 1 <= diagnostic.span.line <= len(source_lines):
@@ -93,8 +94,21 @@ def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None) ->
             pad = "".join("\t" if ch == "\t" else " " for ch in shown[:caret_at])
             lines.append(" " * (len(gutter) - 2) + "| " + pad + "^" * min(width, max(len(shown) - caret_at, 1)))
     if diagnostic.hint:
-        lines.append(f"  hint: {diagnostic.hint}")
+        lines.append(f"  hint: {_shorten(diagnostic.hint)}")
     return "\n".join(lines)
+
+
+_LONG_WORDS = re.compile(r"[^\s']{61,}")
+_LONG_QUOTES = re.compile(r"'([^'\n]{61,})'")
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """A message with any very long name cut short: a name of 100,000
+    letters (a pasted paragraph, or a hostile file) would bury the message."""
+    if len(text) <= 160:
+        return text
+    text = _LONG_WORDS.sub(lambda match: match.group()[: limit - 3] + "…", text)
+    return _LONG_QUOTES.sub(lambda match: "'" + match.group(1)[: limit - 3] + "…'", text)
 
 
 def _display_line(text: str, caret_at: int = 0, limit: int = 200) -> tuple[str, int]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import re
+import unicodedata
 
 import attrs
 import lark
@@ -153,6 +155,21 @@ def _describe_expected(parser: lark.Lark, expected) -> list[str]:
     return sorted(set(words))
 
 
+def _parser_expects(error: UnexpectedInput) -> set | None:
+    """The terminals the parser itself could take where the error is.
+
+    When the contextual lexer fails, Lark reports what the *lexer* would
+    accept there, which always includes the end of a line; the parse table
+    knows better.
+    """
+    state = getattr(error, "state", None)
+    try:
+        table = state.parse_conf.parse_table.states[state.position]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return {name for name in table if name.isupper()}
+
+
 def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnostic:
     parser = _parser()
     line = getattr(error, "line", None) or 1
@@ -171,10 +188,12 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         return Diagnostic("E103", "numbers are written with a decimal point and without separators", span,
                           hint="write 6.5 rather than 6,5")
 
-    expected = set(getattr(error, "expected", set()) or set())
-    found = _token_words(token)
+    expected = _parser_expects(error)
+    if expected is None:
+        expected = set(getattr(error, "expected", set()) or set())
+    found = _token_words(token, source_line, column)
     expected_words = _describe_expected(parser, expected)
-    hint = _hint_for(token, expected, source_line)
+    hint = _pasted_junk_hint(source_line, column) or _hint_for(token, expected, source_line, column)
     if token is not None and token.type == "_INDENT":
         return Diagnostic("E101", "this line is indented, but the line above does not start a rule it could continue",
                           span, hint="remove the indentation, or indent only 'when', 'says' and table rows under a rule")
@@ -185,24 +204,88 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
     return Diagnostic("E100", message, span, hint=hint)
 
 
+# Characters that arrive with text copied from Word, PDFs and web pages, and
+# what to write instead. Anything else unusual is named by its Unicode name,
+# so that a look-alike (a Greek question mark for ';') is not a mystery.
+_CHARACTER_HINTS = {
+    "\u2018": "quote the agreement's words with double quotes: says \"...\"",
+    "\u2019": "quote the agreement's words with double quotes: says \"...\"",
+    "'": "quote the agreement's words with double quotes: says \"...\"",
+    "\t": "tabs are fine for indentation; check the word before it",
+    ",": "write numbers without separators (1000, not 1,000) and with a decimal point (0.5, not 0,5)",
+    '"': "close the quotation on the same line",
+    "\u201c": "close the quotation on the same line with \u201d, or use straight quotes \"...\" at both ends",
+    "\u00ad": "an invisible soft hyphen (from Word or a PDF) is inside this word: delete it",
+    "\u200b": "an invisible zero-width space (from a web page or PDF) is here: delete it",
+    "\u200c": "an invisible zero-width character is here: delete it",
+    "\u200d": "an invisible zero-width character is here: delete it",
+    "\u2060": "an invisible word joiner is here: delete it",
+    "\ufeff": "an invisible byte-order mark is here, in the middle of the file: delete it",
+    "\u2028": "a line break that is not a new line (from Word): press Enter here instead",
+    "\u2029": "a paragraph break that is not a new line (from Word): press Enter here instead",
+    "\x0c": "a page break (from Word or a PDF): delete it",
+    "\x1b": "a terminal escape code: delete it",
+    "\u2022": "remove the list bullet (from Word); a rule starts with its clause reference",
+    "\u00b7": "remove the list bullet (from Word); table rows start with their range, for example '1 – 10: 0.5 hours'",
+    "\u25aa": "remove the list bullet (from Word)",
+    "\u2026": "remove the ellipsis: write the words in full",
+    "\u00b6": "a rule starts with '§' or 'clause', for example: §6.12 ...",
+    "\u00a3": "a rule starts with '§' or 'clause', for example: §6.12 ...",
+    "\u2212": "amounts of time cannot be negative; write the amount without a sign",
+    "\u00bd": "write one half as 0.5, for example '0.5 days'",
+    "%": "write a share of the working week in FTE: 0.5 FTE, not 50%",
+    "\u2011": "write an ordinary hyphen '-'",
+}
+
+
 def _unexpected_character(char: str, span: Span, source_line: str) -> Diagnostic:
-    if char in "\u2018\u2019'":
-        hint = "quote the agreement's words with double quotes: says \"...\""
-    elif char == "\t":
-        hint = "tabs are fine for indentation; check the word before it"
-    elif char == ",":
-        hint = "write numbers without separators (1000, not 1,000) and with a decimal point (0.5, not 0,5)"
-    elif char.isdigit():
-        hint = "a number must be followed by a space before the next word"
-    elif char == '"':
-        hint = "close the quotation on the same line"
-    else:
-        hint = None
-    shown = repr(char) if char.strip() else f"U+{ord(char):04X}" if char else "end of file"
+    column = span.column - 1
+    before = source_line[column - 1:column] if column > 0 else ""
+    after = source_line[column + 1:column + 2]
+    hint = _pasted_junk_hint(source_line, span.column) or _CHARACTER_HINTS.get(char)
+    if char in "{[" and span.line == 1 and span.column == 1:
+        hint = ("this looks like JSON (a scenario?), not a ruleset; a ruleset is clauses, one per line, and "
+                "comes first: ftdsl run RULESET SCENARIO")
+    if hint is None and char:
+        if char.isdigit():
+            hint = "a number must be followed by a space before the next word"
+        elif char == "/" and before.isdigit() and after.isdigit():
+            hint = ("write dates as 2006-04-01 or 1 April 2006, and fractions as decimals (0.5)")
+        elif char == "." and not before.isdigit() and after.isdigit():
+            hint = "write a number with a digit before the point: 0.5, not .5"
+        elif char == "." and before.isalnum() and source_line[:column].lstrip().startswith(("§", "clause")):
+            hint = "write the clause number without a full stop after it: §6.12"
+        else:
+            plain = unicodedata.normalize("NFKC", char)
+            if plain != char and plain.isascii() and plain.strip():
+                hint = f"write '{plain}' instead (this is a look-alike from a PDF or word processor)"
+            elif char.isalpha():
+                hint = "names use letters a-z and accented letters; retype this letter"
+            elif char.isascii() and char.isprintable():
+                hint = (f"'{char}' has no meaning in a ruleset: delete it, or keep the agreement's own words in "
+                        "quotes (says \"...\") or in a '#' comment")
+    shown = "end of file" if not char else repr(char) if char.strip() and char.isprintable() else f"U+{ord(char):04X}"
+    if char and not char.isascii():
+        name = unicodedata.name(char, "")
+        if name:
+            shown += f" ({name.lower()})"
     return Diagnostic("E102", f"unexpected character {shown}", span, hint=hint)
 
 
-def _token_words(token) -> str:
+_IP_LIKE = re.compile(r"\d+(?:\.\d+){2,}")
+
+
+def _pasted_junk_hint(source_line: str, column: int) -> str | None:
+    """A hint for debris that comes with text copied from a web page or PDF,
+    such as an address ('64.233.185.106') glued into the middle of a clause."""
+    for match in _IP_LIKE.finditer(source_line):
+        if match.start() <= column <= match.end() + 1:
+            return (f"'{match.group()}' is not a number ftdsl can read; it looks like debris copied with the text "
+                    "(a web or PDF address): delete it")
+    return None
+
+
+def _token_words(token, source_line: str = "", column: int = 0) -> str:
     if token is None:
         return "end of the file"
     if token.type == "_NL":
@@ -211,24 +294,87 @@ def _token_words(token) -> str:
         return "end of the file"
     if token.type in ("_DEDENT",):
         return "end of the indented lines"
-    return f"'{token.value}'"
+    # Show the whole word as written, not the piece a terminal matched
+    # ('2nd', not '2n').
+    word = str(token.value)
+    if source_line and column >= 1 and source_line[column - 1:].startswith(word):
+        rest = source_line[column - 1:]
+        whole = rest.split()[0] if rest.split() else word
+        if len(whole) > len(word) and not any(ch in whole for ch in ':,()"'):
+            word = whole
+    if len(word) > 60:
+        word = word[:57] + "…"
+    return f"'{word}'"
 
 
-def _hint_for(token, expected: set, source_line: str) -> str | None:
+_VOCABULARY_STARTS = ("roles", "staff groups", "categories", "fact", "request fact")
+_COMPARISON_HINT = ("compare with 'is', 'is not', 'is more than', 'is less than', 'is at least', 'is at most' "
+                    "(or =, !=, >, <, >=, <=), for example 'when branch members is at least 100'")
+
+
+def _hint_for(token, expected: set, source_line: str, column: int = 0) -> str | None:
     stripped = source_line.strip()
+    lowered = stripped.lower()
+    value = str(token.value) if token is not None else ""
+    kind = token.type if token is not None else None
     at_statement_start = "CLAUSE" in expected or "SECTION" in expected or any(
         name in expected for name in ("AGREEMENT", "ROLES", "FACT")
     )
-    if at_statement_start and token is not None and token.type == "WORD":
-        return f"a rule starts with its clause reference, for example: {_RULE_EXAMPLE}"
-    if token is not None and token.type == "WORD" and "PER" in expected:
+    indented = source_line[:1] in (" ", "\t", "\u00a0")
+    if at_statement_start and kind in ("NUMBER", "CLAUSE_ID", "ISO_DATE") and not indented:
+        if ":" in stripped:
+            return "a table row goes under its table, indented, for example '    0 – 99: 0 FTE'"
+        return f"a rule starts with '§' or 'clause' before its number, for example: {_RULE_EXAMPLE}"
+    if at_statement_start and kind == "WORD":
+        return (f"a rule starts with its clause reference, for example: {_RULE_EXAMPLE}; to keep the agreement's "
+                "own words, make the line a comment with '#'")
+    if value.startswith("§") or (value.lower() == "clause" and not at_statement_start):
+        return "start each rule on a new line"
+    if kind in ("NUMBER", "CLAUSE_ID") and expected == {"WORD"}:
+        return "a name starts with a letter: write the number as a word, or leave it out"
+    body = lowered.split(" ", 1)[1] if lowered.startswith(("§", "clause")) and " " in lowered else ""
+    if body.startswith("requests") and " must " not in f" {body} " and " should " not in f" {body} ":
+        return "say whether the agreement requires it: 'requests for training must give 6 weeks' notice' (or 'should')"
+    if "MONTH" in expected and kind == "WORD":
+        from .errors import did_you_mean
+
+        months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December")
+        return did_you_mean(value, months) or "write a date as 1 April 2006, April 2006 or 2006-04-01"
+    if lowered.startswith(_VOCABULARY_STARTS[:3]) and value.lower() in ("and", "or"):
+        return "separate the names with commas, for example 'roles: representative, branch secretary'"
+    if lowered.startswith(_VOCABULARY_STARTS[:3]) and kind in ("_NL", "$END"):
+        return "list the names after the ':', separated by commas, for example 'roles: representative, branch secretary'"
+    if value == "-" and "NUMBER" in expected:
+        return "amounts of time cannot be negative; write the amount without a sign"
+    if value in ("-", "\u2013", "\u2014") and source_line[column:column + 1].isalpha() and "WORD" in expected:
+        return "put a space between a number and its unit: '7 hours', not '7-hours'"
+    if value in ("-", "\u2013", "\u2014") and lowered.startswith(("§", "clause")):
+        return "remove the dash: the rule follows its clause number directly, for example: " + _RULE_EXAMPLE
+    if value == "=" and lowered.startswith("when"):
+        return "write '=' or 'is', not '=='"
+    if kind == "WORD" and "PER" in expected:
         return "say the period: 'per week', 'per month', 'per year' or 'in any 12 months'"
-    if token is not None and token.type in ("_NL", "$END") and stripped.endswith(":"):
+    if kind in ("_NL", "$END") and stripped.endswith(":"):
+        if indented:
+            return "give the row's amount after the ':', for example '0 – 99: 0 FTE'"
         return "put the table's rows on the following lines, indented"
-    if "NUMBER" in expected and token is not None and token.type == "WORD":
+    if kind in ("NUMBER", "CLAUSE_ID") and indented and "COLON" in expected and column > 1 and source_line[column - 2:column - 1] == " " \
+            and source_line[:column - 1].strip()[-1:].isdigit():
+        return "write numbers without spaces (1001, not 1 001), and put ':' between a row's range and its amount"
+    if lowered.startswith("when") or (indented and lowered.startswith("when")):
+        return _COMPARISON_HINT if kind in ("NUMBER", "ISO_DATE") else None
+    if "NUMBER" in expected and kind == "WORD":
         return "write amounts with digits, for example '6 hours' or '0.5 FTE'"
     if "COLON" in expected:
-        return "vocabulary lists and table rows need a ':' (for example 'roles: representative, branch secretary')"
+        if indented:
+            return "a table row needs ':' between its range and its amount, for example '0 – 99: 0 FTE'"
+        if lowered.startswith(("fact", "request fact")):
+            return "give the fact's type after ':', for example 'fact branch members: count'"
+        if lowered.startswith(_VOCABULARY_STARTS[:3]):
+            return "a list of names starts with ':', for example 'roles: representative, branch secretary'"
+        if " is by " in lowered or " are by " in lowered:
+            return "a table's first line ends with ':', for example '§4.8 branch secretary release is by branch members:'"
     return None
 
 

@@ -37,8 +37,30 @@ def read_text(path: str, what: str = "file") -> str:
     return decode_text(data, display, what)
 
 
+# Documents people save or attach instead of plain text, by their first bytes.
+_DOCUMENT_KINDS = (
+    (b"%PDF", "a PDF document", "copy the agreement's text out of the PDF into a plain-text file (UTF-8)"),
+    (b"PK\x03\x04", "a Word document (.docx) or other zipped file",
+     "in Word, use Save As and choose 'Plain Text (.txt)' with the encoding UTF-8"),
+    (b"\xd0\xcf\x11\xe0", "an old Word document (.doc)",
+     "in Word, use Save As and choose 'Plain Text (.txt)' with the encoding UTF-8"),
+    (b"{\\rtf", "a rich-text document (.rtf)", "save it as plain text (UTF-8) instead of rich text"),
+)
+
+# Bytes that are not UTF-8 but are common in Windows-1252 (Word's "ANSI"),
+# named so the message says what the character probably was.
+_WINDOWS_1252 = {0x91: "‘", 0x92: "’", 0x93: "“", 0x94: "”", 0x96: "–", 0x97: "—", 0x85: "…", 0xa3: "£", 0xa0: "a non-breaking space",
+                 0xa7: "§", 0xe9: "é", 0x80: "€", 0xbd: "½"}
+
+
 def decode_text(data: bytes, display: str, what: str = "file") -> str:
     """Decode bytes as UTF-8, pointing at the first bad byte if it is not."""
+    for magic, kind, hint in _DOCUMENT_KINDS:
+        if data.startswith(magic):
+            raise FtdslError(Diagnostic("E004", f"'{display}' is {kind}, not a text {what}", Span(display, 1, 1), hint=hint))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FtdslError(Diagnostic("E005", f"'{display}' is saved as UTF-16, not UTF-8", Span(display, 1, 1),
+                                    hint="save the file as UTF-8; most editors offer it under 'Save as' or 'Encoding'"))
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise FtdslError(Diagnostic("E004", f"'{display}' looks like a binary file, not a text {what}", Span(display, line, 1),
@@ -49,7 +71,10 @@ def decode_text(data: bytes, display: str, what: str = "file") -> str:
         before = data[: error.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        raise FtdslError(Diagnostic("E005", f"'{display}' is not valid UTF-8 text (byte 0x{data[error.start]:02x})",
+        byte = data[error.start]
+        guess = _WINDOWS_1252.get(byte)
+        probably = f", probably {guess} saved by Word or Windows as 'ANSI'" if guess else ""
+        raise FtdslError(Diagnostic("E005", f"'{display}' is not valid UTF-8 text (byte 0x{byte:02x}{probably})",
                                     Span(display, line, column),
                                     hint="save the file as UTF-8; most editors offer it under 'Save as' or 'Encoding'")) from None
     if text.startswith(BYTE_ORDER_MARK):
