@@ -47,6 +47,8 @@ def to_text(report: dict, ruleset_name: str = "", scenario_name: str = "") -> st
             lines.append(f"  §{item['clause']}: {item['facilities']}")
     lines.append("")
     lines.append("Decisions")
+    if not report["decisions"]:
+        lines.append("  (the scenario has no requests)")
     for decision in report["decisions"]:
         hours = decision["hours"]
         lines.append(f"  {decision['id']}  {decision['date']}  {decision['category']}  {hours} h")
