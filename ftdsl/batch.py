@@ -278,6 +278,11 @@ class _Windows:
         self.by_category = {c: tuple(k) for c, k in by_category.items()}
         self.rolling = {key: key[1][0] == "rolling" for key in keys}
         self.starts = {key[1]: {} for key in keys}
+        # A day's record (Batch._date) holds the day, its ISO text and the
+        # start of each of these periods, at the index given here.
+        self.periods = tuple(sorted({key[1] for key in keys}, key=repr))
+        self.slot = {period: 2 + i for i, period in enumerate(self.periods)}
+        self._adders = {}
 
     def start(self, period, day):
         starts = self.starts[period]
@@ -301,20 +306,39 @@ class _Windows:
             return total[1]
         return total[1] if total[0] == start else 0
 
-    def add(self, totals, keys, day, hours):
-        for key in keys:
-            total = totals.get(key)
+    def record(self, day):
+        """The tuple (day, ISO text, start of each period in `periods`) that the hot loop reads for a date."""
+        return (day, day.isoformat(), *(self.start(period, day) for period in self.periods))
+
+    def adder(self, keys):
+        """A function add(totals, record, hours) doing what `add` does for these keys, written out for them.
+
+        The row loop calls it once per counted row; generated straight-line
+        code avoids the loop over keys and the per-key period lookups.
+        """
+        found = self._adders.get(keys)
+        if found is not None:
+            return found
+        lines = ["def add(totals, record, hours):"]
+        names = {"deque": collections.deque}
+        for index, key in enumerate(keys):
+            names[f"K{index}"] = key
             if self.rolling[key]:
-                if total is None:
-                    total = totals[key] = [collections.deque(), 0]
-                total[0].append((day, hours))
-                total[1] += hours
+                lines += [f"    total = totals.get(K{index})",
+                          "    if total is None:",
+                          f"        total = totals[K{index}] = [deque(), 0]",
+                          "    total[0].append((record[0], hours))",
+                          "    total[1] += hours"]
             else:
-                start = self.start(key[1], day)
-                if total is None or total[0] != start:
-                    totals[key] = [start, hours]
-                else:
-                    total[1] += hours
+                slot = self.slot[key[1]]
+                lines += [f"    total = totals.get(K{index})",
+                          f"    if total is None or total[0] != record[{slot}]:",
+                          f"        totals[K{index}] = [record[{slot}], hours]",
+                          "    else:",
+                          "        total[1] += hours"]
+        exec(compile("\n".join(lines) + "\n", "<ftdsl running totals>", "exec"), names)  # noqa: S102 - our own code
+        found = self._adders[keys] = names["add"]
+        return found
 
 
 def _scale(program):
@@ -385,7 +409,7 @@ class _Leaf:
     """A decided outcome, with its output text and the totals of the rows that reached it."""
 
     __slots__ = ("outcome", "paid", "clauses", "csv_head", "csv_tail", "json_head", "json_tail", "category", "counts",
-                 "rows", "hours", "check")
+                 "add", "rows", "hours", "check")
 
     def __init__(self, decision, counts, check):
         self.outcome = decision["outcome"]
@@ -393,6 +417,7 @@ class _Leaf:
         self.clauses = tuple(decision["clauses"])
         self.category = decision["category"]
         self.counts = counts
+        self.add = None  # _Windows.adder(counts), set by the batch when counts is not empty
         paid = {True: "true", False: "false", None: ""}[self.paid]
         # The hours go between head and tail: rows reaching one leaf differ in them.
         self.csv_head = _csv_text(self.category) + ","
@@ -409,6 +434,152 @@ class _Leaf:
 
 
 _MISSING = "(not given)"
+
+# When to compile the tree again: once the rows the compiled walk handed
+# back since it was compiled reach COMPILE_MISSES, or COMPILE_PER_NODE per
+# node of the tree if that is more. Compiling costs about as much per node
+# as COMPILE_PER_NODE rows walked the general way, so the rows lost to an
+# out-of-date walk never cost much more than compiling does.
+COMPILE_MISSES = 2000
+COMPILE_PER_NODE = 8
+_COMPILE_DEPTH = 40  # nodes deep the compiled walk goes before it hands the rest to the general walk
+
+
+class _KeyNumbers:
+    """Small whole numbers for the answers of one partial question (a _Keyed key), so the compiled walk
+    compares ints instead of calling the key: `ids` maps a cell text to the number of its answer.
+    Numbers start at 1, so `ids.get(text) or of_text(text)` is one expression."""
+
+    def __init__(self, key):
+        self.key = key
+        self.ids = {}  # cell text -> number; emptied when it grows large
+        self.numbers = {}  # answer -> number; never emptied (answers are few: bands, notice thresholds, yes/no)
+
+    def number(self, answer):
+        found = self.numbers.get(answer)
+        if found is None:
+            found = self.numbers[answer] = len(self.numbers) + 1
+        return found
+
+    def of_text(self, text):
+        if len(self.ids) > _MEMO_LIMIT:
+            self.ids.clear()
+        found = self.ids[text] = self.number(self.key(text))
+        return found
+
+
+def _compile_tree(batch):
+    """The batch's tree as it is now, written out as Python: a function walk(row, totals, record, scaled) -> node.
+
+    The tree is data that the row loop interprets node by node (a class
+    test, an attribute and a dictionary lookup each). Written out as nested
+    `if`s on the cell texts it does the same questions with a few bytecodes
+    each. The function is a shortcut, never the only way: it returns a
+    _Leaf only when the row reaches one and every column that leaf must
+    check holds a text already validated (see _Leaf.check); otherwise it
+    returns the node the general walk goes on from (the node whose answer
+    the tree did not have when compiled, or the root when a text needs
+    checking). Nodes are only ever added to the tree, never changed, so
+    what the function knew stays true; the batch compiles again as the
+    tree grows.
+    """
+    names = {"ROOT": batch.root, "used": batch.windows.used}
+    named = {}  # id(object) -> its name in `names`
+    helpers = []  # the check functions, written before the walk
+    lines = ["def walk(row, totals, record, scaled):"]
+
+    def name_of(thing, prefix):
+        found = named.get(id(thing))
+        if found is None:
+            found = named[id(thing)] = f"{prefix}{len(named)}"
+            names[found] = thing
+        return found
+
+    checkers = {}  # a leaf's check columns -> the name of a function telling whether a row's texts there are known
+
+    def checker(columns):
+        # Leaves share a few distinct column sets; one small function each
+        # keeps the walk's source (and its compile time) about half as long.
+        found = checkers.get(columns)
+        if found is None:
+            found = checkers[columns] = f"check{len(checkers)}"
+            tests = " and ".join(f"row[{c}] in {name_of(batch.valid[c], 'V')}" for c in columns)
+            helpers.append(f"def {found}(row):")
+            helpers.append(f"    return {tests}")
+        return found
+
+    reached = {}  # id(node) -> rows that reached the node so far (the sum of its leaves' tallies)
+
+    def count(node):
+        kind = node.__class__
+        if kind is _Leaf:
+            total = node.rows
+        elif kind is _Probe:
+            total = sum(count(child) for child in (node.yes, node.no) if child is not None)
+        else:
+            total = sum(count(child) for child in node.children.values())
+        reached[id(node)] = total
+        return total
+
+    def busiest_first(children):
+        # The answers are tested in turn, so the commonest go first.
+        return sorted(children.items(), key=lambda item: -reached[id(item[1])])
+
+    def emit(node, depth):
+        pad = "    " * (depth + 1)
+        if node is None:
+            raise AssertionError("a missing child is written by its parent")
+        kind = node.__class__
+        if kind is _Leaf:
+            leaf = name_of(node, "L")
+            if node.check:
+                lines.append(f"{pad}return {leaf} if {checker(node.check)}(row) else ROOT")
+            else:
+                lines.append(f"{pad}return {leaf}")
+            return
+        here = name_of(node, "N")
+        if depth >= _COMPILE_DEPTH:  # keeps the generated code well inside the compiler's nesting limits
+            lines.append(f"{pad}return {here}")
+            return
+        answer = f"a{depth}"
+        if kind is _Ask:
+            lines.append(f"{pad}{answer} = row[{node.column}]")
+            for text, child in busiest_first(node.children):
+                lines.append(f"{pad}if {answer} == {text!r}:")
+                emit(child, depth + 1)
+        elif kind is _Keyed:
+            numbers = batch.key_numbers[id(node.key)]
+            ids = name_of(numbers.ids, "I")
+            lines.append(f"{pad}{answer} = {ids}.get(row[{node.column}]) or {name_of(numbers, 'K')}.of_text(row[{node.column}])")
+            for value, child in busiest_first(node.children):
+                lines.append(f"{pad}if {answer} == {numbers.number(value)}:")
+                emit(child, depth + 1)
+        else:  # a _Probe: the same sum and comparison as the general walk, with `used` written out
+            window, limit = name_of(node.key, "W"), name_of(node.limit, "C")
+            if batch.windows.rolling[node.key]:
+                lines.append(f"{pad}if used(totals, {window}, record[0]) + scaled <= {limit}:")
+            else:
+                slot = batch.windows.slot[node.key[1]]
+                lines.append(f"{pad}{answer} = totals.get({window})")
+                lines.append(f"{pad}if ({answer}[1] if {answer} is not None and {answer}[0] == record[{slot}] else 0)"
+                             f" + scaled <= {limit}:")
+            if node.yes is not None:
+                emit(node.yes, depth + 1)
+            else:
+                lines.append(f"{pad}    return {here}")
+            if node.no is not None:
+                emit(node.no, depth)  # after a branch that always returns, so no `else` (and no extra nesting)
+                return
+        # Every branch above returns; reaching here means the tree had no child for this answer.
+        lines.append(f"{pad}return {here}")
+
+    if batch.root is None:
+        lines.append("    return ROOT")
+    else:
+        count(batch.root)
+        emit(batch.root, 0)
+    exec(compile("\n".join(helpers + lines) + "\n", "<ftdsl decision tree>", "exec"), names)  # noqa: S102 - our own code
+    return names["walk"]
 
 
 def _filled(text):
@@ -576,12 +747,15 @@ class Batch:
         self.request_columns = {"category": of_kind("category"), "in working hours": of_kind("in hours"),
                                 "notice days": of_kind("notice"), "stated": of_kind("state"),
                                 "request facts": of_kind("request fact")}
-        self.valid = set()
+        # Per static column, the cell texts known to be valid (see _inputs).
+        self.valid = {column: set() for column in self.static_columns}
         self.root = None
         self._make_keys()
         self.leaves = []
+        self.nodes = 0  # questions in the tree
+        self.walk = None  # the tree compiled (_compile_tree), once it has grown
+        self.misses = 0  # rows the compiled walk handed back since it was compiled
         self.dates = {}
-        self.iso = {}
         self.quantities = {}
         self.quoted = {}
         self.reps = {}
@@ -612,19 +786,18 @@ class Batch:
                 return _MISSING if problems else runtime.band_lookup(table, value)
 
             self.keys["band " + name] = _Memo(band)
+        self.key_numbers = {id(key): _KeyNumbers(key) for key in self.keys.values()}
 
     # ---- the per-row lookups
     def _date(self, text):
-        day = self.dates.get(text)
-        if day is None:
+        """A date cell's record (_Windows.record: the day, its ISO text, its periods' starts), or False."""
+        record = self.dates.get(text)
+        if record is None:
             if len(self.dates) > _MEMO_LIMIT:
                 self.dates.clear()
-                self.iso.clear()
             day = runtime._date(text.strip())
-            self.dates[text] = day = day if day is not None else False
-            if day:
-                self.iso[day] = day.isoformat()
-        return day
+            record = self.dates[text] = self.windows.record(day) if day is not None else False
+        return record
 
     def _quantity(self, cells):
         found = self.quantities.get(cells)
@@ -676,9 +849,12 @@ class Batch:
             return None, _row_problem(problems[0])
         # Every cell checked is valid on its own: later rows with the same
         # text in the same column need no checking.
-        if len(self.valid) > _MEMO_LIMIT:
-            self.valid.clear()
-        self.valid.update((column, row[column]) for column in self.static_columns)
+        # The sets are emptied in place: the compiled walk holds them.
+        for column in self.static_columns:
+            known = self.valid[column]
+            if len(known) > _MEMO_LIMIT:
+                known.clear()
+            known.add(row[column])
         return (facts, request), None
 
     def _text(self, text):
@@ -700,38 +876,44 @@ class Batch:
         Raises _Unsorted when a representative's date goes backwards.
         """
         reps, dates, quantities, valid = self.reps, self.dates, self.quantities, self.valid
-        used, add = self.windows.used, self.windows.add
+        used = self.windows.used
         get_quantity = self.get_quantity
         i_rep, i_id, i_date, width = self.i_rep, self.i_id, self.i_date, self.width
         jsonl = self.output_format == "jsonl"
         pending = []
         append = pending.append
-        text_of, quoted, iso = self._text, self.quoted, self.iso
+        text_of, quoted = self._text, self.quoted
         special = _CSV_SPECIAL.search
-        for row in rows:
+        walk = self.walk
+        # A CSV log is read straight from the csv module's reader (it keeps
+        # the line number): a Python-level __next__ per row costs more than
+        # deciding a row from the compiled tree.
+        source = rows.reader if rows.__class__ is _CsvRows else rows
+        for row in source:
             if len(row) != width:
                 if not row and not isinstance(row, _BadRow):
                     continue  # a blank line
-                line = lines[-1] if lines is not None else rows.line_num
+                line = lines[-1] if lines is not None else source.line_num
                 if isinstance(row, _BadRow):
                     append(self._error_line(line, "", "", "", row.message, row.hint))
                 else:
                     append(self._error_line(line, "", "", "", f"the row has {len(row)} fields; the header has {width}",
                                             "check for a missing or extra comma"))
                 continue
-            line = lines[-1] if lines is not None else rows.line_num
+            line = lines[-1] if lines is not None else source.line_num
             date_text = row[i_date]
-            day = dates.get(date_text)
-            if day is None:
-                day = self._date(date_text)
+            record = dates.get(date_text)
+            if record is None:
+                record = self._date(date_text)
             quantity = quantities.get(get_quantity(row))
             if quantity is None:
                 quantity = self._quantity(get_quantity(row))
             rep = row[i_rep]
             row_id = row[i_id] if i_id is not None and row[i_id] else str(line)
-            if day is False or len(quantity) == 2 or not rep:
-                append(self._row_error(line, rep, row_id, date_text, day, quantity))
+            if record is False or len(quantity) == 2 or not rep:
+                append(self._row_error(line, rep, row_id, date_text, record, quantity))
                 continue
+            day = record[0]
             state = reps.get(rep)
             if state is None:
                 state = reps[rep] = [day, {}]
@@ -741,36 +923,44 @@ class Batch:
                 state[0] = day
             totals = state[1]
             scaled = quantity[1]
-            node = self.root
-            while node is not None:
-                kind = node.__class__
-                if kind is _Ask:
-                    node = node.children.get(row[node.column])
-                elif kind is _Keyed:
-                    node = node.children.get(node.key(row[node.column]))
-                elif kind is _Probe:
-                    node = node.yes if used(totals, node.key, day) + scaled <= node.limit else node.no
-                else:
-                    break
-            if node is None:
-                node = self._decide_in_full(row, row_id, day, quantity, totals)
-            elif node.check and not valid.issuperset(zip(node.check, map(row.__getitem__, node.check))):
-                node = self._inputs(row)[1] or node
+            node = walk(row, totals, record, scaled) if walk is not None else self.root
             if node.__class__ is not _Leaf:
-                append(self._error_line(line, rep, row_id, date_text, *node))
-                continue
+                # The general walk: from where the compiled one stopped (or
+                # the root), through the tree as it is now; a row that goes
+                # beyond it is decided in full and grows it.
+                while node is not None:
+                    kind = node.__class__
+                    if kind is _Ask:
+                        node = node.children.get(row[node.column])
+                    elif kind is _Keyed:
+                        node = node.children.get(node.key(row[node.column]))
+                    elif kind is _Probe:
+                        node = node.yes if used(totals, node.key, day) + scaled <= node.limit else node.no
+                    else:
+                        break
+                if node is None:
+                    node = self._decide_in_full(row, row_id, day, quantity, totals)
+                elif node.check and not all(row[c] in valid[c] for c in node.check):
+                    node = self._inputs(row)[1] or node
+                self.misses += 1
+                if self.misses >= max(COMPILE_MISSES, self.nodes * COMPILE_PER_NODE):
+                    walk = self.walk = _compile_tree(self)
+                    self.misses = 0
+                if node.__class__ is not _Leaf:
+                    append(self._error_line(line, rep, row_id, date_text, *node))
+                    continue
             node.rows += 1
             node.hours += scaled
-            if node.counts:
-                add(totals, node.counts, day, scaled)
+            if node.add is not None:
+                node.add(totals, record, scaled)
             if jsonl:
                 append(f'{{"line": {line}, "rep": {quoted.get(rep) or text_of(rep)}, '
-                       f'"id": {json.dumps(row_id, ensure_ascii=False)}, "date": "{iso[day]}", '
+                       f'"id": {json.dumps(row_id, ensure_ascii=False)}, "date": "{record[1]}", '
                        f'{node.json_head}{quantity[5]}{node.json_tail}')
             else:
                 if special(row_id):  # ids are usually unique: checked, not remembered
                     row_id = _csv_text(row_id)
-                append(f"{line},{quoted.get(rep) or text_of(rep)},{row_id},{iso[day]},{node.csv_head}{quantity[4]}"
+                append(f"{line},{quoted.get(rep) or text_of(rep)},{row_id},{record[1]},{node.csv_head}{quantity[4]}"
                        f"{node.csv_tail}")
             if len(pending) >= FLUSH_ROWS:
                 self.rows += len(pending)
@@ -811,6 +1001,7 @@ class Batch:
                 node = (_Ask(step[1]) if step[0] == "ask" else _Keyed(step[1], self.keys[step[2]])
                         if step[0] == "keyed" else _Probe(step[1], step[2]))
                 _set_child(parent, slot, node)
+                self.nodes += 1
             elif not _same_question(node, step, self.keys):
                 raise AssertionError("the decision procedure asked a different question at the same point")
             if step[0] == "ask":
@@ -823,6 +1014,8 @@ class Batch:
         if leaf is None:
             asked = {step[1] for step in trace.steps if step[0] == "ask"}
             leaf = _Leaf(decision, counts, tuple(c for c in self.static_columns if c not in asked))
+            if counts:
+                leaf.add = self.windows.adder(counts)
             _set_child(parent, slot, leaf)
             self.leaves.append(leaf)
         return leaf
@@ -906,8 +1099,8 @@ class Batch:
                 for row in rows:
                     if not row and not isinstance(row, _BadRow):
                         continue
-                    day = self._date(row[self.i_date]) if len(row) == self.width else False
-                    yield ((day or sentinel).toordinal(), rows.line_num, row if not isinstance(row, _BadRow)
+                    record = self._date(row[self.i_date]) if len(row) == self.width else False
+                    yield ((record[0] if record else sentinel).toordinal(), rows.line_num, row if not isinstance(row, _BadRow)
                            else ("bad", row.message, row.hint))
 
             by_date = []

@@ -135,19 +135,39 @@ def expected_by_id(program, scenarios):
 
 # ---- the law: a log decides as one scenario per representative ---------------
 
+class compiling:
+    """Within it, a batch compiles its tree after every row the compiled walk hands back, `depth` nodes deep at
+    most (so small logs go through the compiled walk, its hand-backs and its depth limit)."""
+
+    def __init__(self, depth=40):
+        self.depth = depth
+
+    def __enter__(self):
+        self.saved = (batch_module.COMPILE_MISSES, batch_module.COMPILE_PER_NODE, batch_module._COMPILE_DEPTH)
+        batch_module.COMPILE_MISSES, batch_module.COMPILE_PER_NODE, batch_module._COMPILE_DEPTH = 1, 0, self.depth
+
+    def __exit__(self, *exc):
+        batch_module.COMPILE_MISSES, batch_module.COMPILE_PER_NODE, batch_module._COMPILE_DEPTH = self.saved
+
+
 @settings(max_examples=60)
 @given(seed=st.integers(0, 10 ** 6), ruleset=st.sampled_from(["westminster", "recognition-and-facilities"]),
-       shuffle=st.booleans(), output_format=st.sampled_from(["csv", "jsonl"]))
+       shuffle=st.booleans(), output_format=st.sampled_from(["csv", "jsonl"]),
+       compile_depth=st.sampled_from([None, 2, 40]))
 def test_log_decides_as_one_scenario_per_representative(programs, tmp_path_factory, seed, ruleset, shuffle,
-                                                         output_format):
+                                                         output_format, compile_depth):
     program = programs[ruleset]
-    scenarios, rows = make_log(program, seed)
+    scenarios, rows = make_log(program, seed, reps=3, per_rep=12 if compile_depth is None else 30)
     if shuffle:
         random.Random(seed).shuffle(rows)
     else:  # sorted by date: the streaming path
         rows.sort(key=lambda r: r["date"])
-    runner, output = run_batch(program, tmp_path_factory.mktemp("log"), to_csv(rows, "yes" if seed % 2 else "true"),
-                               output_format=output_format)
+    text = to_csv(rows, "yes" if seed % 2 else "true")
+    if compile_depth is None:
+        runner, output = run_batch(program, tmp_path_factory.mktemp("log"), text, output_format=output_format)
+    else:
+        with compiling(compile_depth):
+            runner, output = run_batch(program, tmp_path_factory.mktemp("log"), text, output_format=output_format)
     got = decisions_of(output, output_format)
     expected = expected_by_id(program, scenarios_of(scenarios, rows))
     assert [d["id"] for d in got] == [r["id"] for r in rows]  # one line per row, in input order
@@ -157,6 +177,67 @@ def test_log_decides_as_one_scenario_per_representative(programs, tmp_path_facto
         assert (decision["outcome"], decision["paid"], decision["clauses"]) == (
             want["outcome"], want["paid"], want["clauses"]), decision["id"]
     assert runner.error_count == 0
+
+
+def test_compiled_walk_decides_as_the_tree(programs, tmp_path):
+    """The same log with and without the compiled walk: the same output and summary, and the walk was used."""
+    for ruleset in ("westminster", "recognition-and-facilities"):
+        program = programs[ruleset]
+        _, rows = make_log(program, 5, reps=4, per_rep=40)
+        rows = [dict(row, rep=f"{row['rep']}-{copy}") for copy in range(20) for row in rows]  # the tree is reused
+        rows.sort(key=lambda r: r["date"])
+        plain, expected = run_batch(program, tmp_path, to_csv(rows))
+        for depth in (1, 3, 40):
+            with compiling(depth):
+                runner, output = run_batch(program, tmp_path, to_csv(rows))
+            assert runner.walk is not None
+            assert output == expected
+            assert runner.summary() == plain.summary()
+
+
+def test_compiled_walk_answers_window_questions_from_running_totals(programs, tmp_path):
+    """Many representatives use up their monthly and weekly duties time; the compiled walk's window questions
+    give the same outcomes as one scenario per representative (and some requests go over)."""
+    program = programs["westminster"]
+    header = "rep,id,date,category,hours,roles,staff group,employed by council,school members"
+    days = ["2026-04-01", "2026-04-02", "2026-04-03", "2026-04-06", "2026-04-07", "2026-04-30", "2026-05-01"]
+    lines, scenarios = [], {}
+    for n in range(40):
+        group = "teaching" if n % 2 else "non-teaching"
+        rep = f"R{n}"
+        scenarios[rep] = {"facts": {"roles": ["representative"], "staff group": group, "employed by council": True,
+                                    "school members": 20}, "requests": []}
+        for i, day in enumerate(days):
+            hours = 1 + (n + i) % 3
+            lines.append(f"{rep},{rep}-{i},{day},duties,{hours},representative,{group},yes,20")
+            scenarios[rep]["requests"].append({"id": f"{rep}-{i}", "date": day, "category": "duties", "hours": hours})
+    lines.sort(key=lambda line: line.split(",")[2])
+    text = "\n".join([header, *lines]) + "\n"
+    expected = expected_by_id(program, scenarios)
+    with compiling():
+        runner, output = run_batch(program, tmp_path, text)
+    got = decisions_of(output)
+    assert runner.walk is not None
+    assert [(d["outcome"], d["clauses"]) for d in got] == [
+        (expected[d["id"]]["outcome"], expected[d["id"]]["clauses"]) for d in got]
+    assert {d["outcome"] for d in got} == {"entitled", "discretionary"}
+
+
+def test_compiled_walk_checks_texts_it_has_not_seen(programs, tmp_path):
+    """A row that the compiled walk would take to a leaf, but with a text never validated in a column the leaf
+    does not ask, is checked in full: an invalid one is an error, as it is without compiling."""
+    header = "rep,date,category,hours,roles,staff group,employed by council,branch members"
+    good = "R{0},2026-04-{1:02d},duties,1,representative,non-teaching,yes,{2}"
+    lines = [good.format(n, 1 + n % 20, 400) for n in range(30)]
+    lines += [good.format(90, 25, "lots"), good.format(91, 25, 401), good.format(92, 26, "lots")]
+    text = "\n".join([header, *lines]) + "\n"
+    program = programs["westminster"]
+    _, expected = run_batch(program, tmp_path, text)
+    with compiling():
+        runner, output = run_batch(program, tmp_path, text)
+    assert output == expected
+    assert runner.error_count == 2
+    assert [d["error"] != "" for d in decisions_of(output)][-3:] == [True, False, True]
 
 
 def test_json_lines_input_decides_like_csv(programs, tmp_path):
