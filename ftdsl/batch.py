@@ -447,12 +447,19 @@ _COMPILE_DEPTH = 40  # nodes deep the compiled walk goes before it hands the res
 
 class _KeyNumbers:
     """Small whole numbers for the answers of one partial question (a _Keyed key), so the compiled walk
-    compares ints instead of calling the key: `ids` maps a cell text to the number of its answer.
-    Numbers start at 1, so `ids.get(text) or of_text(text)` is one expression."""
+    compares ints instead of calling the key: `ids[column]` maps a cell text to the number of its answer.
+    Numbers start at 1, so `ids[column].get(text) or of_text(column, text)` is one expression.
 
-    def __init__(self, key):
+    Only texts already validated in that column (Batch.valid) are remembered; for any other text `of_text`
+    answers 0, which no child has, so the compiled walk hands the row to the general walk and the row is
+    checked there. A text found in `ids` is therefore valid, and the compiled walk need not check the
+    columns it read this way again.
+    """
+
+    def __init__(self, key, valid):
         self.key = key
-        self.ids = {}  # cell text -> number; emptied when it grows large
+        self.valid = valid  # Batch.valid: column -> the texts known to be valid there
+        self.ids = {}  # column -> {cell text: number}; each emptied when it grows large
         self.numbers = {}  # answer -> number; never emptied (answers are few: bands, notice thresholds, yes/no)
 
     def number(self, answer):
@@ -461,10 +468,19 @@ class _KeyNumbers:
             found = self.numbers[answer] = len(self.numbers) + 1
         return found
 
-    def of_text(self, text):
-        if len(self.ids) > _MEMO_LIMIT:
-            self.ids.clear()
-        found = self.ids[text] = self.number(self.key(text))
+    def ids_of(self, column):
+        found = self.ids.get(column)
+        if found is None:
+            found = self.ids[column] = {}
+        return found
+
+    def of_text(self, column, text):
+        if text not in self.valid[column]:
+            return 0
+        ids = self.ids_of(column)
+        if len(ids) > _MEMO_LIMIT:
+            ids.clear()  # in place: the compiled walk holds it
+        found = ids[text] = self.number(self.key(text))
         return found
 
 
@@ -525,15 +541,17 @@ def _compile_tree(batch):
         # The answers are tested in turn, so the commonest go first.
         return sorted(children.items(), key=lambda item: -reached[id(item[1])])
 
-    def emit(node, depth):
+    def emit(node, depth, keyed=frozenset()):
+        """Write `node` at `depth`; `keyed`: the columns read through _KeyNumbers on the way (so valid)."""
         pad = "    " * (depth + 1)
         if node is None:
             raise AssertionError("a missing child is written by its parent")
         kind = node.__class__
         if kind is _Leaf:
             leaf = name_of(node, "L")
-            if node.check:
-                lines.append(f"{pad}return {leaf} if {checker(node.check)}(row) else ROOT")
+            check = tuple(c for c in node.check if c not in keyed)
+            if check:
+                lines.append(f"{pad}return {leaf} if {checker(check)}(row) else ROOT")
             else:
                 lines.append(f"{pad}return {leaf}")
             return
@@ -546,14 +564,15 @@ def _compile_tree(batch):
             lines.append(f"{pad}{answer} = row[{node.column}]")
             for text, child in busiest_first(node.children):
                 lines.append(f"{pad}if {answer} == {text!r}:")
-                emit(child, depth + 1)
+                emit(child, depth + 1, keyed)
         elif kind is _Keyed:
             numbers = batch.key_numbers[id(node.key)]
-            ids = name_of(numbers.ids, "I")
-            lines.append(f"{pad}{answer} = {ids}.get(row[{node.column}]) or {name_of(numbers, 'K')}.of_text(row[{node.column}])")
+            ids = name_of(numbers.ids_of(node.column), "I")
+            lines.append(f"{pad}{answer} = {ids}.get(row[{node.column}]) or "
+                         f"{name_of(numbers, 'K')}.of_text({node.column}, row[{node.column}])")
             for value, child in busiest_first(node.children):
                 lines.append(f"{pad}if {answer} == {numbers.number(value)}:")
-                emit(child, depth + 1)
+                emit(child, depth + 1, keyed | {node.column})
         else:  # a _Probe: the same sum and comparison as the general walk, with `used` written out
             window, limit = name_of(node.key, "W"), name_of(node.limit, "C")
             if batch.windows.rolling[node.key]:
@@ -564,11 +583,11 @@ def _compile_tree(batch):
                 lines.append(f"{pad}if ({answer}[1] if {answer} is not None and {answer}[0] == record[{slot}] else 0)"
                              f" + scaled <= {limit}:")
             if node.yes is not None:
-                emit(node.yes, depth + 1)
+                emit(node.yes, depth + 1, keyed)
             else:
                 lines.append(f"{pad}    return {here}")
             if node.no is not None:
-                emit(node.no, depth)  # after a branch that always returns, so no `else` (and no extra nesting)
+                emit(node.no, depth, keyed)  # after a branch that always returns, so no `else` (and no extra nesting)
                 return
         # Every branch above returns; reaching here means the tree had no child for this answer.
         lines.append(f"{pad}return {here}")
@@ -771,8 +790,18 @@ class Batch:
         if "notice days" not in read:
             # Read only by notice rules, which compare it with their days.
             thresholds = tuple(sorted({rule["days"] for rule in self.program.by_kind.get("notice", ())}))
-            self.keys["notice"] = _Memo(lambda text: (tuple(int(text) >= days for days in thresholds)
-                                                      if text.strip() else None))
+
+            def notice(text):
+                if not text.strip():
+                    return None
+                try:
+                    days = int(text)
+                except ValueError:
+                    # Not a number: the row is checked (and reported) when it reaches its leaf.
+                    return _MISSING
+                return tuple(days >= threshold for threshold in thresholds)
+
+            self.keys["notice"] = _Memo(notice)
             self.request_keys["notice days"] = "notice"
         for name, table in self.program.tables.items():
             fact = self.program.facts_by_name.get(table["by"], {})
@@ -786,7 +815,7 @@ class Batch:
                 return _MISSING if problems else runtime.band_lookup(table, value)
 
             self.keys["band " + name] = _Memo(band)
-        self.key_numbers = {id(key): _KeyNumbers(key) for key in self.keys.values()}
+        self.key_numbers = {id(key): _KeyNumbers(key, self.valid) for key in self.keys.values()}
 
     # ---- the per-row lookups
     def _date(self, text):

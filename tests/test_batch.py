@@ -240,6 +240,26 @@ def test_compiled_walk_checks_texts_it_has_not_seen(programs, tmp_path):
     assert [d["error"] != "" for d in decisions_of(output)][-3:] == [True, False, True]
 
 
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_bad_text_in_a_column_read_through_a_key_is_a_row_error(programs, tmp_path, compiled):
+    """Notice days are read by their thresholds (a _Keyed question): text that is not a number is reported
+    for its row, like any invalid cell, however far the tree has been compiled."""
+    header = "rep,date,category,days,notice days,roles,employed by council"
+    good = [f"R{n},2026-04-{1 + n % 20:02d},conference,1,{(10, 50)[n % 2]},representative,yes" for n in range(30)]
+    bad = ["X,2026-04-25,conference,1,soon,representative,yes", "Y,2026-04-25,conference,1,4 2,representative,yes"]
+    text = "\n".join([header, *good, *bad, good[1].replace("R1,", "Z,")]) + "\n"
+    program = programs["westminster"]
+    if compiled:
+        with compiling():
+            runner, output = run_batch(program, tmp_path, text)
+    else:
+        runner, output = run_batch(program, tmp_path, text)
+    got = decisions_of(output)
+    assert runner.error_count == 2
+    assert ["notice days" in d["error"] for d in got[-3:]] == [True, True, False]
+    assert got[-1]["outcome"] == got[1]["outcome"] == "entitled"
+
+
 def test_json_lines_input_decides_like_csv(programs, tmp_path):
     program = programs["westminster"]
     scenarios, rows = make_log(program, 7, reps=5)
