@@ -260,6 +260,23 @@ def test_a_bad_text_in_a_column_read_through_a_key_is_a_row_error(programs, tmp_
     assert got[-1]["outcome"] == got[1]["outcome"] == "entitled"
 
 
+def test_csv_lines_with_and_without_quotes_read_as_the_csv_module_reads_them(programs, tmp_path):
+    """Unquoted lines are split on commas, quoted ones go to the csv module: cells and line numbers agree."""
+    text = ('rep,id,date,category,hours,roles,staff group,employed by council\r\n'
+            'R1,plain,2026-04-01,duties,1,representative,non-teaching,yes\r\n'
+            '\r\n'
+            'R2,"a, b",2026-04-01,duties,1,"representative",non-teaching,yes\n'
+            'R3,"two\nlines",2026-04-02,duties,1,representative,non-teaching,yes\r'
+            'R4,"say ""hi""",2026-04-02,duties,1,representative,non-teaching,yes\n'
+            'R5,last,2026-04-03,duties,1,representative,non-teaching,yes')
+    runner, output = run_batch(programs["westminster"], tmp_path, text)
+    got = decisions_of(output)
+    want = list(csv.reader(io.StringIO(text, newline="")))
+    assert [d["id"] for d in got] == [row[1] for row in want[1:] if row]
+    assert [d["line"] for d in got] == [2, 4, 6, 7, 8]
+    assert {d["outcome"] for d in got} == {"entitled"} and runner.error_count == 0
+
+
 def test_json_lines_input_decides_like_csv(programs, tmp_path):
     program = programs["westminster"]
     scenarios, rows = make_log(program, 7, reps=5)
