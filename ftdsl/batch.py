@@ -813,7 +813,6 @@ class Batch:
         self.misses = 0  # rows the compiled walk handed back since it was compiled
         self.dates = {}
         self.quantities = {}
-        self.quoted = {}
         self.reps = {}
 
     def _make_keys(self):
@@ -924,16 +923,10 @@ class Batch:
         return (facts, request), None
 
     def _text(self, text):
-        quoted = self.quoted.get(text)
-        if quoted is None:
-            if len(self.quoted) > _MEMO_LIMIT:
-                self.quoted.clear()
-            if self.output_format == "jsonl":
-                quoted = json.dumps(text, ensure_ascii=False)
-            else:
-                quoted = _csv_text(text)
-            self.quoted[text] = quoted
-        return quoted
+        """A text as the output writes it: a JSON string, or a CSV cell (quoted when it must be)."""
+        if self.output_format == "jsonl":
+            return json.dumps(text, ensure_ascii=False)
+        return _csv_text(text)
 
     # ---- deciding
     def _decide_rows(self, rows, flush, lines=None):
@@ -948,7 +941,7 @@ class Batch:
         jsonl = self.output_format == "jsonl"
         pending = []
         append = pending.append
-        text_of, quoted = self._text, self.quoted
+        text_of = self._text
         special = _CSV_SPECIAL.search
         walk = self.walk
         source = rows  # its line_num is the line the row ended on
@@ -979,7 +972,8 @@ class Batch:
             day = record[0]
             state = reps.get(rep)
             if state is None:
-                state = reps[rep] = [day, {}]
+                # The last date, the running totals, and the name as the output writes it.
+                state = reps[rep] = [day, {}, text_of(rep)]
             elif day < state[0]:
                 raise _Unsorted
             else:
@@ -1017,13 +1011,13 @@ class Batch:
             if node.add is not None:
                 node.add(totals, record, scaled)
             if jsonl:
-                append(f'{{"line": {line}, "rep": {quoted.get(rep) or text_of(rep)}, '
+                append(f'{{"line": {line}, "rep": {state[2]}, '
                        f'"id": {json.dumps(row_id, ensure_ascii=False)}, "date": "{record[1]}", '
                        f'{node.json_head}{quantity[5]}{node.json_tail}')
             else:
                 if special(row_id):  # ids are usually unique: checked, not remembered
                     row_id = _csv_text(row_id)
-                append(f"{line},{quoted.get(rep) or text_of(rep)},{row_id},{record[1]},{node.csv_head}{quantity[4]}"
+                append(f"{line},{state[2]},{row_id},{record[1]},{node.csv_head}{quantity[4]}"
                        f"{node.csv_tail}")
             if len(pending) >= FLUSH_ROWS:
                 self.rows += len(pending)
