@@ -480,6 +480,12 @@ _MISSING = "(not given)"
 COMPILE_MISSES = 2000
 COMPILE_PER_NODE = 8
 _COMPILE_DEPTH = 40  # nodes deep the compiled walk goes before it hands the rest to the general walk
+# A subtree is compiled only if at least 1 in _COMPILE_SHARE of the rows so
+# far reached it, and at least _COMPILE_MIN_ROWS rows. About half the leaves of a year's
+# log are reached by under five rows each, under 1% of rows in all: leaving
+# them to the general walk halves the code to compile and costs little.
+_COMPILE_SHARE = 50_000
+_COMPILE_MIN_ROWS = 2
 
 
 class _KeyNumbers:
@@ -575,8 +581,10 @@ def _compile_tree(batch):
         return total
 
     def busiest_first(children):
-        # The answers are tested in turn, so the commonest go first.
-        return sorted(children.items(), key=lambda item: -reached[id(item[1])])
+        # The answers are tested in turn, so the commonest go first; the
+        # rare ones are left out (the row is handed back, see _COMPILE_SHARE).
+        return sorted((item for item in children.items() if reached[id(item[1])] >= cutoff),
+                      key=lambda item: -reached[id(item[1])])
 
     def emit(node, depth, keyed=frozenset()):
         """Write `node` at `depth`; `keyed`: the columns read through _KeyNumbers on the way (so valid)."""
@@ -619,20 +627,21 @@ def _compile_tree(batch):
                 lines.append(f"{pad}{answer} = totals.get({window})")
                 lines.append(f"{pad}if ({answer}[1] if {answer} is not None and {answer}[0] == record[{slot}] else 0)"
                              f" + scaled <= {limit}:")
-            if node.yes is not None:
+            if node.yes is not None and reached[id(node.yes)] >= cutoff:
                 emit(node.yes, depth + 1, keyed)
             else:
                 lines.append(f"{pad}    return {here}")
-            if node.no is not None:
+            if node.no is not None and reached[id(node.no)] >= cutoff:
                 emit(node.no, depth, keyed)  # after a branch that always returns, so no `else` (and no extra nesting)
                 return
         # Every branch above returns; reaching here means the tree had no child for this answer.
         lines.append(f"{pad}return {here}")
 
+    cutoff = 0
     if batch.root is None:
         lines.append("    return ROOT")
     else:
-        count(batch.root)
+        cutoff = max(_COMPILE_MIN_ROWS, count(batch.root) // _COMPILE_SHARE)
         emit(batch.root, 0)
     exec(compile("\n".join(helpers + lines) + "\n", "<ftdsl decision tree>", "exec"), names)  # noqa: S102 - our own code
     return names["walk"]

@@ -137,17 +137,22 @@ def expected_by_id(program, scenarios):
 
 class compiling:
     """Within it, a batch compiles its tree after every row the compiled walk hands back, `depth` nodes deep at
-    most (so small logs go through the compiled walk, its hand-backs and its depth limit)."""
+    most, leaving out subtrees reached by fewer than `min_rows` rows (so small logs go through the compiled
+    walk, its hand-backs and its limits)."""
 
-    def __init__(self, depth=40):
-        self.depth = depth
+    NAMES = ("COMPILE_MISSES", "COMPILE_PER_NODE", "_COMPILE_DEPTH", "_COMPILE_MIN_ROWS")
+
+    def __init__(self, depth=40, min_rows=0):
+        self.values = (1, 0, depth, min_rows)
 
     def __enter__(self):
-        self.saved = (batch_module.COMPILE_MISSES, batch_module.COMPILE_PER_NODE, batch_module._COMPILE_DEPTH)
-        batch_module.COMPILE_MISSES, batch_module.COMPILE_PER_NODE, batch_module._COMPILE_DEPTH = 1, 0, self.depth
+        self.saved = [getattr(batch_module, name) for name in self.NAMES]
+        for name, value in zip(self.NAMES, self.values):
+            setattr(batch_module, name, value)
 
     def __exit__(self, *exc):
-        batch_module.COMPILE_MISSES, batch_module.COMPILE_PER_NODE, batch_module._COMPILE_DEPTH = self.saved
+        for name, value in zip(self.NAMES, self.saved):
+            setattr(batch_module, name, value)
 
 
 @settings(max_examples=60)
@@ -187,8 +192,8 @@ def test_compiled_walk_decides_as_the_tree(programs, tmp_path):
         rows = [dict(row, rep=f"{row['rep']}-{copy}") for copy in range(20) for row in rows]  # the tree is reused
         rows.sort(key=lambda r: r["date"])
         plain, expected = run_batch(program, tmp_path, to_csv(rows))
-        for depth in (1, 3, 40):
-            with compiling(depth):
+        for depth, min_rows in ((1, 0), (3, 0), (40, 0), (40, 3)):
+            with compiling(depth, min_rows):
                 runner, output = run_batch(program, tmp_path, to_csv(rows))
             assert runner.walk is not None
             assert output == expected
@@ -246,7 +251,9 @@ def test_a_bad_text_in_a_column_read_through_a_key_is_a_row_error(programs, tmp_
     for its row, like any invalid cell, however far the tree has been compiled."""
     header = "rep,date,category,days,notice days,roles,employed by council"
     good = [f"R{n},2026-04-{1 + n % 20:02d},conference,1,{(10, 50)[n % 2]},representative,yes" for n in range(30)]
-    bad = ["X,2026-04-25,conference,1,soon,representative,yes", "Y,2026-04-25,conference,1,4 2,representative,yes"]
+    # "-5" meets no threshold, as 10 does not: only the check tells it apart.
+    bad = ["X,2026-04-25,conference,1,soon,representative,yes", "Y,2026-04-25,conference,1,4 2,representative,yes",
+           "V,2026-04-25,conference,1,-5,representative,yes"]
     text = "\n".join([header, *good, *bad, good[1].replace("R1,", "Z,")]) + "\n"
     program = programs["westminster"]
     if compiled:
@@ -255,8 +262,8 @@ def test_a_bad_text_in_a_column_read_through_a_key_is_a_row_error(programs, tmp_
     else:
         runner, output = run_batch(program, tmp_path, text)
     got = decisions_of(output)
-    assert runner.error_count == 2
-    assert ["notice days" in d["error"] for d in got[-3:]] == [True, True, False]
+    assert runner.error_count == 3
+    assert ["notice days" in d["error"] for d in got[-4:]] == [True, True, True, False]
     assert got[-1]["outcome"] == got[1]["outcome"] == "entitled"
 
 
