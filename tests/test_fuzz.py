@@ -15,7 +15,7 @@ Examples per property (see conftest.py for the profiles):
     property                      profile 'ci'   profile 'long'
     (a) print/parse round trip    100            5000
     (b) ruleset mutations         300            20000
-    (c) random scenario JSON      300            20000
+    (c) random scenario JSON      300            5000
 
 The CI figures keep this file to well under a minute on two cores. For a
 deliberate run: `FTDSL_HYPOTHESIS=long pytest tests/test_fuzz.py` (or
@@ -226,7 +226,7 @@ def test_the_base_scenario_is_decided(westminster_ruleset):
     assert _decide_or_error(westminster_ruleset, BASE_SCENARIO) is not None
 
 
-@settings(max_examples=examples(300, 20000), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300, 5000), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(SCENARIO_PATHS), value=json_values, add=st.booleans(), key=st.text(max_size=10))
 def test_random_json_in_scenario_fields(westminster_ruleset, path, value, add, key):
     scenario = _replace(BASE_SCENARIO, path, value)
