@@ -139,3 +139,17 @@ def test_single_scenario_output_is_unchanged_by_the_cache(cache_dir):
     runs = [run_cli("run", str(WESTMINSTER), str(EXAMPLE), env={"FTDSL_CACHE_DIR": str(cache_dir)}) for _ in range(2)]
     plain = run_cli("run", str(WESTMINSTER), str(EXAMPLE), "--no-cache")
     assert runs[0].stdout == runs[1].stdout == plain.stdout and plain.returncode == 0
+
+
+def test_a_damaged_parser_cache_is_rebuilt(tmp_path):
+    """The parser tables are cached too; a damaged file is ignored and rewritten."""
+    from conftest import WESTMINSTER, run_cli
+
+    env = {"FTDSL_CACHE_DIR": str(tmp_path)}
+    example = str(WESTMINSTER.parent / "examples" / "westminster" / "activities.json")
+    first = run_cli("run", "--no-cache", str(WESTMINSTER), example, env=env)
+    (table_file,) = tmp_path.glob("parser-*.lark")
+    table_file.write_bytes(b"\x80\x04 not a pickle")
+    second = run_cli("run", "--no-cache", str(WESTMINSTER), example, env=env)
+    assert second.returncode == 0 and second.stdout == first.stdout and second.stderr == ""
+    assert table_file.read_bytes() != b"\x80\x04 not a pickle"
