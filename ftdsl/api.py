@@ -6,8 +6,6 @@ can do it too.
 
 from __future__ import annotations
 
-import json
-
 import attrs
 
 from . import builder, checker, compiler
@@ -65,17 +63,6 @@ def scenario_diagnostic(problem: dict, scenario_name: str) -> Diagnostic:
 
 def load_scenario(path: str) -> dict:
     """Read a scenario JSON file (or '-' for standard input) into a dict."""
-    text = read_text(path, "scenario")
-    name = "<stdin>" if path == "-" else path
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        raise FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {error.msg}",
-                                    Span(name, error.lineno, error.colno),
-                                    hint="check the brackets, commas and quotes near here"), {name: text}) from None
-    except ValueError as error:
-        raise FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {error}", None)) from None
+    from .scenario_file import read_scenario
 
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows")
+    return read_scenario(path)

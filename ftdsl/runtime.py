@@ -11,6 +11,7 @@ its condition and quantity as generated functions).
 
 import datetime
 import difflib
+import json
 from fractions import Fraction
 
 from .numbers import decimal_text, json_number
@@ -179,7 +180,10 @@ def convert_value(value, type_name, vocabulary, path, problems):
         return bad("a number") if number is None else number
     if type_name == "date":
         parsed = _date(value)
-        return bad("a real date written YYYY-MM-DD", "for example \"2026-03-20\"") if parsed is None else parsed.isoformat()
+        if parsed is None:
+            problems.append(_problem(path, _date_message(value), 'for example "2026-03-20"'))
+            return _INVALID
+        return parsed.isoformat()
     if type_name == "text":
         return value if isinstance(value, str) else bad("text in quotes")
     if type_name in ("staff group", "role", "category"):
@@ -212,12 +216,24 @@ def convert_value(value, type_name, vocabulary, path, problems):
 
 
 def _show(value):
-    text = repr(value) if not isinstance(value, str) else '"' + value + '"'
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif value is None:
-        text = "null"
+    """A value as it is written in JSON, cut short if long."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _date_message(value):
+    """Why a scenario's date is not a date, in the calendar's words where it can."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-" \
+            and (value[:4] + value[5:7] + value[8:]).isdigit():
+        year, month, day = int(value[:4]), int(value[5:7]), int(value[8:])
+        if not 1 <= month <= 12:
+            return f'must be a real date written YYYY-MM-DD: there is no month {month} in "{value}"'
+        month_name = datetime.date(2000, month, 1).strftime("%B")
+        return f'must be a real date written YYYY-MM-DD: {month_name} {year} has no day {day} ("{value}")'
+    return f"must be a real date written YYYY-MM-DD, not {_show(value)}"
 
 
 def _exact(value):
@@ -228,6 +244,15 @@ def _exact(value):
     # repr() of a float is the shortest decimal that reads back as it, so
     # 0.1 becomes exactly 1/10 rather than the binary float's long tail.
     return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
+def _number_in_text(text):
+    """The number a text holds ("3", "7.5"), or None."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
 
 
 def _date(value):
@@ -269,7 +294,7 @@ def _validate_time(item, path, vocabulary, problems, is_request):
         elif key == "date":
             parsed = _date(value)
             if parsed is None:
-                problems.append(_problem(field_path, f"must be a real date written YYYY-MM-DD, not {_show(value)}",
+                problems.append(_problem(field_path, _date_message(value),
                                          'for example "2026-03-20"'))
             else:
                 entry["date"] = parsed
@@ -283,7 +308,10 @@ def _validate_time(item, path, vocabulary, problems, is_request):
         elif key in QUANTITY_KEYS:
             number = _exact(value)
             if number is None or number < 0:
-                problems.append(_problem(field_path, f"must be a number, 0 or more, not {_show(value)}"))
+                hint = None
+                if isinstance(value, str) and _exact(_number_in_text(value)) is not None:
+                    hint = f"write the number without quotes: {value.strip()}"
+                problems.append(_problem(field_path, f"must be a number, 0 or more, not {_show(value)}", hint))
             elif number > LARGEST_HOURS:
                 problems.append(_problem(field_path, f"{_show(value)} {key} is far more than a year holds",
                                          "check the number"))

@@ -102,7 +102,7 @@ SCENARIO_ERRORS = [
     ({"facts": {**REP, "branch members": 17.5}, "requests": []},
      "facts.branch members: must be a whole number (0, 1, 2, ...), not 17.5"),
     ({"facts": REP, "requests": [{"id": "r", "date": "2026-02-30", "category": "duties", "hours": 1}]},
-     'requests[0].date: must be a real date written YYYY-MM-DD, not "2026-02-30"'),
+     'requests[0].date: must be a real date written YYYY-MM-DD: February 2026 has no day 30 ("2026-02-30")'),
     ({"facts": REP, "requests": [{"id": "r", "date": "2026-02-03", "category": "duties", "hours": 1, "days": 1}]},
      "requests[0].days: a request gives both 'hours' and 'days'"),
     ({"facts": REP, "requests": [{"id": "r", "date": "2026-02-03", "category": "conference", "hours": 1,

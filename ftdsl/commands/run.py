@@ -60,7 +60,9 @@ def command(ruleset, scenario, output_format, input_format, log_output_format, o
 def _run_scenario(program, ruleset, scenario, output_format, output):
     from ..report import to_json, to_text
 
-    data = _read_scenario(scenario)
+    from ..scenario_file import read_scenario
+
+    data = read_scenario(scenario)
     name = "<stdin>" if scenario == "-" else scenario
     try:
         report = program.decide(data)
@@ -79,49 +81,6 @@ def _run_scenario(program, ruleset, scenario, output_format, output):
         write_atomic(output, text, protect=(ruleset, scenario))
     else:
         click.echo(text, nl=False)
-
-
-def _read_scenario(path):
-    # The usual case (a readable UTF-8 JSON file) is read here; anything
-    # else is read again by api.load_scenario, which explains the problem.
-    import json
-
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-            text = data.decode("utf-8-sig")
-        else:
-            with open(path, "rb") as handle:
-                text = handle.read().decode("utf-8-sig")
-        if "\x00" not in text:
-            return json.loads(text, parse_constant=_reject_constant)
-    except (OSError, ValueError):
-        pass
-    from ..api import load_scenario
-    from ..source import decode_text
-
-    if path == "-":  # standard input cannot be read twice: explain the bytes already read
-        from ..errors import Diagnostic, FtdslError
-
-        text = decode_text(data, "<stdin>", "scenario")
-        try:
-            return json.loads(text, parse_constant=_reject_constant)
-        except ValueError as error:
-            line = getattr(error, "lineno", 0)
-            raise FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {getattr(error, 'msg', error)}",
-                                        None if not line else _span("<stdin>", line, getattr(error, "colno", 1))),
-                             {"<stdin>": text}) from None
-    return load_scenario(path)
-
-
-def _span(name, line, column):
-    from ..errors import Span
-
-    return Span(name, line, column)
-
-
-def _reject_constant(name):
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _run_log(program, ruleset, log, log_format, output_format, output, summary, strict):

@@ -1,0 +1,77 @@
+"""Reading a scenario file: a path (or '-') in, the scenario dict out.
+
+The usual case, a readable UTF-8 JSON file, needs only the standard
+library, so that `ftdsl run` with a cached ruleset stays light; anything
+wrong is explained with an FtdslError (file, line and column where JSON
+gives them), imported only then.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def read_scenario(path: str) -> dict:
+    """Read and parse a scenario; raise FtdslError with a plain message if it is not one."""
+    data = sys.stdin.buffer.read() if path == "-" else _read_bytes(path)
+    name = "<stdin>" if path == "-" else path
+    text = None
+    if data is not None and b"\x00" not in data:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    if text is None:
+        # Missing, a folder, unreadable, binary or not UTF-8: source.py says which.
+        from .source import decode_text, read_text
+
+        text = read_text(path, "scenario") if data is None else decode_text(data, name, "scenario")
+    try:
+        return parse_scenario_text(text)
+    except ValueError as error:
+        raise _json_error(error, text, name) from None
+
+
+def parse_scenario_text(text: str) -> dict:
+    """JSON text to a dict; every key given once, plain numbers only (ValueError otherwise)."""
+    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_reject_repeated_keys)
+
+
+def _read_bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _reject_repeated_keys(pairs: list) -> dict:
+    # json.loads would keep the last of two equal keys and silently drop the
+    # first: refuse instead, so nothing a user wrote is lost.
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f'the key "{key}" is given twice in one object')
+        seen[key] = value
+    return seen
+
+
+def _json_error(error: ValueError, text: str, name: str):
+    from .errors import Diagnostic, FtdslError, Span
+
+    if not text.strip():
+        return FtdslError(Diagnostic("E300", "the scenario file is empty", Span(name, 0, 0),
+                                     hint='a scenario is a JSON object: {"facts": {...}, "requests": [...]}'))
+    if isinstance(error, json.JSONDecodeError):
+        hint = "check the brackets, commas and quotes near here"
+        if text.lstrip().startswith(("§", "#", "agreement", "roles", "categories")):
+            hint = "this looks like a ruleset (.ftr); give the ruleset first and the scenario (.json) second"
+        return FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {error.msg}",
+                                     Span(name, error.lineno, error.colno), hint=hint), {name: text})
+    return FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {error}", Span(name, 0, 0),
+                                 hint="write plain numbers, and give each key once"))
