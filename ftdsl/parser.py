@@ -12,6 +12,7 @@ import functools
 import importlib.resources
 import re
 import unicodedata
+from pathlib import Path
 
 import attrs
 import lark
@@ -67,7 +68,18 @@ class _BlockIndenter(lark.lark.PostLex):
 
 @functools.cache
 def _grammar_text() -> str:
-    return importlib.resources.files("ftdsl.grammar").joinpath("ftr.lark").read_text(encoding="utf-8")
+    """The text of ftr.lark.
+
+    An installed ftdsl has it as the package ftdsl.grammar. Run from a
+    checkout (``python -m ftdsl`` at the top of the repository, where the
+    checkout's ftdsl/ shadows the installed one) there is no such package,
+    and the grammar is read from the checkout's grammar/ folder instead.
+    """
+    try:
+        return importlib.resources.files("ftdsl.grammar").joinpath("ftr.lark").read_text(encoding="utf-8")
+    except ModuleNotFoundError:
+        checkout = Path(__file__).resolve().parent.parent / "grammar" / "ftr.lark"
+        return checkout.read_text(encoding="utf-8")
 
 
 def _parser_cache_file(grammar: str) -> str | bool:
