@@ -450,7 +450,7 @@ class _Checker:
                                hint="add the condition, for example 'time off is given only when employed by council'")
                     return None
                 return "requirements", m.RequirementRule(categories, condition, clause, quotes,
-                                                         _condition_text(rule.condition), span=body.span)
+                                                         m.describe_condition(condition), span=body.span)
             case n.Notice():
                 categories = self.category_list(body.categories)
                 days = self.notice_days(body.amount)
@@ -803,26 +803,4 @@ def _operand_text(operand) -> str:
             return text
         case n.Amount():
             return _amount_text(operand)
-    return ""
-
-
-def _condition_text(node) -> str:
-    """A condition in words, as the ruleset writes it (for reasons)."""
-    match node:
-        case n.And(items=items):
-            return " and ".join(_condition_text(i) for i in items)
-        case n.Or(items=items):
-            return "(" + " or ".join(_condition_text(i) for i in items) + ")"
-        case n.Not(item=item):
-            return "not " + _condition_text(item)
-        case n.Flag(name=name):
-            return name.text
-        case n.Includes(name=name, value=value):
-            return f"{name} include {value}"
-        case n.OneOf(name=name, values=values):
-            return f"{name} is one of " + ", ".join(v.text for v in values)
-        case n.Compare(name=name, op=op, operand=operand):
-            words = {"=": "is", "!=": "is not", "<": "is less than", ">": "is more than", "<=": "is at most",
-                     ">=": "is at least"}[op]
-            return f"{name} {words} {_operand_text(operand)}"
     return ""

@@ -20,6 +20,7 @@ import datetime
 from fractions import Fraction
 
 from . import model as m
+from .model import describe_condition
 from .runtime import Program
 
 RULESET_FORMAT = 1  # bumped when the shape of the generated source changes
@@ -56,33 +57,6 @@ def literal(value) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"no literal for {type(value).__name__}")
-
-
-def describe_condition(condition, nested: bool = False) -> str:
-    """A checked condition in words, for reasons and explanations."""
-    match condition:
-        case None:
-            return ""
-        case m.AllOf(items=items):
-            text = " and ".join(describe_condition(i, True) for i in items)
-            return f"({text})" if nested else text
-        case m.AnyOf(items=items):
-            text = " or ".join(describe_condition(i, True) for i in items)
-            return f"({text})" if nested else text
-        case m.NoneOf(item=item):
-            return "not " + describe_condition(item, True)
-        case m.IsTrue(fact=fact):
-            return fact.name
-        case m.Contains(fact=fact, value=value):
-            return f"{fact.name} include {value}"
-        case m.InSet(fact=fact, values=values):
-            return f"{fact.name} is one of " + ", ".join(str(v) for v in values)
-        case m.Comparison(fact=fact, op=op, value=value, text=text):
-            words = {"=": "is", "!=": "is not", "<": "is less than", ">": "is more than", "<=": "is at most",
-                     ">=": "is at least"}[op]
-            shown = text or ("yes" if value is True else "no" if value is False else str(value))
-            return f"{fact.name} {words} {shown}"
-    return ""
 
 
 _READERS = {"fact": "F", "request": "R", "value": "V"}

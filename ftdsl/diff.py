@@ -37,7 +37,7 @@ from fractions import Fraction
 import attrs
 
 from . import model as m
-from .compiler import describe_condition
+from .model import describe_condition
 from .errors import Span
 from .numbers import decimal_text
 from .runtime import DISCRETIONARY, ENTITLED, NOT_ENTITLED, ScenarioError

@@ -27,7 +27,7 @@ from fractions import Fraction
 import attrs
 
 from . import model as m
-from .compiler import describe_condition
+from .model import describe_condition
 from .errors import Diagnostic, Span
 from .numbers import decimal_text
 

@@ -154,6 +154,33 @@ class InSet:
     values: tuple[str, ...]
 
 
+def describe_condition(condition, nested: bool = False) -> str:
+    """A checked condition in words, for reasons and explanations."""
+    match condition:
+        case None:
+            return ""
+        case AllOf(items=items):
+            text = " and ".join(describe_condition(i, True) for i in items)
+            return f"({text})" if nested else text
+        case AnyOf(items=items):
+            text = " or ".join(describe_condition(i, True) for i in items)
+            return f"({text})" if nested else text
+        case NoneOf(item=item):
+            return "not " + describe_condition(item, True)
+        case IsTrue(fact=fact):
+            return fact.name
+        case Contains(fact=fact, value=value):
+            return f"{fact.name} include {value}"
+        case InSet(fact=fact, values=values):
+            return f"{fact.name} is one of " + ", ".join(str(v) for v in values)
+        case Comparison(fact=fact, op=op, value=value, text=text):
+            words = {"=": "is", "!=": "is not", "<": "is less than", ">": "is more than", "<=": "is at most",
+                     ">=": "is at least"}[op]
+            shown = text or ("yes" if value is True else "no" if value is False else str(value))
+            return f"{fact.name} {words} {shown}"
+    return ""
+
+
 # ---- rules -----------------------------------------------------------------------
 
 @attrs.frozen
