@@ -1,6 +1,8 @@
 """Parsing: .ftr text in, a Lark parse tree (with positions) and comments out.
 
-The grammar is grammar/ftr.lark. Indented lines continue the rule above
+The grammar is grammar/ftr.lark; its LALR tables are shipped beside it in
+ftr.tables.json (rebuilt with `python -m ftdsl.parser`), so a run loads
+them instead of building them. Indented lines continue the rule above
 them; the postlexer here turns indentation into _INDENT/_DEDENT tokens.
 A syntax error stops at the first problem and is reported as an
 FtdslError with the line, a caret and what to write instead.
@@ -9,7 +11,9 @@ FtdslError with the line, a caret and what to write instead.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.resources
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -66,27 +70,161 @@ class _BlockIndenter(lark.lark.PostLex):
             yield Token("_DEDENT", "", line=getattr(last, "end_line", 1), column=1)
 
 
-@functools.cache
-def _grammar_text() -> str:
-    """The text of ftr.lark.
+def _grammar_folder() -> Path:
+    """The folder holding ftr.lark and its shipped parser tables.
 
     An installed ftdsl has it as the package ftdsl.grammar. Run from a
     checkout (``python -m ftdsl`` at the top of the repository, where the
     checkout's ftdsl/ shadows the installed one) there is no such package,
-    and the grammar is read from the checkout's grammar/ folder instead.
+    and the checkout's grammar/ folder is used instead.
     """
     try:
-        return importlib.resources.files("ftdsl.grammar").joinpath("ftr.lark").read_text(encoding="utf-8")
+        return Path(str(importlib.resources.files("ftdsl.grammar")))
     except ModuleNotFoundError:
-        checkout = Path(__file__).resolve().parent.parent / "grammar" / "ftr.lark"
-        return checkout.read_text(encoding="utf-8")
+        return Path(__file__).resolve().parent.parent / "grammar"
+
+
+@functools.cache
+def _grammar_text() -> str:
+    """The text of ftr.lark."""
+    return (_grammar_folder() / "ftr.lark").read_text(encoding="utf-8")
+
+
+# ---- the parser and its shipped tables -------------------------------------
+
+# The options that decide the LALR tables. The shipped tables record them,
+# so changing one here makes the tables stale just as editing the grammar does.
+_TABLE_OPTIONS = {
+    "parser": "lalr",  # linear time, and conflicts in the grammar are caught when it is built
+    "lexer": "contextual",  # a name may use any word that is not a keyword where it stands
+    "maybe_placeholders": False,
+}
+
+# Building the LALR tables from ftr.lark takes about 0.1 s, most of a cold
+# `ftdsl run`; loading them from this file takes a few milliseconds. It is
+# JSON (Lark's own serialized form), not a pickle, so that nothing shipped in
+# the package is executable data. `python -m ftdsl.parser` rewrites it.
+TABLES_FILE = "ftr.tables.json"
+TABLES_FORMAT = "ftdsl-parser-tables 1"
+REGENERATE_COMMAND = "python -m ftdsl.parser"
+
+
+def _runtime_options() -> dict:
+    """Options Lark does not store with the tables, given both when building and when loading."""
+    return {
+        "postlex": _BlockIndenter(),
+        "propagate_positions": True,  # every AST node gets its span from here
+    }
+
+
+def tables_key(grammar: str) -> dict:
+    """What shipped tables must have been built from to be used: the grammar's
+    SHA-256, the Lark version (its serialized form is Lark's own) and the options."""
+    return {
+        "format": TABLES_FORMAT,
+        "grammar_sha256": hashlib.sha256(grammar.encode("utf-8")).hexdigest(),
+        "lark": lark.__version__,
+        "options": _TABLE_OPTIONS,
+    }
+
+
+def _build_parser(grammar: str, cache: str | bool = False) -> lark.Lark:
+    """A Lark parser built from grammar text (cache: Lark's own table cache file, or False)."""
+    return lark.Lark(grammar, **_TABLE_OPTIONS, **_runtime_options(), cache=cache)
+
+
+def build_tables(grammar: str) -> str:
+    """The text of the tables file for grammar text: its key, then Lark's serialized parser.
+
+    The same grammar, options and Lark version always give the same text.
+    """
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    data, memo = _build_parser(grammar).memo_serialize([TerminalDef, Rule])
+    # Like Lark.save: options given again at load time are not stored (the
+    # postlexer is an object; Lark's cache path is this machine's).
+    data["options"] = {name: value for name, value in data["options"].items()
+                       if name not in lark.lark._LOAD_ALLOWED_OPTIONS and name != "cache"}
+    data["parser"]["parser"] = _canonical_table(data["parser"]["parser"])
+    document = {**tables_key(grammar), "generated_by": REGENERATE_COMMAND, "data": data, "memo": memo}
+    return json.dumps(document, ensure_ascii=False, indent=0) + "\n"
+
+
+def _canonical_table(table: dict) -> dict:
+    """A serialized LALR table with its states renumbered breadth-first from the
+    start state and each state's actions ordered by symbol name.
+
+    Lark numbers states in set-iteration order, which follows the string hash
+    seed; renumbering makes the shipped file the same on every build, so it
+    can be compared with a fresh one.
+    """
+    names = table["tokens"]  # Lark's number for each symbol -> its name
+    states = table["states"]  # state -> {symbol number: (0, next state) | (1, rule)}
+    SHIFT = 0
+
+    def by_name(actions):
+        return sorted(actions.items(), key=lambda item: names[item[0]])
+
+    numbering: dict[int, int] = {}
+    queue = [table["start_states"][start] for start in sorted(table["start_states"])]
+    for state in queue:  # the queue grows as it is walked
+        if state not in numbering:
+            numbering[state] = len(numbering)
+            queue.extend(arg for _, (action, arg) in by_name(states[state]) if action == SHIFT)
+    assert len(numbering) == len(states), "every state is reached from a start state"
+    symbols = {name: number for number, name in enumerate(sorted(names.values()))}
+    return {
+        "tokens": {number: name for name, number in symbols.items()},
+        "states": {numbering[state]: {symbols[names[symbol]]: (action, numbering[arg] if action == SHIFT else arg)
+                                      for symbol, (action, arg) in by_name(states[state])}
+                   for state in sorted(states, key=numbering.__getitem__)},
+        "start_states": {start: numbering[state] for start, state in table["start_states"].items()},
+        "end_states": {start: numbering[state] for start, state in table["end_states"].items()},
+    }
+
+
+def _load_tables(text: str, grammar: str) -> lark.Lark | None:
+    """The parser from a tables file's text, or None when it was built from
+    another grammar, Lark version or options (or cannot be read)."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(document, dict) or any(document.get(name) != value for name, value in tables_key(grammar).items()):
+        return None
+    data, memo = document["data"], document["memo"]
+    # JSON keys are strings and its arrays are lists; put back the integer
+    # keys and tuples that Lark's serialized form has.
+    table = data["parser"]["parser"]
+    table["tokens"] = {int(number): name for number, name in table["tokens"].items()}
+    table["states"] = {int(state): {int(symbol): tuple(action) for symbol, action in actions.items()}
+                       for state, actions in table["states"].items()}
+    memo = {int(number): item for number, item in memo.items()}
+    for item in memo.values():
+        if item.get("__type__") == "Rule":
+            item["options"]["empty_indices"] = tuple(item["options"]["empty_indices"])
+    # _load_from_dict is how Lark's standalone parsers load these tables.
+    return lark.Lark._load_from_dict(data, memo, **_runtime_options())
+
+
+def _shipped_parser(grammar: str) -> lark.Lark | None:
+    """The parser from the tables shipped beside ftr.lark, or None when they are missing or stale."""
+    try:
+        text = (_grammar_folder() / TABLES_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    try:
+        return _load_tables(text, grammar)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # a damaged file costs the time to build the tables, nothing else
 
 
 def _parser_cache_file(grammar: str) -> str | bool:
-    """Where Lark keeps the built parser tables: in ftdsl's own cache folder
-    (never a shared temporary folder), named by the grammar and Lark's
-    version. False (build every time) when that folder cannot be made."""
-    import hashlib
+    """Where Lark keeps the tables it builds when the shipped ones are stale: in
+    ftdsl's own cache folder (never a shared temporary folder), named by the
+    grammar and Lark's version. False (build every time) when that folder
+    cannot be made."""
     import os
 
     from .cache import cache_dir
@@ -102,19 +240,11 @@ def _parser_cache_file(grammar: str) -> str | bool:
 
 @functools.cache
 def _parser() -> lark.Lark:
+    """The parser: from the shipped tables when they match ftr.lark, else built
+    (and kept in the cache folder by Lark, which checks the grammar hash of
+    what it stored and rebuilds a stale or unreadable file)."""
     grammar = _grammar_text()
-    return lark.Lark(
-        grammar,
-        parser="lalr",  # linear time, and conflicts in the grammar are caught when it is built
-        lexer="contextual",  # a name may use any word that is not a keyword where it stands
-        postlex=_BlockIndenter(),
-        propagate_positions=True,  # every AST node gets its span from here
-        maybe_placeholders=False,
-        # Building the LALR tables takes about 0.18 s; loading them back takes
-        # 0.04 s. Lark checks the stored grammar hash and ignores (and
-        # rewrites) a stale or unreadable file.
-        cache=_parser_cache_file(grammar),
-    )
+    return _shipped_parser(grammar) or _build_parser(grammar, cache=_parser_cache_file(grammar))
 
 
 def parse_tree(text: str, file: str = "<ruleset>") -> lark.Tree:
@@ -416,3 +546,29 @@ def _join_or(words: list[str]) -> str:
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m ftdsl.parser [--check]`: rebuild the parser tables shipped beside
+    ftr.lark (after editing the grammar or moving to another Lark), or with
+    --check only say whether they are up to date. Returns the exit code."""
+    import argparse
+
+    arguments = argparse.ArgumentParser(prog=REGENERATE_COMMAND, description=main.__doc__.splitlines()[0])
+    arguments.add_argument("--check", action="store_true", help="exit 1 if the shipped tables are stale; write nothing")
+    options = arguments.parse_args(argv)
+    path = _grammar_folder() / TABLES_FILE
+    grammar = _grammar_text()
+    if options.check:
+        fresh = path.exists() and _load_tables(path.read_text(encoding="utf-8"), grammar) is not None
+        print(f"{path}: {'up to date' if fresh else f'stale or missing; run {REGENERATE_COMMAND}'}")
+        return 0 if fresh else 1
+    from .files import write_atomic
+
+    write_atomic(str(path), build_tables(grammar))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
