@@ -70,6 +70,53 @@ class _BlockIndenter(lark.lark.PostLex):
             yield Token("_DEDENT", "", line=getattr(last, "end_line", 1), column=1)
 
 
+class _SplitScanner(lark.lexer.Scanner):
+    """Lark's scanner for one parser state, in two regular expressions instead of one.
+
+    The contextual lexer compiles one alternation of the terminals a state
+    accepts, in a fixed order, for each state it meets: about 80 for a
+    typical ruleset, and compiling them was most of the time of a first
+    parse. Nearly all of each came from its leading regular-expression
+    terminals (the newline, ignored spaces and comments, names, numbers,
+    quotes), which recur in the same few combinations in every state. Here
+    that leading run is one expression, compiled once per combination
+    (Python's re module keeps compiled patterns by their text), and the
+    state's keywords and punctuation are a second, short one.
+
+    Matching is unchanged: Lark already splits a long alternation into
+    expressions tried in order (for Python's limit on named groups), and the
+    first terminal in the order that matches wins either way.
+    """
+
+    def _build_mres(self, terminals, max_size):
+        head = 0
+        while head < len(terminals) and isinstance(terminals[head].pattern, lark.lexer.PatternRE):
+            head += 1
+        mres = []
+        for part in (terminals[:head], terminals[head:]):
+            if part:
+                mres += super()._build_mres(part, min(max_size, len(part)))
+        return mres
+
+
+class _StateLexer(lark.lexer.BasicLexer):
+    """Lark's lexer for one parser state, with a _SplitScanner. (ftdsl gives
+    Lark no lexer callbacks; the only callbacks are Lark's own, which tell a
+    keyword from a name.)"""
+
+    def _build_scanner(self):
+        terminals, self.callback = lark.lexer._create_unless(self.terminals, self.g_regex_flags, self.re,
+                                                             self.use_bytes)
+        self._scanner = _SplitScanner(terminals, self.g_regex_flags, self.re, self.use_bytes)
+        return self._scanner  # Lark 1.1 reads self._scanner, later versions the value returned
+
+
+class _ContextualLexer(lark.lexer.ContextualLexer):
+    """Lark's contextual lexer, given to Lark through its plugin option, with a _StateLexer per state."""
+
+    BasicLexer = _StateLexer
+
+
 def _grammar_folder() -> Path:
     """The folder holding ftr.lark and its shipped parser tables.
 
@@ -114,6 +161,7 @@ def _runtime_options() -> dict:
     return {
         "postlex": _BlockIndenter(),
         "propagate_positions": True,  # every AST node gets its span from here
+        "_plugins": {"ContextualLexer": _ContextualLexer},
     }
 
 
