@@ -17,12 +17,47 @@ from .errors import Span
 _span = attrs.field(default=None, eq=False, repr=False)
 
 
+class _Node:
+    """What every node shares: equality, hashing and repr over its attrs fields.
+
+    Equality and hashing use the fields declared with eq (not spans, not
+    comments); repr shows the fields declared with repr, as attrs would.
+    Written once here rather than generated and compiled by attrs for each
+    of the fifty classes, which was most of the time of importing this
+    module, and every cold `ftdsl run` imports it.
+    """
+
+    __slots__ = ()
+    _compared: tuple[str, ...] = ()  # set on each class by _node
+    _shown: tuple[str, ...] = ()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._compared)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self):
+        return hash((self.__class__, self._values()))
+
+    def __repr__(self):
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
+        return f"{self.__class__.__qualname__}({shown})"
+
+
 def _node(cls):
-    return attrs.frozen(cls)
+    """A frozen attrs class (its __init__, slots and fields) with _Node's equality, hashing and repr."""
+    cls = attrs.frozen(cls, eq=False, repr=False)
+    fields = attrs.fields(cls)
+    cls._compared = tuple(field.name for field in fields if field.eq)
+    cls._shown = tuple(field.name for field in fields if field.repr)
+    return cls
 
 
 @_node
-class Name:
+class Name(_Node):
     """A multi-word name as written; `key` is how names are compared."""
 
     text: str = attrs.field(eq=False)
@@ -45,7 +80,7 @@ def name_key(text: str) -> str:
 # ---- quantities -------------------------------------------------------------
 
 @_node
-class Term:
+class Term(_Node):
     """A number with its unit word(s): '7 hours', '0.5 FTE', '2 half days'."""
 
     number: Decimal
@@ -54,7 +89,7 @@ class Term:
 
 
 @_node
-class Amount:
+class Amount(_Node):
     """One or more terms added up ('7 hours 12 minutes'), with an optional
     equivalent that must be equal ('9 days or 18 half days')."""
 
@@ -65,7 +100,7 @@ class Amount:
 
 
 @_node
-class ValueRef:
+class ValueRef(_Node):
     """A computed value used as a quantity ('up to branch secretary release')."""
 
     name: Name
@@ -73,7 +108,7 @@ class ValueRef:
 
 
 @_node
-class PerPeriod:
+class PerPeriod(_Node):
     """A calendar period: 'per week', 'per month', 'per year', 'per annum'."""
 
     unit: Name
@@ -81,7 +116,7 @@ class PerPeriod:
 
 
 @_node
-class RollingPeriod:
+class RollingPeriod(_Node):
     """A rolling window ending on the request's date: 'in any 12 months'."""
 
     count: int
@@ -92,25 +127,25 @@ class RollingPeriod:
 # ---- conditions -------------------------------------------------------------
 
 @_node
-class And:
+class And(_Node):
     items: tuple
     span: Span | None = _span
 
 
 @_node
-class Or:
+class Or(_Node):
     items: tuple
     span: Span | None = _span
 
 
 @_node
-class Not:
+class Not(_Node):
     item: object
     span: Span | None = _span
 
 
 @_node
-class Flag:
+class Flag(_Node):
     """A yes/no fact standing alone: 'employed by council'."""
 
     name: Name
@@ -118,7 +153,7 @@ class Flag:
 
 
 @_node
-class Compare:
+class Compare(_Node):
     """'<fact> is <operand>', '<fact> is at least <operand>', ...
 
     `op` is one of '=', '!=', '<', '<=', '>', '>='."""
@@ -130,7 +165,7 @@ class Compare:
 
 
 @_node
-class Includes:
+class Includes(_Node):
     """'roles include branch secretary'."""
 
     name: Name
@@ -139,7 +174,7 @@ class Includes:
 
 
 @_node
-class OneOf:
+class OneOf(_Node):
     """'staff group is one of teaching, non-teaching'."""
 
     name: Name
@@ -148,19 +183,19 @@ class OneOf:
 
 
 @_node
-class NumberOperand:
+class NumberOperand(_Node):
     value: Decimal
     span: Span | None = _span
 
 
 @_node
-class NameOperand:
+class NameOperand(_Node):
     name: Name
     span: Span | None = _span
 
 
 @_node
-class DateOperand:
+class DateOperand(_Node):
     text: str
     span: Span | None = _span
 
@@ -168,7 +203,7 @@ class DateOperand:
 # ---- header, definitions and vocabulary ----------------------------------------
 
 @_node
-class DateText:
+class DateText(_Node):
     """A date as the agreement gives it: year, month and maybe the day."""
 
     year: int
@@ -178,74 +213,74 @@ class DateText:
 
 
 @_node
-class AgreementTitle:
+class AgreementTitle(_Node):
     text: str
     span: Span | None = _span
 
 
 @_node
-class Employer:
+class Employer(_Node):
     text: str
     span: Span | None = _span
 
 
 @_node
-class Unions:
+class Unions(_Node):
     names: tuple[str, ...]
     span: Span | None = _span
 
 
 @_node
-class Agreed:
+class Agreed(_Node):
     date: DateText
     span: Span | None = _span
 
 
 @_node
-class Effective:
+class Effective(_Node):
     date: DateText
     span: Span | None = _span
 
 
 @_node
-class WorkingDay:
+class WorkingDay(_Node):
     amount: Amount
     span: Span | None = _span
 
 
 @_node
-class WorkingWeek:
+class WorkingWeek(_Node):
     amount: Amount
     span: Span | None = _span
 
 
 @_node
-class YearStart:
+class YearStart(_Node):
     day: int
     month: int
     span: Span | None = _span
 
 
 @_node
-class RolesDecl:
+class RolesDecl(_Node):
     names: tuple[Name, ...]
     span: Span | None = _span
 
 
 @_node
-class StaffGroupsDecl:
+class StaffGroupsDecl(_Node):
     names: tuple[Name, ...]
     span: Span | None = _span
 
 
 @_node
-class CategoriesDecl:
+class CategoriesDecl(_Node):
     names: tuple[Name, ...]
     span: Span | None = _span
 
 
 @_node
-class FactDecl:
+class FactDecl(_Node):
     """'fact branch members: count' or 'request fact X: yes/no, assumed no'."""
 
     name: Name
@@ -258,7 +293,7 @@ class FactDecl:
 # ---- rules ------------------------------------------------------------------
 
 @_node
-class ClauseRef:
+class ClauseRef(_Node):
     """The agreement's own numbering ('6.12') or a heading ('Payment')."""
 
     text: str
@@ -270,7 +305,7 @@ class ClauseRef:
 
 
 @_node
-class Who:
+class Who(_Node):
     """Whom a rule gives time to: some roles, or anyone."""
 
     roles: tuple[Name, ...] = ()
@@ -279,7 +314,7 @@ class Who:
 
 
 @_node
-class Allowance:
+class Allowance(_Node):
     """'<who> may take up to <quantity> <period> for <category>'."""
 
     who: Who
@@ -290,7 +325,7 @@ class Allowance:
 
 
 @_node
-class ReasonableTime:
+class ReasonableTime(_Node):
     """'<who> may take reasonable time for <category>': entitled, no fixed amount."""
 
     who: Who
@@ -299,7 +334,7 @@ class ReasonableTime:
 
 
 @_node
-class GrantedTime:
+class GrantedTime(_Node):
     """'<who> may be granted time for <category>': management's discretion."""
 
     who: Who
@@ -308,7 +343,7 @@ class GrantedTime:
 
 
 @_node
-class Limit:
+class Limit(_Node):
     """'<categories> are limited to <amount> <period>': a cap on all of them together."""
 
     categories: tuple[Name, ...]
@@ -318,7 +353,7 @@ class Limit:
 
 
 @_node
-class Discretion:
+class Discretion(_Node):
     """'additional time for <categories> may be granted [case by case] [, with or without pay]'."""
 
     categories: tuple[Name, ...]
@@ -328,7 +363,7 @@ class Discretion:
 
 
 @_node
-class Requirement:
+class Requirement(_Node):
     """'time off [for <categories>] is given only when <condition>'."""
 
     categories: tuple[Name, ...] = ()
@@ -336,14 +371,14 @@ class Requirement:
 
 
 @_node
-class ToilCounts:
+class ToilCounts(_Node):
     """'time off in lieu counts against the allowances'."""
 
     span: Span | None = _span
 
 
 @_node
-class Notice:
+class Notice(_Node):
     """'requests for <categories> must|should give [at least] <amount> notice [where possible]'."""
 
     categories: tuple[Name, ...]
@@ -354,7 +389,7 @@ class Notice:
 
 
 @_node
-class MustState:
+class MustState(_Node):
     """'requests [for <categories>] must|should state <fields>'."""
 
     categories: tuple[Name, ...]
@@ -364,7 +399,7 @@ class MustState:
 
 
 @_node
-class Payment:
+class Payment(_Node):
     """'<categories> are paid | unpaid | paid subject to management agreement'."""
 
     categories: tuple[Name, ...]
@@ -374,7 +409,7 @@ class Payment:
 
 
 @_node
-class BandRow:
+class BandRow(_Node):
     """One row of a band table. `kind` keeps how the range was written."""
 
     kind: str  # 'between', 'at least', 'above', 'up to', 'exactly'
@@ -387,7 +422,7 @@ class BandRow:
 
 
 @_node
-class Continuation:
+class Continuation(_Node):
     """'then a further 0.5 FTE for every further 500 members'."""
 
     amount: Amount
@@ -397,7 +432,7 @@ class Continuation:
 
 
 @_node
-class BandTable:
+class BandTable(_Node):
     """'<value> is by <count fact>:' and its rows."""
 
     name: Name
@@ -408,7 +443,7 @@ class BandTable:
 
 
 @_node
-class Facilities:
+class Facilities(_Node):
     """'facilities "<what is provided>"' (usually with a when)."""
 
     text: str
@@ -416,7 +451,7 @@ class Facilities:
 
 
 @_node
-class PayBasis:
+class PayBasis(_Node):
     """'pay is averaged over the previous 12 weeks where earnings vary'."""
 
     count: int
@@ -425,19 +460,19 @@ class PayBasis:
 
 
 @_node
-class VariationNotice:
+class VariationNotice(_Node):
     amount: Amount
     span: Span | None = _span
 
 
 @_node
-class TerminationNotice:
+class TerminationNotice(_Node):
     amount: Amount
     span: Span | None = _span
 
 
 @_node
-class Rule:
+class Rule(_Node):
     """A clause reference, what the clause says, its condition and quotations."""
 
     clause: ClauseRef
@@ -448,7 +483,7 @@ class Rule:
 
 
 @_node
-class Ruleset:
+class Ruleset(_Node):
     """A whole .ftr file. Comments are kept for the formatter, not compared."""
 
     statements: tuple
