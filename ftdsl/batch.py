@@ -44,6 +44,7 @@ import csv
 import datetime
 import heapq
 import io
+import itertools
 import json
 import math
 import operator
@@ -205,21 +206,24 @@ class _CsvRows:
         self.width = len(self.columns)
 
     def __iter__(self):
-        reader, lines = self.reader, self.lines
         limit = csv.field_size_limit()
         for line in self.handle:
             if '"' in line or "\0" in line or len(line) > limit:
-                lines.back = line  # the reader starts from this line
-                before = reader.line_num
-                try:
-                    row = next(reader)
-                finally:
-                    self.line_num += reader.line_num - before
-                yield row
+                yield self.quoted(line, self.line_num)
                 continue
             self.line_num += 1
             line = line.rstrip("\r\n")
             yield line.split(",") if line else []  # the csv module reads a blank line as no cells
+
+    def quoted(self, line, line_num):
+        """The record the csv module reads starting with `line`, which follows line `line_num`; sets `line_num`
+        to the line the record ends on (also when the csv module raises)."""
+        self.lines.back = line  # the reader starts from this line
+        before = self.reader.line_num
+        try:
+            return next(self.reader)
+        finally:
+            self.line_num = line_num + self.reader.line_num - before
 
 
 class _Lines:
@@ -297,7 +301,18 @@ def _reject_constant(name):
 # ---- running totals --------------------------------------------------------------
 
 class _Windows:
-    """The (categories, period) pairs a ruleset counts against, and where each period starts."""
+    """The (categories, period) pairs a ruleset counts against, where each period starts, and where each
+    representative's record keeps its running total.
+
+    A representative's record (`new_record`) is one flat list: the last
+    date decided, the name as the output writes it, then two slots per
+    window (`total_slot[key]`): for a calendar period, the start of the
+    period the total is for (None before any) and the hours (scaled); for a
+    rolling window, the deque of (day, hours) entries inside it (None before
+    any) and their sum. One list per representative keeps memory small and
+    gives the cyclic garbage collector one object to visit instead of a
+    dict and a list per window.
+    """
 
     def __init__(self, program):
         self.year_start = program.meta["year_start"]
@@ -308,18 +323,25 @@ class _Windows:
         for rule in program.by_kind.get("limit", ()):
             keys.add((tuple(rule["categories"]), rule["period"]))
         self.keys = keys
+        ordered = sorted(keys, key=repr)
         by_category = {}
-        for key in sorted(keys, key=repr):
+        for key in ordered:
             for category in key[0]:
                 by_category.setdefault(category, []).append(key)
         self.by_category = {c: tuple(k) for c, k in by_category.items()}
         self.rolling = {key: key[1][0] == "rolling" for key in keys}
+        self.total_slot = {key: 2 + 2 * i for i, key in enumerate(ordered)}
+        self.empty = [None, 0] * len(ordered)  # a new record's slots for the totals
         self.starts = {key[1]: {} for key in keys}
         # A day's record (Batch._date) holds the day, its ISO text and the
         # start of each of these periods, at the index given here.
         self.periods = tuple(sorted({key[1] for key in keys}, key=repr))
         self.slot = {period: 2 + i for i, period in enumerate(self.periods)}
         self._adders = {}
+
+    def new_record(self, day, name):
+        """A representative's record (see the class) before any time is counted."""
+        return [day, name, *self.empty]
 
     def start(self, period, day):
         starts = self.starts[period]
@@ -330,49 +352,48 @@ class _Windows:
             start = starts[day] = runtime.period_window(period, day, self.year_start)[0]
         return start
 
-    def used(self, totals, key, day):
-        """Hours (scaled) already counted in the window of `key` that holds `day`."""
-        total = totals.get(key)
-        if total is None:
-            return 0
+    def used(self, state, key, day):
+        """Hours (scaled) already counted in the window of `key` that holds `day`, from a representative's record."""
+        slot = self.total_slot[key]
         start = self.start(key[1], day)
         if self.rolling[key]:
-            entries = total[0]
+            entries = state[slot]
             while entries and entries[0][0] < start:
-                total[1] -= entries.popleft()[1]
-            return total[1]
-        return total[1] if total[0] == start else 0
+                state[slot + 1] -= entries.popleft()[1]
+            return state[slot + 1]
+        return state[slot + 1] if state[slot] == start else 0
 
     def record(self, day):
         """The tuple (day, ISO text, start of each period in `periods`) that the hot loop reads for a date."""
         return (day, day.isoformat(), *(self.start(period, day) for period in self.periods))
 
     def adder(self, keys):
-        """A function add(totals, record, hours) doing what `add` does for these keys, written out for them.
+        """A function add(state, record, hours) counting `hours` on a date (its record) in the windows `keys` of a
+        representative's record, written out for them.
 
-        The row loop calls it once per counted row; generated straight-line
-        code avoids the loop over keys and the per-key period lookups.
+        Generated straight-line code avoids a loop over the keys and the
+        per-key slot and period lookups.
         """
         found = self._adders.get(keys)
         if found is not None:
             return found
-        lines = ["def add(totals, record, hours):"]
-        names = {"deque": collections.deque}
-        for index, key in enumerate(keys):
-            names[f"K{index}"] = key
+        lines = ["def add(state, record, hours):"]
+        for key in keys:
+            slot = self.total_slot[key]
             if self.rolling[key]:
-                lines += [f"    total = totals.get(K{index})",
-                          "    if total is None:",
-                          f"        total = totals[K{index}] = [deque(), 0]",
-                          "    total[0].append((record[0], hours))",
-                          "    total[1] += hours"]
+                lines += [f"    entries = state[{slot}]",
+                          "    if entries is None:",
+                          f"        entries = state[{slot}] = deque()",
+                          "    entries.append((record[0], hours))",
+                          f"    state[{slot + 1}] += hours"]
             else:
-                slot = self.slot[key[1]]
-                lines += [f"    total = totals.get(K{index})",
-                          f"    if total is None or total[0] != record[{slot}]:",
-                          f"        totals[K{index}] = [record[{slot}], hours]",
+                start = f"record[{self.slot[key[1]]}]"
+                lines += [f"    if state[{slot}] == {start}:",
+                          f"        state[{slot + 1}] += hours",
                           "    else:",
-                          "        total[1] += hours"]
+                          f"        state[{slot}] = {start}",
+                          f"        state[{slot + 1}] = hours"]
+        names = {"deque": collections.deque}
         exec(compile("\n".join(lines) + "\n", "<ftdsl running totals>", "exec"), names)  # noqa: S102 - our own code
         found = self._adders[keys] = names["add"]
         return found
@@ -471,6 +492,7 @@ class _Leaf:
 
 
 _MISSING = "(not given)"
+_AT_ROOT = object()  # where the compiled loop hands a row to the general walk when it has no tree yet
 
 # When to compile the tree again: once the rows the compiled walk handed
 # back since it was compiled reach COMPILE_MISSES, or COMPILE_PER_NODE per
@@ -486,6 +508,12 @@ _COMPILE_DEPTH = 40  # nodes deep the compiled walk goes before it hands the res
 # them to the general walk halves the code to compile and costs little.
 _COMPILE_SHARE = 50_000
 _COMPILE_MIN_ROWS = 2
+# A leaf reached by at least 1 in _INLINE_SHARE of the rows so far (and by
+# _INLINE_MIN_ROWS) is written out in full in the loop: it counts the row,
+# updates the running totals and writes the output line in place. The rest
+# finish the row with one call, which keeps the loop's source short.
+_INLINE_SHARE = 1000
+_INLINE_MIN_ROWS = 2
 
 
 class _KeyNumbers:
@@ -527,25 +555,56 @@ class _KeyNumbers:
         return found
 
 
-def _compile_tree(batch):
-    """The batch's tree as it is now, written out as Python: a function walk(row, totals, record, scaled) -> node.
+def _fstring(parts):
+    """Source of an f-string from ("text", literal) and ("code", expression) parts."""
+    body = "".join(("{" + value + "}") if kind == "code" else value.replace("{", "{{").replace("}", "}}")
+                   for kind, value in parts)
+    return "f" + repr(body)
 
-    The tree is data that the row loop interprets node by node (a class
-    test, an attribute and a dictionary lookup each). Written out as nested
-    `if`s on the cell texts it does the same questions with a few bytecodes
-    each. The function is a shortcut, never the only way: it returns a
-    _Leaf only when the row reaches one and every column that leaf must
-    check holds a text already validated (see _Leaf.check); otherwise it
-    returns the node the general walk goes on from (the node whose answer
-    the tree did not have when compiled, or the root when a text needs
-    checking). Nodes are only ever added to the tree, never changed, so
-    what the function knew stays true; the batch compiles again as the
-    tree grows.
+
+def _output_line(leaf, jsonl):
+    """Source of the f-string that writes a row reaching `leaf`, from the compiled loop's locals."""
+    if jsonl:
+        return _fstring([("text", '{"line": '), ("code", "line"), ("text", ', "rep": '), ("code", "state[1]"),
+                         ("text", ', "id": '), ("code", "row_id"), ("text", ', "date": "'), ("code", "record[1]"),
+                         ("text", '", ' + leaf.json_head), ("code", "quantity[5]"), ("text", leaf.json_tail)])
+    return _fstring([("code", "line"), ("text", ","), ("code", "state[1]"), ("text", ","), ("code", "row_id"),
+                     ("text", ","), ("code", "record[1]"), ("text", "," + leaf.csv_head), ("code", "quantity[4]"),
+                     ("text", leaf.csv_tail)])
+
+
+def _compile_loop(batch, context, line_of=None):
+    """The row loop with the batch's tree as it is now written into it, compiled: run(source, line) -> line or None.
+
+    Without `line_of`, `source` is a CSV log's text stream after its header
+    and `line` the line the last row ended on; with it, `source` iterates
+    over rows (lists of cell text) and `line_of` is the expression giving a
+    row's line. `context` holds the names the loop uses (see
+    Batch._decide_rows). The loop decides rows until the source ends (it
+    returns None) or until a row it handed to `miss` says the tree has
+    outgrown it (it returns the line so far, and the batch compiles the loop
+    again and goes on).
+
+    Interpreting the tree as data costs a class test, an attribute and a
+    dictionary lookup per node, and calls and attribute lookups per row.
+    Written out, a question is a few bytecodes: `if`s on the cell texts
+    (answers tested commonest first), a window question as its
+    running-total comparison; and a leaf that many rows reach counts the
+    row and writes its output line in place. The loop is only a shortcut:
+    a row it cannot take to a leaf whose every checked column holds a text
+    already validated (see _Leaf.check) goes to `miss` with the node where
+    it stopped (an answer the tree did not have when compiled, a subtree
+    left out because few rows had reached it, a text to check), and is
+    finished by the general walk. Nodes are only ever added to the tree,
+    never changed, so what the loop knows stays true.
     """
-    names = {"ROOT": batch.root, "used": batch.windows.used}
+    names = dict(context)
+    names["islice"] = itertools.islice
     named = {}  # id(object) -> its name in `names`
-    helpers = []  # the check functions, written before the walk
-    lines = ["def walk(row, totals, record, scaled):"]
+    helpers = []  # the check functions, written before the loop
+    lines = []
+    jsonl = batch.output_format == "jsonl"
+    windows = batch.windows
 
     def name_of(thing, prefix):
         found = named.get(id(thing))
@@ -554,17 +613,22 @@ def _compile_tree(batch):
             names[found] = thing
         return found
 
-    checkers = {}  # a leaf's check columns -> the name of a function telling whether a row's texts there are known
+    def write(depth, *statements):
+        lines.extend(" " * depth + statement for statement in statements)  # one space a level: less to tokenize
+
+    def valid_test(columns):
+        return " and ".join(f"row[{c}] in {name_of(batch.valid[c], 'V')}" for c in columns)
+
+    checkers = {}  # a cold leaf's check columns -> the name of a function telling whether a row's texts are known
 
     def checker(columns):
-        # Leaves share a few distinct column sets; one small function each
-        # keeps the walk's source (and its compile time) about half as long.
+        # Cold leaves share a few distinct column sets; one small function
+        # each keeps the loop's source (and its compile time) short.
         found = checkers.get(columns)
         if found is None:
             found = checkers[columns] = f"check{len(checkers)}"
-            tests = " and ".join(f"row[{c}] in {name_of(batch.valid[c], 'V')}" for c in columns)
             helpers.append(f"def {found}(row):")
-            helpers.append(f"    return {tests}")
+            helpers.append(f" return {valid_test(columns)}")
         return found
 
     reached = {}  # id(node) -> rows that reached the node so far (the sum of its leaves' tallies)
@@ -580,71 +644,167 @@ def _compile_tree(batch):
         reached[id(node)] = total
         return total
 
-    def busiest_first(children):
-        # The answers are tested in turn, so the commonest go first; the
-        # rare ones are left out (the row is handed back, see _COMPILE_SHARE).
-        return sorted((item for item in children.items() if reached[id(item[1])] >= cutoff),
-                      key=lambda item: -reached[id(item[1])])
+    def compiled(node):
+        # Subtrees few rows reached are left to the general walk (see _COMPILE_SHARE).
+        return node is not None and reached[id(node)] >= cutoff
+
+    def hand_back(depth, node):
+        """The row goes to the general walk from `node`, after the tree (see the end of the loop's body)."""
+        write(depth, f"node = {name_of(node, 'N')}")
+
+    def emit_leaf(node, depth, keyed):
+        leaf = name_of(node, "L")
+        check = tuple(c for c in node.check if c not in keyed)
+        if reached[id(node)] < hot:  # a cold leaf: one call finishes the row
+            call = f"finish({leaf}, line, row_id, record, quantity, state)"
+            if check:
+                write(depth, f"if {checker(check)}(row): {call}")
+                write(depth, "else:")
+                hand_back(depth + 1, node)  # a text not yet validated: the general walk checks the row
+            else:
+                write(depth, call)
+            return
+        inner = depth
+        if check:
+            write(depth, f"if {valid_test(check)}:")
+            inner = depth + 1
+        write(inner, f"{leaf}.rows += 1", f"{leaf}.hours += scaled")
+        if node.add is not None:
+            write(inner, f"{name_of(node.add, 'A')}(state, record, scaled)")
+        write(inner, f"append({_output_line(node, jsonl)})")
+        if check:
+            write(depth, "else:")
+            hand_back(depth + 1, node)
+
+    def emit_branches(depth, answer, branches, node, keyed):
+        """`if answer == test:` for each (test, child), commonest first; else the row is handed back at `node`."""
+        branches = sorted(((test, child) for test, child in branches if compiled(child)),
+                          key=lambda branch: -reached[id(branch[1])])
+        for index, (test, child) in enumerate(branches):
+            write(depth, f"{'elif' if index else 'if'} {answer} == {test}:")
+            emit(child, depth + 1, keyed)
+        if branches:
+            write(depth, "else:")
+            depth += 1
+        hand_back(depth, node)
 
     def emit(node, depth, keyed=frozenset()):
         """Write `node` at `depth`; `keyed`: the columns read through _KeyNumbers on the way (so valid)."""
-        pad = "    " * (depth + 1)
-        if node is None:
-            raise AssertionError("a missing child is written by its parent")
         kind = node.__class__
         if kind is _Leaf:
-            leaf = name_of(node, "L")
-            check = tuple(c for c in node.check if c not in keyed)
-            if check:
-                lines.append(f"{pad}return {leaf} if {checker(check)}(row) else ROOT")
-            else:
-                lines.append(f"{pad}return {leaf}")
-            return
-        here = name_of(node, "N")
-        if depth >= _COMPILE_DEPTH:  # keeps the generated code well inside the compiler's nesting limits
-            lines.append(f"{pad}return {here}")
-            return
-        answer = f"a{depth}"
-        if kind is _Ask:
-            lines.append(f"{pad}{answer} = row[{node.column}]")
-            for text, child in busiest_first(node.children):
-                lines.append(f"{pad}if {answer} == {text!r}:")
-                emit(child, depth + 1, keyed)
+            emit_leaf(node, depth, keyed)
+        elif depth - base >= _COMPILE_DEPTH:  # keeps the generated code well inside the compiler's nesting limits
+            hand_back(depth, node)
+        elif kind is _Ask:
+            answer = f"a{depth - base}"
+            write(depth, f"{answer} = row[{node.column}]")
+            emit_branches(depth, answer, ((repr(text), child) for text, child in node.children.items()), node, keyed)
         elif kind is _Keyed:
+            answer = f"a{depth - base}"
             numbers = batch.key_numbers[id(node.key)]
             ids = name_of(numbers.ids_of(node.column), "I")
-            lines.append(f"{pad}{answer} = {ids}.get(row[{node.column}]) or "
+            write(depth, f"{answer} = {ids}.get(row[{node.column}]) or "
                          f"{name_of(numbers, 'K')}.of_text({node.column}, row[{node.column}])")
-            for value, child in busiest_first(node.children):
-                lines.append(f"{pad}if {answer} == {numbers.number(value)}:")
-                emit(child, depth + 1, keyed | {node.column})
-        else:  # a _Probe: the same sum and comparison as the general walk, with `used` written out
-            window, limit = name_of(node.key, "W"), name_of(node.limit, "C")
-            if batch.windows.rolling[node.key]:
-                lines.append(f"{pad}if used(totals, {window}, record[0]) + scaled <= {limit}:")
+            emit_branches(depth, answer, ((str(numbers.number(value)), child) for value, child in
+                                          node.children.items()), node, keyed | {node.column})
+        else:  # a _Probe: the same sum and comparison as the general walk, written out for its window
+            slot, limit = windows.total_slot[node.key], name_of(node.limit, "C")
+            if windows.rolling[node.key]:
+                write(depth, f"if used(state, {name_of(node.key, 'W')}, record[0]) + scaled <= {limit}:")
             else:
-                slot = batch.windows.slot[node.key[1]]
-                lines.append(f"{pad}{answer} = totals.get({window})")
-                lines.append(f"{pad}if ({answer}[1] if {answer} is not None and {answer}[0] == record[{slot}] else 0)"
-                             f" + scaled <= {limit}:")
-            if node.yes is not None and reached[id(node.yes)] >= cutoff:
-                emit(node.yes, depth + 1, keyed)
-            else:
-                lines.append(f"{pad}    return {here}")
-            if node.no is not None and reached[id(node.no)] >= cutoff:
-                emit(node.no, depth, keyed)  # after a branch that always returns, so no `else` (and no extra nesting)
-                return
-        # Every branch above returns; reaching here means the tree had no child for this answer.
-        lines.append(f"{pad}return {here}")
+                start = f"record[{windows.slot[node.key[1]]}]"
+                write(depth, f"if (state[{slot + 1}] if state[{slot}] == {start} else 0) + scaled <= {limit}:")
+            for child, test in ((node.yes, None), (node.no, "else:")):
+                if test:
+                    write(depth, test)
+                if compiled(child):
+                    emit(child, depth + 1, keyed)
+                else:
+                    hand_back(depth + 1, node)
 
-    cutoff = 0
-    if batch.root is None:
-        lines.append("    return ROOT")
+    # The loop: chunks of FLUSH_ROWS items, each followed by one flush; a
+    # chunk without an item means the source has ended.
+    lines_source = line_of is None
+    item = "text" if lines_source else "row"
+    top = 1 + lines_source  # the depth of the `while`
+    base = top + 2  # the depth of the loop's body
+    write(0, "def run(source, line):")
+    if lines_source:
+        write(1, "try:")
+    write(top, "while True:")
+    write(top + 1, f"{item} = None", f"for {item} in islice(source, FLUSH_ROWS):")
+    if lines_source:
+        # A line without a quote (nearly every line) is split on commas, which
+        # gives exactly the cells the csv module gives for it (see _CsvRows);
+        # its id cannot need quoting in the output. Other lines are read by
+        # the csv module.
+        write(base,
+              "if '\"' in text or '\\0' in text or len(text) > LIMIT:",
+              " row = quoted(text, line)",
+              " line = reader.line_num",
+              " if len(row) != WIDTH:",
+              "  other(row, line)",
+              "  continue",
+              f" row_id = id_text({batch._row_id_source()})",
+              "else:",
+              " line += 1",
+              " row = text.rstrip('\\r\\n').split(',')",
+              " if len(row) != WIDTH:",
+              "  if row != BLANK:  # a blank line: the csv module reads no cells, and it is skipped",
+              "   other(row, line)",
+              "  continue",
+              f" row_id = {'id_text' if jsonl else ''}({batch._row_id_source()})")
     else:
-        cutoff = max(_COMPILE_MIN_ROWS, count(batch.root) // _COMPILE_SHARE)
-        emit(batch.root, 0)
-    exec(compile("\n".join(helpers + lines) + "\n", "<ftdsl decision tree>", "exec"), names)  # noqa: S102 - our own code
-    return names["walk"]
+        write(base,
+              f"line = {line_of}",
+              "if len(row) != WIDTH:",
+              " other(row, line)",
+              " continue",
+              f"row_id = id_text({batch._row_id_source()})")
+    write(base,
+          f"record = dates.get(row[{batch.i_date}]) or date_of(row[{batch.i_date}])",
+          "if record is False:",
+          " other(row, line)",
+          " continue",
+          f"key = ({''.join(f'row[{c}], ' for c in batch.quantity_columns)})",
+          "quantity = quantities.get(key)",
+          "if quantity is None:",
+          " quantity = quantity_of(key)",
+          " if quantity is None:",
+          "  other(row, line)",
+          "  continue",
+          f"rep = row[{batch.i_rep}]",
+          "if not rep:",
+          " other(row, line)",
+          " continue",
+          "day = record[0]",
+          "state = reps.get(rep)",
+          "if state is None:",
+          " state = reps[rep] = new_record(day, rep_text(rep))",
+          "elif day < state[0]:",
+          " raise Unsorted",
+          "else:",
+          " state[0] = day",
+          "scaled = quantity[1]",
+          "node = None")
+    cutoff = hot = 0
+    if batch.root is None:
+        hand_back(base, _AT_ROOT)
+    else:
+        total = count(batch.root)
+        cutoff = max(_COMPILE_MIN_ROWS, total // _COMPILE_SHARE)
+        hot = max(_INLINE_MIN_ROWS, total // _INLINE_SHARE)
+        emit(batch.root, base)
+    # Where the tree stopped short, it set `node`: one call here, rather than
+    # one at each such place, keeps the source short.
+    write(base, "if node is not None and miss(row, line, record, quantity, state, node):", " return line")
+    write(top + 1, "flush()", f"if {item} is None:", " return None")
+    if lines_source:
+        # `reader.line_num` is ahead of `line` only when the csv module failed
+        # inside a record; otherwise the error is at the line the loop reached.
+        write(1, "except BaseException:", " if reader.line_num < line:", "  reader.line_num = line", " raise")
+    exec(compile("\n".join(helpers + lines) + "\n", "<ftdsl row loop>", "exec"), names)  # noqa: S102 - our own code
+    return names["run"]
 
 
 def _filled(text):
@@ -739,10 +899,10 @@ class _TracedEvaluation(runtime._Evaluation):
 class _Recorder(runtime._RequestDecision):
     """The full decision procedure, answering `within` from running totals and tracing everything it reads."""
 
-    def __init__(self, evaluation, request, hours, batch, totals, scaled):
+    def __init__(self, evaluation, request, hours, batch, state, scaled):
         super().__init__(evaluation, request, hours)
         self.batch = batch
-        self.totals = totals
+        self.state = state  # the representative's record, with its running totals (see _Windows)
         self.scaled = scaled
         self.trace = evaluation.trace
 
@@ -756,7 +916,7 @@ class _Recorder(runtime._RequestDecision):
         if key not in self.batch.windows.keys:
             raise AssertionError(f"the ruleset asks about a window batch evaluation does not keep: {key}")
         day = dict.__getitem__(self.request, "date")
-        used = self.batch.windows.used(self.totals, key, day)
+        used = self.batch.windows.used(self.state, key, day)
         limit_scaled = _whole(Fraction(limit) * self.batch.scale)
         fits = used + self.scaled <= limit_scaled
         self.trace.steps.append(("probe", key, limit_scaled, fits))
@@ -803,7 +963,7 @@ class Batch:
         self.i_date = self.date_column = index["date"]
         quantity = [index[u] for u in runtime.QUANTITY_KEYS if u in index]
         self.quantity_units = tuple(columns[i] for i in quantity)
-        self.get_quantity = operator.itemgetter(*quantity, quantity[0])  # always a tuple, even for one column
+        self.quantity_columns = tuple(quantity)
         self.static_columns = tuple(i for i, name in enumerate(columns) if kinds[name][0] in
                                     ("category", "notice", "in hours", "fact", "request fact", "state"))
         # Which columns each read of a decision depends on (see _TracedRequest).
@@ -818,10 +978,11 @@ class Batch:
         self._make_keys()
         self.leaves = []
         self.nodes = 0  # questions in the tree
-        self.walk = None  # the tree compiled (_compile_tree), once it has grown
-        self.misses = 0  # rows the compiled walk handed back since it was compiled
+        self.walk = None  # the row loop compiled with the tree (_compile_loop), once it has grown
+        self.misses = 0  # rows the compiled loop handed back since it was compiled
         self.dates = {}
-        self.quantities = {}
+        self.quantities = {}  # the cells of the quantity columns -> _quantity's tuple, for valid ones
+        self.quantity_problems = {}  # the same for the cells that are not a valid amount
         self.reps = {}
 
     def _make_keys(self):
@@ -874,11 +1035,11 @@ class Batch:
         return record
 
     def _quantity(self, cells):
-        found = self.quantities.get(cells)
+        """The quantity columns' cells (a tuple) as (hours, hours scaled, unit, number, hours as CSV text, as JSON
+        text), or (message, hint) when they are not one valid amount."""
+        found = self.quantities.get(cells) or self.quantity_problems.get(cells)
         if found is not None:
             return found
-        if len(self.quantities) > _MEMO_LIMIT:
-            self.quantities.clear()
         given = [(unit, text.strip()) for unit, text in zip(self.quantity_units, cells) if text.strip()]
         if not given:
             found = ("the row gives no amount of time", 'give one of "hours", "days" or "half days"')
@@ -899,8 +1060,16 @@ class Batch:
                 hours = number if unit == "hours" else number * day * (Fraction(1, 2) if unit == "half days" else 1)
                 shown = json_number(hours)
                 found = (hours, _whole(hours * self.scale), unit, number, str(shown), json.dumps(shown))
-        self.quantities[cells] = found
+        memo = self.quantities if len(found) == 6 else self.quantity_problems
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()  # in place: the compiled loop holds it
+        memo[cells] = found
         return found
+
+    def _valid_quantity(self, cells):
+        """_quantity's tuple for a valid amount, None for cells that are not one."""
+        found = self._quantity(cells)
+        return found if len(found) == 6 else None
 
     def _inputs(self, row):
         """A row's facts and request fields, validated as a scenario's would be: (facts, request) or (message, hint)."""
@@ -939,104 +1108,106 @@ class Batch:
 
     # ---- deciding
     def _decide_rows(self, rows, flush, lines=None):
-        """Decide rows in the order given, calling flush(list of output lines) every FLUSH_ROWS rows.
+        """Decide rows in the order given, calling flush(list of output lines) after every FLUSH_ROWS read.
 
-        Raises _Unsorted when a representative's date goes backwards.
+        `rows` is a _CsvRows, whose lines the compiled loop reads itself, or
+        any iterator of rows with the line of the last one in `rows.line_num`
+        (or, when given, in `lines[-1]`). Raises _Unsorted when a
+        representative's date goes backwards.
         """
-        reps, dates, quantities, valid = self.reps, self.dates, self.quantities, self.valid
-        used = self.windows.used
-        get_quantity = self.get_quantity
-        i_rep, i_id, i_date, width = self.i_rep, self.i_id, self.i_date, self.width
-        jsonl = self.output_format == "jsonl"
         pending = []
-        append = pending.append
-        text_of = self._text
-        special = _CSV_SPECIAL.search
-        walk = self.walk
-        source = rows  # its line_num is the line the row ended on
-        for row in rows:
-            if len(row) != width:
-                if not row and not isinstance(row, _BadRow):
-                    continue  # a blank line
-                line = lines[-1] if lines is not None else source.line_num
-                if isinstance(row, _BadRow):
-                    append(self._error_line(line, "", "", "", row.message, row.hint))
-                else:
-                    append(self._error_line(line, "", "", "", f"the row has {len(row)} fields; the header has {width}",
-                                            "check for a missing or extra comma"))
-                continue
-            line = lines[-1] if lines is not None else source.line_num
-            date_text = row[i_date]
-            record = dates.get(date_text)
-            if record is None:
-                record = self._date(date_text)
-            quantity = quantities.get(get_quantity(row))
-            if quantity is None:
-                quantity = self._quantity(get_quantity(row))
-            rep = row[i_rep]
-            row_id = row[i_id] if i_id is not None and row[i_id] else str(line)
-            if record is False or len(quantity) == 2 or not rep:
-                append(self._row_error(line, rep, row_id, date_text, record, quantity))
-                continue
-            day = record[0]
-            state = reps.get(rep)
-            if state is None:
-                # The last date, the running totals, and the name as the output writes it.
-                state = reps[rep] = [day, {}, text_of(rep)]
-            elif day < state[0]:
-                raise _Unsorted
-            else:
-                state[0] = day
-            totals = state[1]
-            scaled = quantity[1]
-            node = walk(row, totals, record, scaled) if walk is not None else self.root
-            if node.__class__ is not _Leaf:
-                # The general walk: from where the compiled one stopped (or
-                # the root), through the tree as it is now; a row that goes
-                # beyond it is decided in full and grows it.
-                while node is not None:
-                    kind = node.__class__
-                    if kind is _Ask:
-                        node = node.children.get(row[node.column])
-                    elif kind is _Keyed:
-                        node = node.children.get(node.key(row[node.column]))
-                    elif kind is _Probe:
-                        node = node.yes if used(totals, node.key, day) + scaled <= node.limit else node.no
-                    else:
-                        break
-                if node is None:
-                    node = self._decide_in_full(row, row_id, day, quantity, totals)
-                elif node.check and not all(row[c] in valid[c] for c in node.check):
-                    node = self._inputs(row)[1] or node
-                self.misses += 1
-                if self.misses >= max(COMPILE_MISSES, self.nodes * COMPILE_PER_NODE):
-                    walk = self.walk = _compile_tree(self)
-                    self.misses = 0
-                if node.__class__ is not _Leaf:
-                    append(self._error_line(line, rep, row_id, date_text, *node))
-                    continue
-            node.rows += 1
-            node.hours += scaled
-            if node.add is not None:
-                node.add(totals, record, scaled)
-            if jsonl:
-                append(f'{{"line": {line}, "rep": {state[2]}, '
-                       f'"id": {json.dumps(row_id, ensure_ascii=False)}, "date": "{record[1]}", '
-                       f'{node.json_head}{quantity[5]}{node.json_tail}')
-            else:
-                if special(row_id):  # ids are usually unique: checked, not remembered
-                    row_id = _csv_text(row_id)
-                append(f"{line},{state[2]},{row_id},{record[1]},{node.csv_head}{quantity[4]}"
-                       f"{node.csv_tail}")
-            if len(pending) >= FLUSH_ROWS:
-                self.rows += len(pending)
-                flush(pending)
-                pending.clear()
-        self.rows += len(pending)
-        flush(pending)
-        pending.clear()
+        self._append = pending.append
 
-    def _decide_in_full(self, row, row_id, day, quantity, totals):
+        def flush_pending():
+            self.rows += len(pending)
+            flush(pending)
+            pending.clear()
+
+        jsonl = self.output_format == "jsonl"
+        # The names the compiled loop uses (see _compile_loop).
+        context = {"FLUSH_ROWS": FLUSH_ROWS, "WIDTH": self.width, "reader": rows, "lines": lines,
+                   "append": pending.append, "flush": flush_pending, "other": self._other, "miss": self._miss,
+                   "finish": self._finish, "dates": self.dates, "date_of": self._date, "quantities": self.quantities,
+                   "quantity_of": self._valid_quantity, "reps": self.reps, "new_record": self.windows.new_record,
+                   "rep_text": self._text,
+                   "id_text": _json_text if jsonl else _csv_text, "used": self.windows.used, "Unsorted": _Unsorted}
+        if isinstance(rows, _CsvRows):
+            context.update(quoted=rows.quoted, LIMIT=csv.field_size_limit(), BLANK=[""])
+            source, line, line_of = rows.handle, rows.line_num, None
+        else:
+            source, line, line_of = iter(rows), 0, "reader.line_num" if lines is None else "lines[-1]"
+        while line is not None:
+            run = _compile_loop(self, context, line_of)
+            if self.root is not None:
+                self.walk = run
+            self.misses = 0
+            line = run(source, line)
+
+    def _row_id_source(self):
+        """Source of the expression for a row's id in the compiled loop: its id cell, else its line number."""
+        return "str(line)" if self.i_id is None else f"row[{self.i_id}] or str(line)"
+
+    def _row_id(self, row, line):
+        return row[self.i_id] if self.i_id is not None and row[self.i_id] else str(line)
+
+    def _other(self, row, line):
+        """Write the error line for a row the compiled loop does not decide: one that could not be read, has the
+        wrong number of fields, no rep, or no valid date or amount. A blank row is skipped."""
+        if len(row) != self.width:
+            if isinstance(row, _BadRow):
+                self._append(self._error_line(line, "", "", "", row.message, row.hint))
+            elif row:
+                self._append(self._error_line(line, "", "", "", f"the row has {len(row)} fields; the header has "
+                                              f"{self.width}", "check for a missing or extra comma"))
+            return
+        date_text = row[self.i_date]
+        quantity = self._quantity(tuple(row[c] for c in self.quantity_columns))
+        self._append(self._row_error(line, row[self.i_rep], self._row_id(row, line), date_text, self._date(date_text),
+                                     quantity))
+
+    def _miss(self, row, line, record, quantity, state, node):
+        """Finish a row the compiled loop handed back at `node` (or _AT_ROOT) by the general walk through the
+        tree as it is now; a row that goes beyond the tree is decided in full and grows it. True when the loop
+        should be compiled again."""
+        day, scaled = record[0], quantity[1]
+        if node is _AT_ROOT:
+            node = self.root
+        while node is not None:
+            kind = node.__class__
+            if kind is _Ask:
+                node = node.children.get(row[node.column])
+            elif kind is _Keyed:
+                node = node.children.get(node.key(row[node.column]))
+            elif kind is _Probe:
+                node = node.yes if self.windows.used(state, node.key, day) + scaled <= node.limit else node.no
+            else:
+                break
+        row_id = self._row_id(row, line)
+        if node is None:
+            node = self._decide_in_full(row, row_id, day, quantity, state)
+        elif node.check and not all(row[c] in self.valid[c] for c in node.check):
+            node = self._inputs(row)[1] or node
+        if node.__class__ is _Leaf:
+            self._finish(node, line, self._text(row_id), record, quantity, state)
+        else:
+            self._append(self._error_line(line, row[self.i_rep], row_id, row[self.i_date], *node))
+        self.misses += 1
+        return self.misses >= max(COMPILE_MISSES, self.nodes * COMPILE_PER_NODE)
+
+    def _finish(self, leaf, line, id_text, record, quantity, state):
+        """Count a row that reached `leaf` (its id as the output writes it) and write its output line."""
+        scaled = quantity[1]
+        leaf.rows += 1
+        leaf.hours += scaled
+        if leaf.add is not None:
+            leaf.add(state, record, scaled)
+        if self.output_format == "jsonl":
+            self._append(f'{{"line": {line}, "rep": {state[1]}, "id": {id_text}, "date": "{record[1]}", '
+                         f'{leaf.json_head}{quantity[5]}{leaf.json_tail}')
+        else:
+            self._append(f"{line},{state[1]},{id_text},{record[1]},{leaf.csv_head}{quantity[4]}{leaf.csv_tail}")
+
+    def _decide_in_full(self, row, row_id, day, quantity, state):
         """Decide one row by the full procedure and add what it read to the tree; a leaf, or (message, hint)."""
         inputs, problem = self._inputs(row)
         if problem is not None:
@@ -1046,7 +1217,7 @@ class Batch:
         evaluation = _TracedEvaluation(self.program, runtime.Scenario(facts, [], []), trace)
         request = _TracedRequest(template, id=row_id, date=day, quantity=(quantity[2], quantity[3]))
         request.trace = trace
-        recorder = _Recorder(evaluation, request, quantity[0], self, totals, quantity[1])
+        recorder = _Recorder(evaluation, request, quantity[0], self, state, quantity[1])
         try:
             decision = recorder.decide()
         except runtime._MissingFact as missing:
@@ -1267,9 +1438,15 @@ def _row_problem(problem):
 
 
 def _csv_text(text):
+    """A text as a CSV cell: quoted when the csv module's minimal quoting would quote it."""
     if _CSV_SPECIAL.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
+
+
+def _json_text(text):
+    """A text as a JSON string (as the output writes ids)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def summary_text(summary, error_count=0, rows=0):
