@@ -19,6 +19,10 @@ from .parser import extract_comments, parse_tree
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
+# In a year that is not a leap year: the day a year starts on must exist in
+# every year. (A table rather than the calendar module, which a cold run
+# would import for this alone.)
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def parse(text: str, file: str = "<ruleset>") -> n.Ruleset:
@@ -165,9 +169,7 @@ class _Builder(Transformer):
         day, month = children
         day_number = self._whole(day, "a day of the month")
         month_number = _month(month)
-        import calendar
-
-        if not 1 <= day_number <= calendar.monthrange(2001, month_number)[1]:
+        if not 1 <= day_number <= _DAYS_IN_MONTH[month_number - 1]:
             self.diagnostics.append(Diagnostic("E110", f"{month} has no day {day_number}", self.span(meta),
                                                hint="write a day that exists in every year, for example 'the year starts on 1 April'"))
         return n.YearStart(day_number, month_number, span=self.span(meta))

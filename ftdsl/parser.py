@@ -250,16 +250,13 @@ def _load_tables(text: str, grammar: str) -> lark.Lark | None:
     if not isinstance(document, dict) or any(document.get(name) != value for name, value in tables_key(grammar).items()):
         return None
     data, memo = document["data"], document["memo"]
-    # JSON keys are strings and its arrays are lists; put back the integer
-    # keys and tuples that Lark's serialized form has.
+    # JSON keys are strings. Lark looks up states and memo entries by the
+    # numbers stored in the file's values, so those two need integer keys
+    # again; a state's symbol numbers are only matched against the table's
+    # own list of symbols, where both sides are strings alike.
     table = data["parser"]["parser"]
-    table["tokens"] = {int(number): name for number, name in table["tokens"].items()}
-    table["states"] = {int(state): {int(symbol): tuple(action) for symbol, action in actions.items()}
-                       for state, actions in table["states"].items()}
+    table["states"] = {int(state): actions for state, actions in table["states"].items()}
     memo = {int(number): item for number, item in memo.items()}
-    for item in memo.values():
-        if item.get("__type__") == "Rule":
-            item["options"]["empty_indices"] = tuple(item["options"]["empty_indices"])
     # _load_from_dict is how Lark's standalone parsers load these tables.
     return lark.Lark._load_from_dict(data, memo, **_runtime_options())
 
