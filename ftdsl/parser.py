@@ -135,6 +135,7 @@ def _grammar_folder() -> str:
 
 
 def _read_grammar_file(name: str) -> str:
+    """The text of a file in the grammar folder (OSError if it cannot be read)."""
     with open(os.path.join(_grammar_folder(), name), encoding="utf-8") as handle:
         return handle.read()
 
@@ -155,8 +156,8 @@ _TABLE_OPTIONS = {
     "maybe_placeholders": False,
 }
 
-# Building the LALR tables from ftr.lark takes about 0.1 s, most of a cold
-# `ftdsl run`; loading them from this file takes a few milliseconds. It is
+# Building the LALR tables from ftr.lark takes about 0.1 s (it was most of a
+# cold `ftdsl run`); loading them from this file takes about 10 ms. It is
 # JSON (Lark's own serialized form), not a pickle, so that nothing shipped in
 # the package is executable data. `python -m ftdsl.parser` rewrites it.
 TABLES_FILE = "ftr.tables.json"
@@ -600,23 +601,29 @@ def _join_or(words: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m ftdsl.parser [--check]`: rebuild the parser tables shipped beside
-    ftr.lark (after editing the grammar or moving to another Lark), or with
-    --check only say whether they are up to date. Returns the exit code."""
+    """`python -m ftdsl.parser [--check]`: rewrite the parser tables beside the
+    ftr.lark it reads (the checkout's grammar/ folder in a development
+    install), after editing the grammar or moving to another Lark; with
+    --check, write nothing and only say whether the file is what it would
+    write. Returns the exit code."""
     import argparse
 
-    arguments = argparse.ArgumentParser(prog=REGENERATE_COMMAND, description=main.__doc__.splitlines()[0])
-    arguments.add_argument("--check", action="store_true", help="exit 1 if the shipped tables are stale; write nothing")
+    arguments = argparse.ArgumentParser(prog=REGENERATE_COMMAND,
+                                        description=f"Rebuild {TABLES_FILE}, the parser tables shipped beside ftr.lark.")
+    arguments.add_argument("--check", action="store_true", help="exit 1 if the file is stale; write nothing")
     options = arguments.parse_args(argv)
     path = os.path.join(_grammar_folder(), TABLES_FILE)
-    grammar = _grammar_text()
+    tables = build_tables(_grammar_text())
     if options.check:
-        fresh = os.path.exists(path) and _load_tables(_read_grammar_file(TABLES_FILE), grammar) is not None
+        try:
+            fresh = _read_grammar_file(TABLES_FILE) == tables
+        except OSError:
+            fresh = False
         print(f"{path}: {'up to date' if fresh else f'stale or missing; run {REGENERATE_COMMAND}'}")
         return 0 if fresh else 1
     from .files import write_atomic
 
-    write_atomic(path, build_tables(grammar))
+    write_atomic(path, tables)
     print(f"wrote {path}")
     return 0
 

@@ -63,6 +63,18 @@ def test_stale_or_damaged_tables_are_not_used():
     assert parser._load_tables("[]", grammar) is None
 
 
+def test_an_edited_grammar_is_built_instead_of_the_shipped_tables(monkeypatch, tmp_path):
+    edited = GRAMMAR.read_text(encoding="utf-8") + "// an edit\n"
+    monkeypatch.setenv("FTDSL_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(parser, "_grammar_text", lambda: edited)
+    parser._parser.cache_clear()
+    try:
+        assert parser.parse_tree(WESTMINSTER.read_text(encoding="utf-8")).data == "start"
+        assert list(tmp_path.glob("parser-*.lark")), "the edited grammar was not built (and cached)"
+    finally:
+        parser._parser.cache_clear()
+
+
 # ---- the loaded parser behaves as the built one ----------------------------
 
 def _inputs() -> list[str]:
