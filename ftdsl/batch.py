@@ -466,10 +466,9 @@ class _Probe:
 class _Leaf:
     """A decided outcome, with its output text and the totals of the rows that reached it."""
 
-    __slots__ = ("outcome", "paid", "clauses", "csv_head", "csv_tail", "json_head", "json_tail", "category", "counts",
-                 "add", "rows", "hours", "check")
+    __slots__ = ("outcome", "paid", "clauses", "head", "tail", "category", "counts", "add", "rows", "hours", "check")
 
-    def __init__(self, decision, counts, check):
+    def __init__(self, decision, counts, check, jsonl):
         self.outcome = decision["outcome"]
         self.paid = decision["paid"]
         self.clauses = tuple(decision["clauses"])
@@ -477,12 +476,16 @@ class _Leaf:
         self.counts = counts
         self.add = None  # _Windows.adder(counts), set by the batch when counts is not empty
         paid = {True: "true", False: "false", None: ""}[self.paid]
-        # The hours go between head and tail: rows reaching one leaf differ in them.
-        self.csv_head = _csv_text(self.category) + ","
-        self.csv_tail = f",{self.outcome},{paid},{_csv_text(';'.join(self.clauses))},\n"
-        self.json_head = f'"category": {json.dumps(self.category, ensure_ascii=False)}, "hours": '
-        self.json_tail = (f', "outcome": "{self.outcome}", "paid": {json.dumps(self.paid)}, '
-                          f'"clauses": {json.dumps(list(self.clauses), ensure_ascii=False)}, "error": null}}\n')
+        # The end of the output line (CSV or JSON Lines), from the category
+        # on: the hours go between head and tail, as rows reaching one leaf
+        # differ in them.
+        if jsonl:
+            self.head = f'"category": {json.dumps(self.category, ensure_ascii=False)}, "hours": '
+            self.tail = (f', "outcome": "{self.outcome}", "paid": {json.dumps(self.paid)}, '
+                         f'"clauses": {json.dumps(list(self.clauses), ensure_ascii=False)}, "error": null}}\n')
+        else:
+            self.head = _csv_text(self.category) + ","
+            self.tail = f",{self.outcome},{paid},{_csv_text(';'.join(self.clauses))},\n"
         self.rows = 0
         self.hours = 0
         # The columns to validate for rows that reach this leaf: a row got
@@ -492,6 +495,8 @@ class _Leaf:
 
 
 _MISSING = "(not given)"
+# Where _validate_time puts a request field of each kind of column.
+_REQUEST_FIELDS = {"category": "category", "in hours": "in working hours", "notice": "notice days"}
 _AT_ROOT = object()  # where the compiled loop hands a row to the general walk when it has no tree yet
 
 # When to compile the tree again: once the rows the compiled walk handed
@@ -567,10 +572,10 @@ def _output_line(leaf, jsonl):
     if jsonl:
         return _fstring([("text", '{"line": '), ("code", "line"), ("text", ', "rep": '), ("code", "state[1]"),
                          ("text", ', "id": '), ("code", "row_id"), ("text", ', "date": "'), ("code", "record[1]"),
-                         ("text", '", ' + leaf.json_head), ("code", "quantity[5]"), ("text", leaf.json_tail)])
+                         ("text", '", ' + leaf.head), ("code", "quantity[5]"), ("text", leaf.tail)])
     return _fstring([("code", "line"), ("text", ","), ("code", "state[1]"), ("text", ","), ("code", "row_id"),
-                     ("text", ","), ("code", "record[1]"), ("text", "," + leaf.csv_head), ("code", "quantity[4]"),
-                     ("text", leaf.csv_tail)])
+                     ("text", ","), ("code", "record[1]"), ("text", "," + leaf.head), ("code", "quantity[4]"),
+                     ("text", leaf.tail)])
 
 
 def _compile_loop(batch, context, line_of=None):
@@ -974,6 +979,8 @@ class Batch:
                                 "request facts": of_kind("request fact")}
         # Per static column, the cell texts known to be valid (see _inputs).
         self.valid = {column: set() for column in self.static_columns}
+        self.cells = {column: {} for column in self.static_columns}  # see _cell
+        self._make_request_template()
         self.root = None
         self._make_keys()
         self.leaves = []
@@ -984,6 +991,19 @@ class Batch:
         self.quantities = {}  # the cells of the quantity columns -> _quantity's tuple, for valid ones
         self.quantity_problems = {}  # the same for the cells that are not a valid amount
         self.reps = {}
+
+    def _make_request_template(self):
+        """A valid request as _validate_time makes it (`request_template`, for _inputs and _cell, or None when the
+        ruleset has no categories), and the problem of a request without a category (`no_category`)."""
+        vocabulary = self.program.vocabulary
+        problems = []
+        runtime._validate_time({"date": "2000-01-03", "hours": 0}, "row", vocabulary, problems, is_request=True)
+        self.no_category = problems[0]
+        self.request_template = None
+        if vocabulary.categories:
+            self.request_template = runtime._validate_time(
+                {"date": "2000-01-03", "hours": 0, "category": min(vocabulary.categories)}, "row", vocabulary, [],
+                is_request=True)
 
     def _make_keys(self):
         """The partial questions the tree may ask (see _Keyed), by name, and which request fields use them."""
@@ -1072,13 +1092,58 @@ class Batch:
         return found if len(found) == 6 else None
 
     def _inputs(self, row):
-        """A row's facts and request fields, validated as a scenario's would be: (facts, request) or (message, hint)."""
+        """A row's facts and request fields, validated as a scenario's would be: (facts, request) or (message, hint).
+
+        Each cell is validated once per text and column (_cell), and a row's
+        scenario is put together from what its cells give; the problem
+        reported is the one validating the whole row as a scenario reports
+        first: the first fact's in column order, else the first request
+        field's, else a missing category.
+        """
+        if self.request_template is None:  # a ruleset without categories: no row is valid, ask the scenario's way
+            return self._inputs_of_scenario(row)
+        facts, request = {}, dict(self.request_template, **{"request facts": {}, "stated": set()})
+        del request["category"]  # the template's own, see _cell
+        fact_problem = field_problem = None
+        for column in self.static_columns:
+            found = self._cell(column, row[column])
+            if found is None:
+                continue
+            where, name, value = found
+            if where == "fact":
+                facts[name] = value
+            elif where == "request fact":
+                request["request facts"][name] = value
+            elif where == "state":
+                request["stated"].add(name)
+            elif where == "field":
+                request[name] = value
+            elif where == "fact problem":
+                fact_problem = fact_problem or value
+            else:
+                field_problem = field_problem or value
+        problem = fact_problem or field_problem or (self.no_category if "category" not in request else None)
+        if problem is not None:
+            return None, _row_problem(problem)
+        self._validated(row)
+        return (facts, request), None
+
+    def _validated(self, row):
+        # Every cell checked is valid on its own: later rows with the same
+        # text in the same column need no checking.
+        # The sets are emptied in place: the compiled loop holds them.
+        for column in self.static_columns:
+            known = self.valid[column]
+            if len(known) > _MEMO_LIMIT:
+                known.clear()
+            known.add(row[column])
+
+    def _inputs_of_scenario(self, row):
+        """_inputs by validating the row as one scenario's facts and request (for rulesets without categories)."""
         facts_given, item = {}, {"date": "2000-01-03", "hours": 0}
         for column in self.static_columns:
             name, text = self.columns[column], row[column]
             kind = self.layout.kinds[name]
-            # An empty cell is a fact not given, except in a list of roles,
-            # where it is the empty list: a representative with no role.
             if not text.strip() and kind[-1] != "list of roles":
                 continue
             if kind[0] == "fact":
@@ -1090,15 +1155,48 @@ class Batch:
         request = runtime._validate_time(item, "row", self.program.vocabulary, problems, is_request=True)
         if problems:
             return None, _row_problem(problems[0])
-        # Every cell checked is valid on its own: later rows with the same
-        # text in the same column need no checking.
-        # The sets are emptied in place: the compiled walk holds them.
-        for column in self.static_columns:
-            known = self.valid[column]
-            if len(known) > _MEMO_LIMIT:
-                known.clear()
-            known.add(row[column])
+        self._validated(row)
         return (facts, request), None
+
+    def _cell(self, column, text):
+        """One static cell validated as the same value in a scenario would be, remembered per column and text.
+
+        None for a cell not given (empty, except in a list of roles, where it
+        is the empty list: a representative with no role); else (where, name,
+        value): "fact", "request fact", "state" (the field is stated) or
+        "field" (a request field such as the category), or "fact problem" or
+        "field problem" with the problem as `value`. A request field is
+        validated as the only field of a request that is otherwise valid.
+        """
+        memo = self.cells[column]
+        found = memo.get(text, _MISSING_ANSWER)
+        if found is not _MISSING_ANSWER:
+            return found
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        name = self.columns[column]
+        kind = self.layout.kinds[name]
+        vocabulary = self.program.vocabulary
+        problems = []
+        if not text.strip() and kind[-1] != "list of roles":
+            found = None
+        elif kind[0] == "fact":
+            facts = runtime._validate_facts({name: _cell_value(text, kind)}, vocabulary, problems)
+            found = ("fact problem", name, problems[0]) if problems else ("fact", name, facts[name])
+        else:
+            item = {"date": "2000-01-03", "hours": 0, "category": self.request_template["category"],
+                    name: _cell_value(text, kind)}
+            entry = runtime._validate_time(item, "row", vocabulary, problems, is_request=True)
+            if problems:
+                found = ("field problem", name, problems[0])
+            elif kind[0] == "request fact":
+                found = ("request fact", name, entry["request facts"][name])
+            elif kind[0] == "state":
+                found = ("state", name, None)
+            else:
+                found = ("field", _REQUEST_FIELDS[kind[0]], entry[_REQUEST_FIELDS[kind[0]]])
+        memo[text] = found
+        return found
 
     def _text(self, text):
         """A text as the output writes it: a JSON string, or a CSV cell (quoted when it must be)."""
@@ -1203,9 +1301,9 @@ class Batch:
             leaf.add(state, record, scaled)
         if self.output_format == "jsonl":
             self._append(f'{{"line": {line}, "rep": {state[1]}, "id": {id_text}, "date": "{record[1]}", '
-                         f'{leaf.json_head}{quantity[5]}{leaf.json_tail}')
+                         f'{leaf.head}{quantity[5]}{leaf.tail}')
         else:
-            self._append(f"{line},{state[1]},{id_text},{record[1]},{leaf.csv_head}{quantity[4]}{leaf.csv_tail}")
+            self._append(f"{line},{state[1]},{id_text},{record[1]},{leaf.head}{quantity[4]}{leaf.tail}")
 
     def _decide_in_full(self, row, row_id, day, quantity, state):
         """Decide one row by the full procedure and add what it read to the tree; a leaf, or (message, hint)."""
@@ -1250,7 +1348,8 @@ class Batch:
         leaf = _child(parent, slot)
         if leaf is None:
             asked = {step[1] for step in trace.steps if step[0] == "ask"}
-            leaf = _Leaf(decision, counts, tuple(c for c in self.static_columns if c not in asked))
+            leaf = _Leaf(decision, counts, tuple(c for c in self.static_columns if c not in asked),
+                         self.output_format == "jsonl")
             if counts:
                 leaf.add = self.windows.adder(counts)
             _set_child(parent, slot, leaf)

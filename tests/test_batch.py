@@ -228,6 +228,47 @@ def test_compiled_walk_answers_window_questions_from_running_totals(programs, tm
     assert {d["outcome"] for d in got} == {"entitled", "discretionary"}
 
 
+@pytest.mark.parametrize("ruleset", ["westminster", "recognition-and-facilities"])
+def test_cells_validated_one_by_one_give_what_the_row_validated_as_a_scenario_gives(programs, ruleset):
+    """_inputs puts a row's facts and request together from cells validated once each: the same facts, request
+    and first problem as validating the whole row as one scenario's facts and request."""
+    program = programs[ruleset]
+    vocabulary = program.vocabulary
+    runner = Batch(program)
+    names = [name for name, kind in runner.layout.kinds.items() if kind[0] != "ignore"]
+
+    class Header:
+        columns = runner.layout.columns(names, 1)
+        width = len(columns)
+
+    runner._prepare(Header)
+    rng = random.Random(4)
+    invalid = [" ", "maybe", "-3", "12.5", "abc", "dutis", "x;y", "1e3", "Teaching ", "4 2"]
+
+    def cell(kind):
+        if kind[0] == "category":
+            return rng.choice(sorted(vocabulary.categories) + [" Duties", ""])
+        if kind[0] == "in hours" or kind[-1] == "yes/no":
+            return rng.choice(["yes", "no", "true", "false", "Yes", ""])
+        if kind[0] == "notice" or kind[-1] == "count":
+            return rng.choice(["0", "5", "42", "", "3000", " 7"])
+        if kind[-1] == "list of roles":
+            return ";".join(rng.sample(sorted(vocabulary.roles), rng.randint(0, 2)))
+        if kind[-1] == "staff group":
+            return rng.choice(sorted(vocabulary.staff_groups) + [""])
+        if kind[-1] == "number":
+            return rng.choice(["1", "2.5", ""])
+        return rng.choice(["stated", "", " ", "x"])
+
+    results = []
+    for _ in range(3000):
+        row = [cell(runner.layout.kinds[name]) if rng.random() > 0.03 else rng.choice(invalid)
+               for name in Header.columns]
+        results.append(runner._inputs(row))
+        assert results[-1] == runner._inputs_of_scenario(row), row
+    assert 0.2 < sum(problem is None for _, problem in results) / len(results) < 0.95  # both kinds were compared
+
+
 def test_compiled_walk_checks_texts_it_has_not_seen(programs, tmp_path):
     """A row that the compiled walk would take to a leaf, but with a text never validated in a column the leaf
     does not ask, is checked in full: an invalid one is an error, as it is without compiling."""

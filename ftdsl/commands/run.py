@@ -88,7 +88,6 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
     import tempfile
 
     from ..batch import Batch, LogError, RowError, summary_text
-    from ..errors import Diagnostic, FtdslError, Span
 
     if output_format is None:
         output_format = _OUTPUT_FORMATS.get(os.path.splitext(output or "")[1].lower(), "csv")
@@ -99,6 +98,8 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
         # The first errors are shown in full; the rest are counted, so a
         # log with a systematic mistake does not bury the summary.
         if len(shown) < 20:
+            from ..errors import Diagnostic, Span
+
             shown.append(line)
             click.echo(_render(Diagnostic("E301", message, Span(name, line, 1), hint=hint)), err=True)
 
@@ -119,10 +120,14 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
             with writer.open() as out:
                 batch.run(path, out)
         except LogError as error:
+            from ..errors import Diagnostic, FtdslError, Span
+
             writer.discard()
             raise FtdslError(Diagnostic("E301", error.message, Span(name, error.line, 1) if error.line else None,
                                         hint=error.hint)) from None
         except RowError as error:
+            from ..errors import Diagnostic, FtdslError, Span
+
             writer.discard()
             raise FtdslError(Diagnostic("E301", error.message, Span(name, error.line, 1), hint=error.hint)) from None
         except BaseException:
@@ -158,8 +163,6 @@ class _OutputFile:
     def open(self):
         import tempfile
 
-        from ..errors import Diagnostic, FtdslError
-
         if self.target is None:
             self.temporary = os.path.join(self.folder, "decisions")
             return open(self.temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the with
@@ -170,21 +173,25 @@ class _OutputFile:
         if os.path.exists(target):
             for input_path in self.protect:
                 if input_path and input_path != "-" and os.path.exists(input_path) and os.path.samefile(input_path, target):
+                    from ..errors import Diagnostic, FtdslError
+
                     raise FtdslError(Diagnostic("E010", f"'{self.target}' is one of the input files; ftdsl will not "
                                                 "write over it", hint="choose another output file with -o"))
         if os.path.isdir(target):
+            from ..errors import Diagnostic, FtdslError
+
             raise FtdslError(Diagnostic("E002", f"'{self.target}' is a folder, not a file",
                                         hint="give a file name to write to"))
         folder = os.path.dirname(target)
         if not os.path.isdir(folder):
+            from ..errors import Diagnostic, FtdslError
+
             raise FtdslError(Diagnostic("E001", f"the folder '{os.path.dirname(self.target)}' does not exist",
                                         hint="create it first, or write somewhere else"))
         descriptor, self.temporary = tempfile.mkstemp(prefix=".ftdsl-", suffix=".tmp", dir=folder)
         return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
 
     def commit(self):
-        from ..errors import Diagnostic, FtdslError
-
         if self.target is None:
             with open(self.temporary, "rb") as handle:
                 sys.stdout.flush()
@@ -199,6 +206,8 @@ class _OutputFile:
                 os.chmod(self.temporary, os.stat(target).st_mode & 0o7777)
             os.replace(self.temporary, target)
         except OSError as error:
+            from ..errors import Diagnostic, FtdslError
+
             _remove_quietly(self.temporary)
             raise FtdslError(Diagnostic("E011", f"cannot write '{self.target}': {error.strerror or error}",
                                         hint="the file was left as it was")) from None
