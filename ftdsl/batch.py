@@ -42,6 +42,7 @@ from __future__ import annotations
 import collections
 import csv
 import datetime
+import functools
 import heapq
 import io
 import itertools
@@ -499,14 +500,14 @@ _MISSING = "(not given)"
 _REQUEST_FIELDS = {"category": "category", "in hours": "in working hours", "notice": "notice days"}
 _AT_ROOT = object()  # where the compiled loop hands a row to the general walk when it has no tree yet
 
-# When to compile the tree again: once the rows the compiled walk handed
+# When to compile the tree again: once the rows the compiled loop handed
 # back since it was compiled reach COMPILE_MISSES, or COMPILE_PER_NODE per
 # node of the tree if that is more. Compiling costs about as much per node
 # as COMPILE_PER_NODE rows walked the general way, so the rows lost to an
 # out-of-date walk never cost much more than compiling does.
 COMPILE_MISSES = 2000
 COMPILE_PER_NODE = 8
-_COMPILE_DEPTH = 40  # nodes deep the compiled walk goes before it hands the rest to the general walk
+_COMPILE_DEPTH = 40  # nodes deep the compiled loop goes before it hands the rest to the general walk
 # A subtree is compiled only if at least 1 in _COMPILE_SHARE of the rows so
 # far reached it, and at least _COMPILE_MIN_ROWS rows. About half the leaves of a year's
 # log are reached by under five rows each, under 1% of rows in all: leaving
@@ -522,13 +523,13 @@ _INLINE_MIN_ROWS = 2
 
 
 class _KeyNumbers:
-    """Small whole numbers for the answers of one partial question (a _Keyed key), so the compiled walk
+    """Small whole numbers for the answers of one partial question (a _Keyed key), so the compiled loop
     compares ints instead of calling the key: `ids[column]` maps a cell text to the number of its answer.
-    Numbers start at 1, so `ids[column].get(text) or of_text(column, text)` is one expression.
+    Numbers start at 1, so `ids[column].get(text) or reader(column)(text)` is one expression.
 
     Only texts already validated in that column (Batch.valid) are remembered; for any other text `of_text`
-    answers 0, which no child has, so the compiled walk hands the row to the general walk and the row is
-    checked there. A text found in `ids` is therefore valid, and the compiled walk need not check the
+    answers 0, which no child has, so the compiled loop hands the row to the general walk and the row is
+    checked there. A text found in `ids` is therefore valid, and the compiled loop need not check the
     columns it read this way again.
     """
 
@@ -537,6 +538,7 @@ class _KeyNumbers:
         self.valid = valid  # Batch.valid: column -> the texts known to be valid there
         self.ids = {}  # column -> {cell text: number}; each emptied when it grows large
         self.numbers = {}  # answer -> number; never emptied (answers are few: bands, notice thresholds, yes/no)
+        self.readers = {}  # column -> reader(column)
 
     def number(self, answer):
         found = self.numbers.get(answer)
@@ -555,8 +557,15 @@ class _KeyNumbers:
             return 0
         ids = self.ids_of(column)
         if len(ids) > _MEMO_LIMIT:
-            ids.clear()  # in place: the compiled walk holds it
+            ids.clear()  # in place: the compiled loop holds it
         found = ids[text] = self.number(self.key(text))
+        return found
+
+    def reader(self, column):
+        """of_text for one column, as a one-argument function (remembered, so the compiled loop names it once)."""
+        found = self.readers.get(column)
+        if found is None:
+            found = self.readers[column] = functools.partial(self.of_text, column)
         return found
 
 
@@ -653,9 +662,10 @@ def _compile_loop(batch, context, line_of=None):
         # Subtrees few rows reached are left to the general walk (see _COMPILE_SHARE).
         return node is not None and reached[id(node)] >= cutoff
 
-    def hand_back(depth, node):
-        """The row goes to the general walk from `node`, after the tree (see the end of the loop's body)."""
-        write(depth, f"node = {name_of(node, 'N')}")
+    def hand_back(depth, node, otherwise=False):
+        """The row goes to the general walk from `node`, after the tree (see the end of the loop's body); with
+        `otherwise`, as the `else` of the `if` just written at `depth`."""
+        write(depth, f"{'else: ' if otherwise else ''}node = {name_of(node, 'N')}")
 
     def emit_leaf(node, depth, keyed):
         leaf = name_of(node, "L")
@@ -664,8 +674,7 @@ def _compile_loop(batch, context, line_of=None):
             call = f"finish({leaf}, line, row_id, record, quantity, state)"
             if check:
                 write(depth, f"if {checker(check)}(row): {call}")
-                write(depth, "else:")
-                hand_back(depth + 1, node)  # a text not yet validated: the general walk checks the row
+                hand_back(depth, node, otherwise=True)  # a text not yet validated: the general walk checks the row
             else:
                 write(depth, call)
             return
@@ -678,8 +687,7 @@ def _compile_loop(batch, context, line_of=None):
             write(inner, f"{name_of(node.add, 'A')}(state, record, scaled)")
         write(inner, f"append({_output_line(node, jsonl)})")
         if check:
-            write(depth, "else:")
-            hand_back(depth + 1, node)
+            hand_back(depth, node, otherwise=True)
 
     def emit_branches(depth, answer, branches, node, keyed):
         """`if answer == test:` for each (test, child), commonest first; else the row is handed back at `node`."""
@@ -688,10 +696,7 @@ def _compile_loop(batch, context, line_of=None):
         for index, (test, child) in enumerate(branches):
             write(depth, f"{'elif' if index else 'if'} {answer} == {test}:")
             emit(child, depth + 1, keyed)
-        if branches:
-            write(depth, "else:")
-            depth += 1
-        hand_back(depth, node)
+        hand_back(depth, node, otherwise=bool(branches))
 
     def emit(node, depth, keyed=frozenset()):
         """Write `node` at `depth`; `keyed`: the columns read through _KeyNumbers on the way (so valid)."""
@@ -709,7 +714,7 @@ def _compile_loop(batch, context, line_of=None):
             numbers = batch.key_numbers[id(node.key)]
             ids = name_of(numbers.ids_of(node.column), "I")
             write(depth, f"{answer} = {ids}.get(row[{node.column}]) or "
-                         f"{name_of(numbers, 'K')}.of_text({node.column}, row[{node.column}])")
+                         f"{name_of(numbers.reader(node.column), 'R')}(row[{node.column}])")
             emit_branches(depth, answer, ((str(numbers.number(value)), child) for value, child in
                                           node.children.items()), node, keyed | {node.column})
         else:  # a _Probe: the same sum and comparison as the general walk, written out for its window
@@ -719,13 +724,15 @@ def _compile_loop(batch, context, line_of=None):
             else:
                 start = f"record[{windows.slot[node.key[1]]}]"
                 write(depth, f"if (state[{slot + 1}] if state[{slot}] == {start} else 0) + scaled <= {limit}:")
-            for child, test in ((node.yes, None), (node.no, "else:")):
-                if test:
-                    write(depth, test)
-                if compiled(child):
-                    emit(child, depth + 1, keyed)
-                else:
-                    hand_back(depth + 1, node)
+            if compiled(node.yes):
+                emit(node.yes, depth + 1, keyed)
+            else:
+                hand_back(depth + 1, node)
+            if compiled(node.no):
+                write(depth, "else:")
+                emit(node.no, depth + 1, keyed)
+            else:
+                hand_back(depth, node, otherwise=True)
 
     # The loop: chunks of FLUSH_ROWS items, each followed by one flush; a
     # chunk without an item means the source has ended.
