@@ -1290,8 +1290,12 @@ class Batch:
         row_id = self._row_id(row, line)
         if node is None:
             node = self._decide_in_full(row, row_id, day, quantity, state)
-        elif node.check and not all(row[c] in self.valid[c] for c in node.check):
-            node = self._inputs(row)[1] or node
+        else:
+            valid = self.valid
+            for column in node.check:
+                if row[column] not in valid[column]:  # a text not yet validated: check the row
+                    node = self._inputs(row)[1] or node
+                    break
         if node.__class__ is _Leaf:
             self._finish(node, line, self._text(row_id), record, quantity, state)
         else:
