@@ -628,7 +628,7 @@ def _compile_loop(batch, context, line_of=None):
         return found
 
     def write(depth, *statements):
-        lines.extend(" " * depth + statement for statement in statements)  # one space a level: less to tokenize
+        lines.extend(" " * depth + statement for statement in statements)  # one space a level: the source stays small
 
     def valid_test(columns):
         return " and ".join(f"row[{c}] in {name_of(batch.valid[c], 'V')}" for c in columns)
