@@ -1415,7 +1415,7 @@ class Batch:
         raw, handle = self._open(path)
         with handle:
             size = os.fstat(raw.fileno()).st_size or 1
-            rows = self._open_rows(handle)
+            rows = self._read_guard(lambda: self._open_rows(handle), None)
             self._prepare(rows)
 
             def flush(pending):
@@ -1426,8 +1426,9 @@ class Batch:
             self._read_guard(lambda: self._decide_rows(rows, flush), rows)
 
     def _read_guard(self, action, rows):
+        """action(), with the errors of reading the log (`rows`, None while its header is read) as LogErrors."""
         try:
-            action()
+            return action()
         except UnicodeDecodeError as error:
             raise LogError(f"the log is not valid UTF-8 text (byte 0x{error.object[error.start]:02x})",
                            getattr(rows, "line_num", 0) + 1, "save the log as UTF-8") from None
@@ -1438,7 +1439,7 @@ class Batch:
         """The fallback for logs whose representatives' dates go backwards: sort, decide, sort back."""
         raw, handle = self._open(path)
         with handle, tempfile.TemporaryDirectory(prefix="ftdsl-sort-") as folder:
-            rows = self._open_rows(handle)
+            rows = self._read_guard(lambda: self._open_rows(handle), None)
             self._prepare(rows)
             sentinel = datetime.date.min
 

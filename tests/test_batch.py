@@ -391,6 +391,16 @@ def test_strict_stops_at_the_first_error(programs, tmp_path):
     assert caught.value.line == 3
 
 
+def test_invalid_utf8_near_the_header_is_a_log_error(programs, tmp_path):
+    """The header is read through the same guard as the rows: a byte that is not UTF-8 in the first block the
+    reader decodes (a Windows-1252 name, say) is reported as such, not raised as an internal error."""
+    path = tmp_path / "log.csv"
+    path.write_bytes(LOG_WITH_ERRORS.replace("R1,a,", "Ren\xe9e,a,").encode("cp1252"))
+    with pytest.raises(batch_module.LogError) as caught:
+        Batch(programs["westminster"]).run(str(path), io.StringIO())
+    assert "not valid UTF-8" in caught.value.message and "0xe9" in caught.value.message
+
+
 def test_unknown_column_is_a_log_error(programs, tmp_path):
     with pytest.raises(batch_module.LogError) as caught:
         run_batch(programs["westminster"], tmp_path, "rep,date,category,hours,staf group\n")
