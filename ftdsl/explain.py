@@ -139,14 +139,17 @@ def _pay_nodes(program, decision) -> list[dict]:
     for rule in program.rules_of("pay", decision["category"]):
         node = {"clause": rule["clause"], "rule": "pay", "text": rule.get("text", ""),
                 "quotes": list(rule.get("quotes", ()))}
+        text = runtime.pay_rule_text(rule)
+        check = next((c for c in decision["checks"] if c["rule"] == "pay" and c["clause"] == rule["clause"]
+                      and c["text"] == text), None)
         if decision["outcome"] == runtime.NOT_ENTITLED:
             node.update(holds=None, status="not reached", why="not entitled, so not paid under the agreement")
-        elif rule["clause"] in decision["pay clauses"]:
-            node.update(holds=True, status="applies", why=pay_words(decision["paid"]))
+        elif check is None:  # the discretion that granted the time said how it is paid
+            node.update(holds=None, status="not needed", why="the rule that granted the time says how it is paid")
+        elif check["holds"]:
+            node.update(holds=True, status="applies", why=check["detail"])
         else:
-            why = ("only outside working hours" if rule.get("outside_hours") else
-                   f"only when {rule['when_text']}" if rule.get("when_text") else "another pay rule is more specific")
-            node.update(holds=False, status="does not apply", why=why)
+            node.update(holds=False, status="does not apply", why=check["detail"])
         nodes.append(node)
     return nodes
 

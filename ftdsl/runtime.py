@@ -321,10 +321,10 @@ def _validate_time(item, path, vocabulary, problems, is_request):
                                              "give exactly one of hours, days or half days"))
                 entry["quantity"] = (key, number)
         elif key == "in working hours":
-            if not isinstance(value, bool):
-                problems.append(_problem(field_path, f"must be true or false, not {_show(value)}"))
-            else:
-                entry["in working hours"] = value
+            # Read as any yes/no fact is, so "yes" means here what it means in facts.
+            in_hours = convert_value(value, "yes/no", vocabulary, field_path, problems)
+            if in_hours is not _INVALID:
+                entry["in working hours"] = in_hours
         elif key == "notice days":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 problems.append(_problem(field_path, f"must be a whole number of days, 0 or more, not {_show(value)}"))
@@ -603,6 +603,7 @@ class _RequestDecision:
         self.reasons = []
         self.clauses = []
         self.checks = []
+        self.assumed = {}  # request facts a rule read but the request left out: name -> the value assumed
 
     # ---- reading facts of the request
     def request_fact(self, name):
@@ -621,6 +622,7 @@ class _RequestDecision:
             return request["request facts"][name]
         assumed = self.program.facts_by_name.get(name, {}).get("assumed")
         if assumed is not None:
+            self.assumed[name] = assumed
             return assumed
         raise _MissingFact(name, "request")
 
@@ -638,9 +640,9 @@ class _RequestDecision:
             if clause not in self.clauses:
                 self.clauses.append(clause)
 
-    def check(self, rule, kind, passed, detail):
-        self.checks.append({"clause": rule["clause"], "rule": kind, "text": rule.get("text", ""), "holds": passed,
-                            "detail": detail, "quotes": list(rule.get("quotes", ()))})
+    def check(self, rule, kind, passed, detail, text=None):
+        self.checks.append({"clause": rule["clause"], "rule": kind, "text": rule.get("text", "") if text is None else text,
+                            "holds": passed, "detail": detail, "quotes": list(rule.get("quotes", ()))})
 
     def within(self, categories, period, limit):
         """Whether the request fits under `limit` hours in the period, with the hours used before it and the window.
@@ -678,6 +680,9 @@ class _RequestDecision:
         paid, pay_clauses = (False, []) if outcome == NOT_ENTITLED else self.pay(pay_override)
         if outcome == NOT_ENTITLED:
             self.reasons.append("not entitled, so not paid under the agreement")
+        # An assumed value can decide a request, so the reasons say it was assumed.
+        for name, value in self.assumed.items():
+            self.reasons.append(f"the request does not say '{name}', so it is taken as {'yes' if value else 'no'}")
         return {
             "id": self.request["id"],
             "date": self.request["date"].isoformat(),
@@ -874,16 +879,31 @@ class _RequestDecision:
             self.reasons.append(f"additional time is {'paid' if override == 'paid' else 'unpaid'} (§{clause})")
             return override == "paid", [clause]
         in_hours = self.request["in working hours"]
+        rules = self.program.rules_of("pay", self.category)
+        not_met = {}  # id of a pay rule that does not apply -> why, for explanations
         candidates = []
-        for rule in self.program.rules_of("pay", self.category):
+        for rule in rules:
             if rule["outside_hours"] and in_hours:
-                continue
-            if self.holds(rule):
+                not_met[id(rule)] = "only outside working hours"
+            elif self.holds(rule):
                 candidates.append(rule)
+            else:
+                not_met[id(rule)] = f"only when {rule.get('when_text') or 'its condition holds'}"
+        # The most specific rules that apply decide: outside-hours rules for time
+        # outside working hours, and conditional rules over unconditional ones.
         if not in_hours and any(r["outside_hours"] for r in candidates):
+            for r in candidates:
+                if not r["outside_hours"]:
+                    not_met[id(r)] = "a rule for time outside working hours applies instead"
             candidates = [r for r in candidates if r["outside_hours"]]
         if any(r["when"] is not None for r in candidates):
+            for r in candidates:
+                if r["when"] is None:
+                    not_met[id(r)] = "a rule with a condition that holds applies instead"
             candidates = [r for r in candidates if r["when"] is not None]
+        for rule in rules:
+            why = not_met.get(id(rule))
+            self.check(rule, "pay", why is None, why or _PAY_WORDS[rule["pay"]], text=pay_rule_text(rule))
         if not candidates:
             self.reasons.append(f"the agreement does not say whether time for {self.category} is paid")
             return None, []
@@ -891,8 +911,10 @@ class _RequestDecision:
         clauses = list(dict.fromkeys(r["clause"] for r in candidates))
         where = " outside working hours" if not in_hours else ""
         if len(kinds) > 1:
-            self.reasons.append(f"§{' and §'.join(clauses)} disagree on pay for {self.category}; pay is for management "
-                                "to decide")
+            said = "; ".join(f"{_PAY_WORDS[r['pay']]}{' when ' + r['when_text'] if r.get('when_text') else ''} "
+                             f"(§{r['clause']})" for r in candidates)
+            self.reasons.append(f"the pay rules that apply disagree on pay for {self.category} ({said}); pay is for "
+                                "management to decide")
             return None, clauses
         kind = kinds.pop()
         if kind == "paid":
@@ -908,6 +930,17 @@ class _RequestDecision:
             return False, clauses
         self.reasons.append(f"time for {self.category}{where} is paid subject to management agreement (§{', §'.join(clauses)})")
         return None, clauses
+
+
+_PAY_WORDS = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subject to management agreement"}
+
+
+def pay_rule_text(rule) -> str:
+    """A pay rule in words ("duties, training outside working hours are paid when part-time"):
+    what its check records, and how explanations and coverage find it among rules of one clause."""
+    where = " outside working hours" if rule["outside_hours"] else ""
+    when = f" when {rule['when_text']}" if rule.get("when_text") else ""
+    return f"{', '.join(rule['categories'])}{where} {_PAY_WORDS[rule['pay']]}{when}"
 
 
 def _for(rule):

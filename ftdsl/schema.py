@@ -54,7 +54,7 @@ def _time_entry(vocabulary: runtime.Vocabulary, is_request: bool) -> dict:
         "hours": dict(amount, description="give exactly one of hours, days or half days"),
         "days": dict(amount, description="working days, converted by the agreement's working day"),
         "half days": dict(amount),
-        "in working hours": {"type": "boolean", "description": "assumed true when left out"},
+        "in working hours": dict(fact_schema("yes/no", vocabulary), description="assumed true when left out"),
         "id": {"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]},
         "note": {},
         "comment": {},

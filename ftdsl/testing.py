@@ -24,7 +24,7 @@ from fractions import Fraction
 import attrs
 
 from .errors import Diagnostic, FtdslError, Span, did_you_mean
-from .runtime import name_key
+from .runtime import name_key, pay_rule_text
 
 OUTCOMES = ("entitled", "discretionary", "not_entitled")
 # Keys of a decision a test may expect; the lists compare in any order.
@@ -290,7 +290,7 @@ class _Coverage:
             span = rules[index].span if paired else None
             kind = rule.get("grant", rule["kind"]) if rule["kind"] == "grant" else rule["kind"]
             if rule["kind"] == "pay":
-                key = ("pay", rule["clause"], tuple(rule["categories"]))
+                key = ("pay", rule["clause"], pay_rule_text(rule))
             elif rule["kind"] == "facilities":
                 key = ("facilities", rule["clause"], rule["text"])
             else:
@@ -323,12 +323,11 @@ class _Coverage:
     def record(self, report: dict, scenario: dict) -> None:
         for decision in report["decisions"]:
             for check in decision.get("checks", ()):
-                if check["rule"] == "requirement" or check["holds"] or not str(check["detail"]).startswith("only "):
+                if check["rule"] == "pay":
+                    if check["holds"]:  # the pay rule that decided the pay
+                        self.hit.add(("pay", check["clause"], check["text"]))
+                elif check["rule"] == "requirement" or check["holds"] or not str(check["detail"]).startswith("only "):
                     self.hit.add(("check", check["clause"], check["rule"], check["text"]))
-            for clause in decision.get("pay clauses", ()):
-                for key, *_ in self.items:
-                    if key[0] == "pay" and key[1] == clause and decision["category"] in key[2]:
-                        self.hit.add(key)
         for item in report.get("facilities", ()):
             self.hit.add(("facilities", item["clause"], item["facilities"]))
         facts = {name_key(k): v for k, v in (scenario.get("facts") or {}).items()}
