@@ -15,12 +15,13 @@ from fractions import Fraction
 import attrs
 
 from .errors import Span
+from .records import Record, record
 
 _span = attrs.field(default=None, eq=False, repr=False)
 
 
-@attrs.frozen
-class Header:
+@record
+class Header(Record):
     title: str | None = None
     employer: str | None = None
     unions: tuple[str, ...] = ()
@@ -28,8 +29,8 @@ class Header:
     effective: str | None = None
 
 
-@attrs.frozen
-class FactDef:
+@record
+class FactDef(Record):
     """A fact a scenario (or each request) supplies: its name and type.
 
     Types: 'yes/no', 'count', 'number', 'date', 'text', 'staff group',
@@ -44,8 +45,8 @@ class FactDef:
     span: Span | None = _span
 
 
-@attrs.frozen
-class Period:
+@record
+class Period(Record):
     """'week', 'month' or 'year' (calendar), or 'rolling' with count and unit
     ('days', 'weeks', 'months', 'years'), ending on the request's date."""
 
@@ -60,8 +61,8 @@ class Period:
         return f"per {self.kind}"
 
 
-@attrs.frozen
-class Quantity:
+@record
+class Quantity(Record):
     """An amount of time in hours, or a computed value (a table) that
     converts to hours by `factor` (the working week for FTE, 1 for hours)."""
 
@@ -71,8 +72,8 @@ class Quantity:
     text: str = attrs.field(default="", eq=False)
 
 
-@attrs.frozen
-class TableRow:
+@record
+class TableRow(Record):
     low: int
     high: int | None  # None: open-ended ("30 or more")
     value: Fraction
@@ -80,8 +81,8 @@ class TableRow:
     span: Span | None = _span
 
 
-@attrs.frozen
-class Table:
+@record
+class Table(Record):
     """A band table: a value looked up by a count fact.
 
     Rows are kept in the order written: the first row that matches wins
@@ -102,8 +103,8 @@ class Table:
 
 # ---- conditions ----------------------------------------------------------------
 
-@attrs.frozen
-class FactRef:
+@record
+class FactRef(Record):
     """A name read by a condition: a scenario fact, a request fact, or a table value."""
 
     name: str
@@ -112,28 +113,28 @@ class FactRef:
     span: Span | None = _span
 
 
-@attrs.frozen
-class AllOf:
+@record
+class AllOf(Record):
     items: tuple
 
 
-@attrs.frozen
-class AnyOf:
+@record
+class AnyOf(Record):
     items: tuple
 
 
-@attrs.frozen
-class NoneOf:
+@record
+class NoneOf(Record):
     item: object
 
 
-@attrs.frozen
-class IsTrue:
+@record
+class IsTrue(Record):
     fact: FactRef
 
 
-@attrs.frozen
-class Comparison:
+@record
+class Comparison(Record):
     """fact <op> literal; the literal is a Fraction, str, bool or ISO date str."""
 
     fact: FactRef
@@ -142,14 +143,14 @@ class Comparison:
     text: str = attrs.field(default="", eq=False)
 
 
-@attrs.frozen
-class Contains:
+@record
+class Contains(Record):
     fact: FactRef
     value: str
 
 
-@attrs.frozen
-class InSet:
+@record
+class InSet(Record):
     fact: FactRef
     values: tuple[str, ...]
 
@@ -183,8 +184,8 @@ def describe_condition(condition, nested: bool = False) -> str:
 
 # ---- rules -----------------------------------------------------------------------
 
-@attrs.frozen
-class Grant:
+@record
+class Grant(Record):
     """Time a rule gives: 'allowance' (up to a quantity per period),
     'reasonable' (entitled, no fixed amount) or 'granted' (discretionary).
     `roles` is None for anyone."""
@@ -201,8 +202,8 @@ class Grant:
     span: Span | None = _span
 
 
-@attrs.frozen
-class LimitRule:
+@record
+class LimitRule(Record):
     categories: tuple[str, ...]
     hours: Fraction
     period: Period
@@ -213,8 +214,8 @@ class LimitRule:
     span: Span | None = _span
 
 
-@attrs.frozen
-class DiscretionRule:
+@record
+class DiscretionRule(Record):
     categories: tuple[str, ...]
     pay: str | None = None  # 'paid', 'unpaid', 'open' or None
     manner: str | None = attrs.field(default=None, eq=False)
@@ -224,8 +225,8 @@ class DiscretionRule:
     span: Span | None = _span
 
 
-@attrs.frozen
-class RequirementRule:
+@record
+class RequirementRule(Record):
     categories: tuple[str, ...]  # empty: all time off
     condition: object
     clause: str = ""
@@ -234,8 +235,8 @@ class RequirementRule:
     span: Span | None = _span
 
 
-@attrs.frozen
-class NoticeRule:
+@record
+class NoticeRule(Record):
     categories: tuple[str, ...]  # empty: all requests
     days: int
     hard: bool
@@ -246,8 +247,8 @@ class NoticeRule:
     span: Span | None = _span
 
 
-@attrs.frozen
-class StateRule:
+@record
+class StateRule(Record):
     categories: tuple[str, ...]
     fields: tuple[str, ...]
     hard: bool
@@ -257,8 +258,8 @@ class StateRule:
     span: Span | None = _span
 
 
-@attrs.frozen
-class PayRule:
+@record
+class PayRule(Record):
     categories: tuple[str, ...]
     pay: str  # 'paid', 'unpaid', 'subject to agreement'
     outside_hours: bool = False
@@ -268,8 +269,8 @@ class PayRule:
     span: Span | None = _span
 
 
-@attrs.frozen
-class FacilityRule:
+@record
+class FacilityRule(Record):
     text: str
     condition: object | None = None
     clause: str = ""
@@ -277,8 +278,8 @@ class FacilityRule:
     span: Span | None = _span
 
 
-@attrs.frozen
-class AgreementNotice:
+@record
+class AgreementNotice(Record):
     """Notice of a variation or of termination: a number of days, weeks or months."""
 
     amount: Fraction
@@ -287,8 +288,8 @@ class AgreementNotice:
     span: Span | None = _span
 
 
-@attrs.frozen
-class PayBasis:
+@record
+class PayBasis(Record):
     """How paid time is paid where earnings vary: averaged over `count` `unit`."""
 
     count: int
@@ -298,8 +299,8 @@ class PayBasis:
     span: Span | None = _span
 
 
-@attrs.frozen
-class Model:
+@record
+class Model(Record):
     """A checked ruleset. Rule tuples are in source order; `key()` gives an
     order-free form for comparing meaning."""
 

@@ -13,51 +13,13 @@ from decimal import Decimal
 import attrs
 
 from .errors import Span
+from .records import Record, record
 
 _span = attrs.field(default=None, eq=False, repr=False)
 
 
-class _Node:
-    """What every node shares: equality, hashing and repr over its attrs fields.
-
-    Equality and hashing use the fields declared with eq (not spans, not
-    comments); repr shows the fields declared with repr, as attrs would.
-    Written once here rather than generated and compiled by attrs for each
-    of the fifty classes, which was most of the time of importing this
-    module, and every cold `ftdsl run` imports it.
-    """
-
-    __slots__ = ()
-    _compared: tuple[str, ...] = ()  # set on each class by _node
-    _shown: tuple[str, ...] = ()
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self._compared)
-
-    def __eq__(self, other):
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self):
-        return hash((self.__class__, self._values()))
-
-    def __repr__(self):
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
-        return f"{self.__class__.__qualname__}({shown})"
-
-
-def _node(cls):
-    """A frozen attrs class (its __init__, slots and fields) with _Node's equality, hashing and repr."""
-    cls = attrs.frozen(cls, eq=False, repr=False)
-    fields = attrs.fields(cls)
-    cls._compared = tuple(field.name for field in fields if field.eq)
-    cls._shown = tuple(field.name for field in fields if field.repr)
-    return cls
-
-
-@_node
-class Name(_Node):
+@record
+class Name(Record):
     """A multi-word name as written; `key` is how names are compared."""
 
     text: str = attrs.field(eq=False)
@@ -79,8 +41,8 @@ def name_key(text: str) -> str:
 
 # ---- quantities -------------------------------------------------------------
 
-@_node
-class Term(_Node):
+@record
+class Term(Record):
     """A number with its unit word(s): '7 hours', '0.5 FTE', '2 half days'."""
 
     number: Decimal
@@ -88,8 +50,8 @@ class Term(_Node):
     span: Span | None = _span
 
 
-@_node
-class Amount(_Node):
+@record
+class Amount(Record):
     """One or more terms added up ('7 hours 12 minutes'), with an optional
     equivalent that must be equal ('9 days or 18 half days')."""
 
@@ -99,24 +61,24 @@ class Amount(_Node):
     span: Span | None = _span
 
 
-@_node
-class ValueRef(_Node):
+@record
+class ValueRef(Record):
     """A computed value used as a quantity ('up to branch secretary release')."""
 
     name: Name
     span: Span | None = _span
 
 
-@_node
-class PerPeriod(_Node):
+@record
+class PerPeriod(Record):
     """A calendar period: 'per week', 'per month', 'per year', 'per annum'."""
 
     unit: Name
     span: Span | None = _span
 
 
-@_node
-class RollingPeriod(_Node):
+@record
+class RollingPeriod(Record):
     """A rolling window ending on the request's date: 'in any 12 months'."""
 
     count: int
@@ -126,34 +88,34 @@ class RollingPeriod(_Node):
 
 # ---- conditions -------------------------------------------------------------
 
-@_node
-class And(_Node):
+@record
+class And(Record):
     items: tuple
     span: Span | None = _span
 
 
-@_node
-class Or(_Node):
+@record
+class Or(Record):
     items: tuple
     span: Span | None = _span
 
 
-@_node
-class Not(_Node):
+@record
+class Not(Record):
     item: object
     span: Span | None = _span
 
 
-@_node
-class Flag(_Node):
+@record
+class Flag(Record):
     """A yes/no fact standing alone: 'employed by council'."""
 
     name: Name
     span: Span | None = _span
 
 
-@_node
-class Compare(_Node):
+@record
+class Compare(Record):
     """'<fact> is <operand>', '<fact> is at least <operand>', ...
 
     `op` is one of '=', '!=', '<', '<=', '>', '>='."""
@@ -164,8 +126,8 @@ class Compare(_Node):
     span: Span | None = _span
 
 
-@_node
-class Includes(_Node):
+@record
+class Includes(Record):
     """'roles include branch secretary'."""
 
     name: Name
@@ -173,8 +135,8 @@ class Includes(_Node):
     span: Span | None = _span
 
 
-@_node
-class OneOf(_Node):
+@record
+class OneOf(Record):
     """'staff group is one of teaching, non-teaching'."""
 
     name: Name
@@ -182,28 +144,28 @@ class OneOf(_Node):
     span: Span | None = _span
 
 
-@_node
-class NumberOperand(_Node):
+@record
+class NumberOperand(Record):
     value: Decimal
     span: Span | None = _span
 
 
-@_node
-class NameOperand(_Node):
+@record
+class NameOperand(Record):
     name: Name
     span: Span | None = _span
 
 
-@_node
-class DateOperand(_Node):
+@record
+class DateOperand(Record):
     text: str
     span: Span | None = _span
 
 
 # ---- header, definitions and vocabulary ----------------------------------------
 
-@_node
-class DateText(_Node):
+@record
+class DateText(Record):
     """A date as the agreement gives it: year, month and maybe the day."""
 
     year: int
@@ -212,75 +174,75 @@ class DateText(_Node):
     span: Span | None = _span
 
 
-@_node
-class AgreementTitle(_Node):
+@record
+class AgreementTitle(Record):
     text: str
     span: Span | None = _span
 
 
-@_node
-class Employer(_Node):
+@record
+class Employer(Record):
     text: str
     span: Span | None = _span
 
 
-@_node
-class Unions(_Node):
+@record
+class Unions(Record):
     names: tuple[str, ...]
     span: Span | None = _span
 
 
-@_node
-class Agreed(_Node):
+@record
+class Agreed(Record):
     date: DateText
     span: Span | None = _span
 
 
-@_node
-class Effective(_Node):
+@record
+class Effective(Record):
     date: DateText
     span: Span | None = _span
 
 
-@_node
-class WorkingDay(_Node):
+@record
+class WorkingDay(Record):
     amount: Amount
     span: Span | None = _span
 
 
-@_node
-class WorkingWeek(_Node):
+@record
+class WorkingWeek(Record):
     amount: Amount
     span: Span | None = _span
 
 
-@_node
-class YearStart(_Node):
+@record
+class YearStart(Record):
     day: int
     month: int
     span: Span | None = _span
 
 
-@_node
-class RolesDecl(_Node):
+@record
+class RolesDecl(Record):
     names: tuple[Name, ...]
     span: Span | None = _span
 
 
-@_node
-class StaffGroupsDecl(_Node):
+@record
+class StaffGroupsDecl(Record):
     names: tuple[Name, ...]
     span: Span | None = _span
 
 
-@_node
-class CategoriesDecl(_Node):
+@record
+class CategoriesDecl(Record):
     names: tuple[Name, ...]
     span: Span | None = _span
 
 
-@_node
-class FactDecl(_Node):
+@record
+class FactDecl(Record):
     """'fact branch members: count' or 'request fact X: yes/no, assumed no'."""
 
     name: Name
@@ -292,8 +254,8 @@ class FactDecl(_Node):
 
 # ---- rules ------------------------------------------------------------------
 
-@_node
-class ClauseRef(_Node):
+@record
+class ClauseRef(Record):
     """The agreement's own numbering ('6.12') or a heading ('Payment')."""
 
     text: str
@@ -304,8 +266,8 @@ class ClauseRef(_Node):
         return self.text
 
 
-@_node
-class Who(_Node):
+@record
+class Who(Record):
     """Whom a rule gives time to: some roles, or anyone."""
 
     roles: tuple[Name, ...] = ()
@@ -313,8 +275,8 @@ class Who(_Node):
     span: Span | None = _span
 
 
-@_node
-class Allowance(_Node):
+@record
+class Allowance(Record):
     """'<who> may take up to <quantity> <period> for <category>'."""
 
     who: Who
@@ -324,8 +286,8 @@ class Allowance(_Node):
     span: Span | None = _span
 
 
-@_node
-class ReasonableTime(_Node):
+@record
+class ReasonableTime(Record):
     """'<who> may take reasonable time for <category>': entitled, no fixed amount."""
 
     who: Who
@@ -333,8 +295,8 @@ class ReasonableTime(_Node):
     span: Span | None = _span
 
 
-@_node
-class GrantedTime(_Node):
+@record
+class GrantedTime(Record):
     """'<who> may be granted time for <category>': management's discretion."""
 
     who: Who
@@ -342,8 +304,8 @@ class GrantedTime(_Node):
     span: Span | None = _span
 
 
-@_node
-class Limit(_Node):
+@record
+class Limit(Record):
     """'<categories> are limited to <amount> <period>': a cap on all of them together."""
 
     categories: tuple[Name, ...]
@@ -352,8 +314,8 @@ class Limit(_Node):
     span: Span | None = _span
 
 
-@_node
-class Discretion(_Node):
+@record
+class Discretion(Record):
     """'additional time for <categories> may be granted [case by case] [, with or without pay]'."""
 
     categories: tuple[Name, ...]
@@ -362,23 +324,23 @@ class Discretion(_Node):
     span: Span | None = _span
 
 
-@_node
-class Requirement(_Node):
+@record
+class Requirement(Record):
     """'time off [for <categories>] is given only when <condition>'."""
 
     categories: tuple[Name, ...] = ()
     span: Span | None = _span
 
 
-@_node
-class ToilCounts(_Node):
+@record
+class ToilCounts(Record):
     """'time off in lieu counts against the allowances'."""
 
     span: Span | None = _span
 
 
-@_node
-class Notice(_Node):
+@record
+class Notice(Record):
     """'requests for <categories> must|should give [at least] <amount> notice [where possible]'."""
 
     categories: tuple[Name, ...]
@@ -388,8 +350,8 @@ class Notice(_Node):
     span: Span | None = _span
 
 
-@_node
-class MustState(_Node):
+@record
+class MustState(Record):
     """'requests [for <categories>] must|should state <fields>'."""
 
     categories: tuple[Name, ...]
@@ -398,8 +360,8 @@ class MustState(_Node):
     span: Span | None = _span
 
 
-@_node
-class Payment(_Node):
+@record
+class Payment(Record):
     """'<categories> are paid | unpaid | paid subject to management agreement'."""
 
     categories: tuple[Name, ...]
@@ -408,8 +370,8 @@ class Payment(_Node):
     span: Span | None = _span
 
 
-@_node
-class BandRow(_Node):
+@record
+class BandRow(Record):
     """One row of a band table. `kind` keeps how the range was written."""
 
     kind: str  # 'between', 'at least', 'above', 'up to', 'exactly'
@@ -421,8 +383,8 @@ class BandRow(_Node):
     span: Span | None = _span
 
 
-@_node
-class Continuation(_Node):
+@record
+class Continuation(Record):
     """'then a further 0.5 FTE for every further 500 members'."""
 
     amount: Amount
@@ -431,8 +393,8 @@ class Continuation(_Node):
     span: Span | None = _span
 
 
-@_node
-class BandTable(_Node):
+@record
+class BandTable(Record):
     """'<value> is by <count fact>:' and its rows."""
 
     name: Name
@@ -442,16 +404,16 @@ class BandTable(_Node):
     span: Span | None = _span
 
 
-@_node
-class Facilities(_Node):
+@record
+class Facilities(Record):
     """'facilities "<what is provided>"' (usually with a when)."""
 
     text: str
     span: Span | None = _span
 
 
-@_node
-class PayBasis(_Node):
+@record
+class PayBasis(Record):
     """'pay is averaged over the previous 12 weeks where earnings vary'."""
 
     count: int
@@ -459,20 +421,20 @@ class PayBasis(_Node):
     span: Span | None = _span
 
 
-@_node
-class VariationNotice(_Node):
+@record
+class VariationNotice(Record):
     amount: Amount
     span: Span | None = _span
 
 
-@_node
-class TerminationNotice(_Node):
+@record
+class TerminationNotice(Record):
     amount: Amount
     span: Span | None = _span
 
 
-@_node
-class Rule(_Node):
+@record
+class Rule(Record):
     """A clause reference, what the clause says, its condition and quotations."""
 
     clause: ClauseRef
@@ -482,8 +444,8 @@ class Rule(_Node):
     span: Span | None = _span
 
 
-@_node
-class Ruleset(_Node):
+@record
+class Ruleset(Record):
     """A whole .ftr file. Comments are kept for the formatter, not compared."""
 
     statements: tuple

@@ -1,4 +1,4 @@
-"""AST nodes: equality, hashing and repr (shared by all nodes in nodes._Node) behave as attrs' own would."""
+"""AST nodes: equality, hashing and repr (shared by all nodes in records.Record) behave as attrs' own would."""
 
 from __future__ import annotations
 
