@@ -6,7 +6,6 @@ Out: text with the source line and a caret, or a dict for JSON output.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 
@@ -134,6 +133,8 @@ def _display_line(text: str, caret_at: int = 0, limit: int = 200) -> tuple[str, 
 
 def did_you_mean(word: str, choices, what: str = "") -> str | None:
     """A hint naming the closest known word, or None when nothing is close."""
+    import difflib  # only when something is misspelt, not on every cold run
+
     choices = sorted(set(choices))
     close = difflib.get_close_matches(word.lower(), [c.lower() for c in choices], n=1, cutoff=0.6)
     if close:

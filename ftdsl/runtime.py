@@ -10,7 +10,6 @@ its condition and quantity as generated functions).
 """
 
 import datetime
-import difflib
 import json
 from fractions import Fraction
 
@@ -55,6 +54,8 @@ def _problem(path, message, hint=None):
 
 
 def _suggest(word, choices):
+    import difflib  # only when something is misspelt: every run imports this module
+
     close = difflib.get_close_matches(name_key(word), sorted(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 
