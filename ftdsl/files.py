@@ -20,7 +20,9 @@ def write_atomic(path: str, text: str, *, protect: tuple[str, ...] = ()) -> None
     `protect` lists input files the command read; writing over one of them
     is refused (the user asked for an output, not to lose an input).
     """
-    target = os.path.abspath(path)
+    # Through any symbolic link to the file it names: replacing the link
+    # itself would leave the real file unchanged and the link gone.
+    target = os.path.realpath(path)
     if os.path.exists(target):
         for input_path in protect:
             if input_path and input_path != "-" and os.path.exists(input_path) and os.path.samefile(input_path, target):

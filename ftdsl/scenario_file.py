@@ -9,12 +9,16 @@ gives them), imported only then.
 from __future__ import annotations
 
 import json
-import sys
 
 
 def read_scenario(path: str) -> dict:
     """Read and parse a scenario; raise FtdslError with a plain message if it is not one."""
-    data = sys.stdin.buffer.read() if path == "-" else _read_bytes(path)
+    if path == "-":
+        from .source import read_stdin
+
+        data = read_stdin()
+    else:
+        data = _read_bytes(path)
     name = "<stdin>" if path == "-" else path
     text = None
     if data is not None and b"\x00" not in data:

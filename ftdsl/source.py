@@ -18,10 +18,28 @@ from .errors import Diagnostic, FtdslError, Span
 BYTE_ORDER_MARK = "\ufeff"
 
 
+def stdin_binary():
+    """Standard input as a binary stream, or FtdslError E003 when there is none
+    (a program started with its standard input closed)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None or stream.closed:
+        raise FtdslError(Diagnostic("E003", "cannot read standard input: it is closed",
+                                    hint="pipe the file in ('< file'), or give its path instead of '-'"))
+    return stream
+
+
+def read_stdin() -> bytes:
+    """All of standard input, or FtdslError E003 when it cannot be read."""
+    try:
+        return stdin_binary().read()
+    except OSError as error:
+        raise FtdslError(Diagnostic("E003", f"cannot read standard input: {error.strerror or error}")) from None
+
+
 def read_text(path: str, what: str = "file") -> str:
     """Read a UTF-8 text file (a byte-order mark is allowed) and return its text."""
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = read_stdin()
         display = "<stdin>"
     else:
         display = path

@@ -124,6 +124,19 @@ def test_write_atomic_refuses_an_input_given_another_way(tmp_path):
     assert target.read_text(encoding="utf-8") == "old"
 
 
+def test_fmt_through_a_symbolic_link_rewrites_the_file_and_keeps_the_link(tmp_path):
+    real = tmp_path / "agreements" / "westminster.ftr"
+    real.parent.mkdir()
+    text = WESTMINSTER.read_text(encoding="utf-8")
+    real.write_text(text.replace("§6.12 representative may", "§6.12   representative   may"), encoding="utf-8")
+    link = tmp_path / "current.ftr"
+    link.symlink_to(real)
+    result = run_cli("fmt", str(link))
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text(encoding="utf-8") == text
+
+
 # ---- a failure mid-write leaves the old file intact --------------------------
 
 def _failing(exception):

@@ -94,8 +94,17 @@ def test_json_format():
 def test_errors_exit_1_without_a_traceback(tmp_path):
     bad = tmp_path / "bad.ftr"
     bad.write_text("categories: duties\n§1 anyone may take up to 3 hourz per week for duties\n", encoding="utf-8")
-    result = run_cli("check", str(bad), str(tmp_path / "missing.ftr"))
+    result = run_cli("check", str(bad))
     assert result.returncode == 1
+    assert "error E204: unknown unit 'hourz'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_ruleset_that_cannot_be_read_exits_2_after_checking_the_others(tmp_path):
+    bad = tmp_path / "bad.ftr"
+    bad.write_text("categories: duties\n§1 anyone may take up to 3 hourz per week for duties\n", encoding="utf-8")
+    result = run_cli("check", str(bad), str(tmp_path / "missing.ftr"))
+    assert result.returncode == 2  # as every command exits when a file it was given is not there
     assert "error E204: unknown unit 'hourz'" in result.stderr and "error E001" in result.stderr
     assert "Traceback" not in result.stderr
 

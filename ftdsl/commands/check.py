@@ -2,7 +2,9 @@
 
 Errors (E…) make a ruleset unusable; warnings (W…, from lint.py) point at
 what probably differs from what was agreed. Exit 1 when any ruleset has
-errors, or warnings under --strict; 0 otherwise. Warnings never stop `run`.
+errors, or warnings under --strict; 2 when a ruleset could not be read at
+all (missing, a folder, unreadable), as every command does; 0 otherwise.
+Warnings never stop `run`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,12 @@ import sys
 
 import click
 
-from ..cli import EXIT_FOUND
+from ..cli import EXIT_ERROR, EXIT_FOUND
 from ..errors import FtdslError, render_diagnostic
+
+
+# The file itself could not be read: the check was not done, rather than done and failed.
+UNREADABLE = {"E001", "E002", "E003"}
 
 
 def check_file(path: str) -> dict:
@@ -61,4 +67,5 @@ def command(rulesets, strict, output_format):
             else:
                 summary = "ok"
             click.echo(f"{result['file']}: {summary}")
-    sys.exit(EXIT_FOUND if failed else 0)
+    unreadable = any(d.code in UNREADABLE for r in results for d in r["diagnostics"])
+    sys.exit(EXIT_ERROR if unreadable else EXIT_FOUND if failed else 0)

@@ -109,8 +109,10 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
         path = log
         if log == "-":
             path = os.path.join(folder, "stdin")
+            from ..source import stdin_binary
+
             with open(path, "wb") as handle:
-                shutil.copyfileobj(sys.stdin.buffer, handle)
+                shutil.copyfileobj(stdin_binary(), handle)
         elif not os.path.isfile(log):
             from ..source import read_text
 
