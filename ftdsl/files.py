@@ -34,7 +34,11 @@ def write_atomic(path: str, text: str, *, protect: tuple[str, ...] = ()) -> None
     if not os.path.isdir(folder):
         raise FtdslError(Diagnostic("E001", f"the folder '{os.path.dirname(path)}' does not exist",
                                     hint="create it first, or write somewhere else"))
-    descriptor, temporary = tempfile.mkstemp(prefix=".ftdsl-", suffix=".tmp", dir=folder)
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=".ftdsl-", suffix=".tmp", dir=folder)
+    except OSError as error:  # a read-only folder, a full disk, a folder that takes no files (/proc)
+        raise FtdslError(Diagnostic("E011", f"cannot write '{path}': {error.strerror or error}",
+                                    hint="write somewhere else; nothing was changed")) from None
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

@@ -139,6 +139,18 @@ def test_fmt_through_a_symbolic_link_rewrites_the_file_and_keeps_the_link(tmp_pa
 
 # ---- a failure mid-write leaves the old file intact --------------------------
 
+def test_a_folder_that_takes_no_new_file_is_a_clear_error(tmp_path, monkeypatch):
+    # A read-only folder, or one like /proc: the temporary file cannot even be made.
+    target = tmp_path / "rules.py"
+    target.write_text("old", encoding="utf-8")
+    monkeypatch.setattr(files.tempfile, "mkstemp", _failing(OSError(errno.EROFS, "Read-only file system")))
+    with pytest.raises(FtdslError) as raised:
+        files.write_atomic(str(target), "new")
+    assert raised.value.diagnostics[0].code == "E011"
+    assert "Read-only file system" in raised.value.render()
+    assert target.read_text(encoding="utf-8") == "old"
+
+
 def _failing(exception):
     def fail(*args, **kwargs):
         raise exception
