@@ -35,3 +35,19 @@ def test_the_scan_finds_codes():
 def test_entries_are_unique():
     headings = HEADING.findall((ROOT / "docs" / "errors.md").read_text(encoding="utf-8"))
     assert len(headings) == len(set(headings))
+
+
+def _entries() -> dict[str, str]:
+    """Each code's entry in docs/errors.md: its text up to the next heading."""
+    text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    parts = re.split(r"^#{2,4} ([EW]\d{3})\b", text, flags=re.MULTILINE)
+    return {parts[i]: re.split(r"^#{2,4} ", parts[i + 1], flags=re.MULTILINE)[0] for i in range(1, len(parts), 2)}
+
+
+def test_every_entry_has_an_example_and_the_fix():
+    entries = _entries()
+    assert len(entries) >= 50
+    no_example = sorted(code for code, body in entries.items() if "`" not in body)
+    no_fix = sorted(code for code, body in entries.items() if "Fix" not in body)
+    assert not no_example, f"entries with no example (in backticks or a code block): {no_example}"
+    assert not no_fix, f"entries that do not say how to fix it: {no_fix}"
