@@ -260,7 +260,8 @@ class _Variants:
         return [{"change": "hours", "from": json_number(asked), "to": json_number(most), "exact": str(most),
                  "outcome": just_over,
                  "text": f"{SHORT[just_over]} if more than {decimal_text(most)} h were asked "
-                         f"({decimal_text(most - asked)} h more than now)"}]
+                         + (f"({decimal_text(most - asked)} h more than now)" if most > asked
+                            else "(the request is exactly at the limit)")}]
 
     def more_notice(self, position, decision, current) -> list[dict]:
         request = self.scenario.requests[position]

@@ -93,6 +93,15 @@ def test_headroom_of_an_entitled_request(westminster):
     assert change["text"] == "DISCRETIONARY if more than 2.5 h were asked (1.5 h more than now)"
 
 
+def test_a_request_exactly_at_the_limit_says_so(westminster):
+    convenor = {**REP, "roles": ["departmental convenor"]}
+    data = scenario({"id": "d1", "date": "2026-03-20", "category": "duties", "days": 1, **STATED}, facts=convenor)
+    request = only(explain(westminster, data))
+    assert request["outcome"] == "entitled"
+    [change] = request["changes"]
+    assert change["text"] == "DISCRETIONARY if more than 7.2 h were asked (the request is exactly at the limit)"
+
+
 def test_other_changes_to_the_request(westminster):
     data = scenario({"id": "t1", "date": "2026-03-20", "category": "training", "days": 6, **STATED},
                     {"id": "a1", "date": "2026-03-20", "category": "activities", "hours": 2, "in working hours": False,
