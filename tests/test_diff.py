@@ -253,6 +253,33 @@ def test_cli_exit_codes_and_json(tmp_path, westminster_text):
     assert decided["decisions"][0]["outcome"] == "entitled"
 
 
+def test_written_scenarios_never_replace_a_file_that_says_something_else(tmp_path, westminster_text):
+    varied = tmp_path / "westminster-8h.ftr"
+    varied.write_text(westminster_text.replace("up to 6 hours per month for duties", "up to 8 hours per month for duties"),
+                      encoding="utf-8")
+    folder = tmp_path / "generated"
+    first = run_cli("diff", str(WESTMINSTER), str(varied), "--write-scenarios", str(folder))
+    assert first.returncode == 0, first.stderr
+    names = sorted(p.name for p in folder.glob("*.json"))
+    edited = folder / names[0]
+    edited.write_text('{"facts": {}, "requests": [], "description": "my own notes"}\n', encoding="utf-8")
+    again = run_cli("diff", str(WESTMINSTER), str(varied), "--write-scenarios", str(folder))
+    assert again.returncode == 0, again.stderr
+    assert "my own notes" in edited.read_text(encoding="utf-8")  # the user's edit is kept
+    renamed = edited.with_name(edited.stem + "-2.json")
+    assert renamed.exists() and str(renamed.name) in again.stdout
+    # The files nobody touched are left as they are, not written again under new names.
+    assert sorted(p.name for p in folder.glob("*.json")) == sorted(names + [renamed.name])
+
+
+def test_write_scenarios_with_a_scenarios_folder_is_a_usage_error(tmp_path):
+    examples = RULESETS / "examples" / "westminster"
+    result = run_cli("diff", str(WESTMINSTER), str(WESTMINSTER), "--scenarios", str(examples),
+                     "--write-scenarios", str(tmp_path / "out"))
+    assert result.returncode == 2 and "--write-scenarios" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_cli_scenarios_folder_and_errors(tmp_path, recognition):
     examples = RULESETS / "examples" / "recognition-and-facilities"
     result = run_cli("diff", str(RECOGNITION), str(RECOGNITION), "--scenarios", str(examples))

@@ -38,6 +38,9 @@ def command(old, new, output_format, scenario_dir, write_dir, exit_code):
     from ..api import load_ruleset, load_scenario
     from ..diff import behaviour, diff, generate_scenarios
 
+    if scenario_dir is not None and write_dir is not None:
+        raise click.UsageError("--write-scenarios writes the scenarios ftdsl makes from the rules' boundaries, and "
+                               "with --scenarios it makes none: leave out one of the two")
     try:
         before, after = load_ruleset(old), load_ruleset(new)
         changes = diff(before.model, after.model)
@@ -105,14 +108,27 @@ def _write_scenarios(folder: str, generated, decisions, inputs) -> list[str]:
             data = {**data, "description": f"{scenario.description}. Decisions: {'; '.join(outcomes[scenario.name])}."}
             if suffix:
                 data["description"] += f" This file is for the {suffix[1:]} ruleset: the two declare different facts."
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
             path = os.path.join(folder, f"{scenario.name}{suffix}.json")
             number = 2
-            while os.path.abspath(path) in protected:  # never over a file this run read
+            # Never over a file this run read, nor over one that says something
+            # else (an earlier run's file that the user may have edited): the
+            # next free name instead. The same file again is left as it is.
+            while os.path.abspath(path) in protected or (os.path.exists(path) and _read_quietly(path) != text):
                 path = os.path.join(folder, f"{scenario.name}-{number}{suffix}.json")
                 number += 1
-            write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", protect=tuple(inputs))
+            if not os.path.exists(path):
+                write_atomic(path, text, protect=tuple(inputs))
             written.append(path)
     return written
+
+
+def _read_quietly(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _clauses(clauses) -> str:
