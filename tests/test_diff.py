@@ -218,6 +218,33 @@ def rulesets(draw):
     return "\n".join(lines) + "\n" + "".join(f"§{i + 1} {s}\n" for i, s in enumerate(body))
 
 
+def _statements(text: str) -> list[str]:
+    """A ruleset's statements: each line at column one with the indented lines under it."""
+    statements = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("    ") and statements:
+            statements[-1] += line
+        else:
+            statements.append(line)
+    return statements
+
+
+@settings(max_examples=40)
+@given(rulesets(), st.randoms(use_true_random=False))
+def test_reordered_and_reformatted_rulesets_mean_the_same(text, random):
+    from ftdsl.printer import format_text
+
+    statements = _statements(text)
+    random.shuffle(statements)
+    # Reworded where the language allows it: keywords in capitals, "§" as "clause ".
+    moved = "".join(statements).replace("§", "clause ").replace(" may take ", " MAY TAKE ")
+    a, b = load_text(text, "a.ftr"), load_text(format_text(moved, "b.ftr"), "b.ftr")
+    assert diff(a.model, b.model) == []
+    generated = generate_scenarios(a.model, b.model)
+    decisions, problems = behaviour(a.program, b.program, [(g.name, g.old, g.new) for g in generated])
+    assert decisions == [] and problems == []
+
+
 @settings(max_examples=60)
 @given(rulesets(), rulesets())
 def test_diff_mirrors(first, second):
