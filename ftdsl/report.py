@@ -45,6 +45,12 @@ def to_text(report: dict, ruleset_name: str = "", scenario_name: str = "") -> st
         lines.append("Facilities")
         for item in facilities:
             lines.append(f"  §{item['clause']}: {item['facilities']}")
+    undecided = report.get("facilities not decided", [])
+    if undecided:
+        lines.append("")
+        lines.append("Facilities not decided")
+        for item in undecided:
+            lines.append(f"  §{item['clause']}: {item['facilities']} (needs '{item['needs']}')")
     lines.append("")
     lines.append("Decisions")
     if not report["decisions"]:

@@ -536,12 +536,16 @@ class _Evaluation:
                 self.counted.append((request["date"], request["category"], hours, request["in working hours"]))
         if self.problems:
             raise ScenarioError(self.problems)
-        return {
+        facilities, undecided = self.report_facilities()
+        report = {
             "agreement": self.program.meta.get("title"),
             "values": self.report_values(),
-            "facilities": self.report_facilities(),
+            "facilities": facilities,
             "decisions": [decisions[r["order"]] for r in self.scenario.requests],
         }
+        if undecided:
+            report["facilities not decided"] = undecided
+        return report
 
     def missing_problem(self, missing, request, path):
         fact = self.program.facts_by_name.get(missing.name, {"type": "value", "request": False})
@@ -572,15 +576,18 @@ class _Evaluation:
         return report
 
     def report_facilities(self):
-        provided = []
+        """(the facilities whose conditions hold, those whose conditions read a fact the scenario leaves out)."""
+        provided, undecided = [], []
         for rule in self.program.by_kind.get("facilities", ()):
             try:
                 holds = rule["when"] is None or rule["when"](self.fact, _no_request, self.value)
-            except _MissingFact:
+            except _MissingFact as missing:
+                # Not silently left out: the reader is told what would decide it.
+                undecided.append({"clause": rule["clause"], "facilities": rule["text"], "needs": missing.name})
                 continue
             if holds:
                 provided.append({"clause": rule["clause"], "facilities": rule["text"]})
-        return provided
+        return provided, undecided
 
 
 def _no_request(name):

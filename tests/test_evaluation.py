@@ -146,3 +146,13 @@ def test_rolling_windows_end_on_the_request_date():
     assert decisions["over"]["outcome"] == "not_entitled"
     # On 1 June 2026 the window is 2 June 2025 – 1 June 2026: the 8 days have left it.
     assert decisions["window-moved"]["outcome"] == "entitled"
+
+
+def test_facilities_that_need_a_missing_fact_are_listed_as_not_decided(westminster):
+    report, _ = decide(westminster, REP, [])  # no 'branch members': §7.2 and §7.3 cannot be decided
+    assert [f["clause"] for f in report["facilities"]] == ["7.4", "7.5"]
+    assert [(f["clause"], f["needs"]) for f in report["facilities not decided"]] == [("7.2", "branch members"),
+                                                                                     ("7.3", "branch members")]
+    report, _ = decide(westminster, {**REP, "branch members": 150}, [])
+    assert [f["clause"] for f in report["facilities"]] == ["7.2", "7.4", "7.5"]
+    assert "facilities not decided" not in report
