@@ -43,11 +43,17 @@ def parse_scenario_text(text: str) -> dict:
 
 
 def _read_bytes(path: str) -> bytes | None:
+    """The file's bytes, or None for anything unusual (missing, a folder, unreadable, too large), which
+    source.read_text then explains."""
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            data = handle.read(_LARGEST_FILE + 1)
     except OSError:
         return None
+    return None if len(data) > _LARGEST_FILE else data
+
+
+_LARGEST_FILE = 256 * 1024 * 1024  # as source.LARGEST_FILE, without importing it on every run
 
 
 def _reject_constant(name: str):

@@ -18,6 +18,22 @@ from .errors import Diagnostic, FtdslError, Span
 BYTE_ORDER_MARK = "\ufeff"
 
 
+# No agreement or scenario comes near this; a file that does is a device or
+# a mistake (`ftdsl check /dev/zero`), and reading it whole would exhaust
+# memory before anything could be said about it.
+LARGEST_FILE = 256 * 1024 * 1024
+
+
+def read_bounded(stream, display: str, what: str) -> bytes:
+    """At most LARGEST_FILE bytes of a binary stream, or FtdslError E006 when there is more."""
+    data = stream.read(LARGEST_FILE + 1)
+    if len(data) > LARGEST_FILE:
+        raise FtdslError(Diagnostic("E006", f"'{display}' is larger than {LARGEST_FILE // (1024 * 1024)} MB, too large "
+                                            f"to be a {what}",
+                                    hint=f"check that it is the {what} you meant"))
+    return data
+
+
 def stdin_binary():
     """Standard input as a binary stream, or FtdslError E003 when there is none
     (a program started with its standard input closed)."""
@@ -31,7 +47,7 @@ def stdin_binary():
 def read_stdin() -> bytes:
     """All of standard input, or FtdslError E003 when it cannot be read."""
     try:
-        return stdin_binary().read()
+        return read_bounded(stdin_binary(), "<stdin>", "file")
     except OSError as error:
         raise FtdslError(Diagnostic("E003", f"cannot read standard input: {error.strerror or error}")) from None
 
@@ -49,7 +65,7 @@ def read_text(path: str, what: str = "file") -> str:
             raise FtdslError(Diagnostic("E002", f"'{path}' is a folder, not a {what}", hint=f"give the path of a {what} inside it"))
         try:
             with open(path, "rb") as handle:
-                data = handle.read()
+                data = read_bounded(handle, path, what)
         except OSError as error:
             raise FtdslError(Diagnostic("E003", f"cannot read {what} '{path}': {error.strerror}")) from None
     return decode_text(data, display, what)

@@ -148,3 +148,12 @@ def test_a_closed_standard_input_is_a_clear_error():
     assert result.returncode == 2, result.stderr
     assert "error E003: cannot read standard input: it is closed" in result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_an_endless_file_is_refused_not_read_into_memory():
+    from conftest import WESTMINSTER
+
+    for args, what in ((["check", "/dev/zero"], "ruleset"), (["run", str(WESTMINSTER), "/dev/zero"], "scenario")):
+        result = run_cli(*args)
+        assert result.returncode == 2, result.stderr
+        assert f"error E006: '/dev/zero' is larger than 256 MB, too large to be a {what}" in result.stderr

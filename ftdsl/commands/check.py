@@ -3,7 +3,7 @@
 Errors (E…) make a ruleset unusable; warnings (W…, from lint.py) point at
 what probably differs from what was agreed. Exit 1 when any ruleset has
 errors, or warnings under --strict; 2 when a ruleset could not be read at
-all (missing, a folder, unreadable), as every command does; 0 otherwise.
+all (missing, a folder, unreadable, far too large), as every command does; 0 otherwise.
 Warnings never stop `run`.
 """
 
@@ -19,7 +19,7 @@ from ..errors import FtdslError, render_diagnostic
 
 
 # The file itself could not be read: the check was not done, rather than done and failed.
-UNREADABLE = {"E001", "E002", "E003"}
+UNREADABLE = {"E001", "E002", "E003", "E006"}
 
 
 def check_file(path: str) -> dict:
