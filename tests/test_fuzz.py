@@ -26,7 +26,6 @@ and what it found are recorded in docs/security.md.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import time
 from pathlib import Path
@@ -36,7 +35,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ftdsl
+from ftdsl.builder import parse
 from ftdsl.errors import FtdslError
+from ftdsl.printer import print_ruleset
+from strategies import rulesets  # tests/ is on the path under pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(p for p in (ROOT / "rulesets").rglob("*.ftr"))
@@ -72,25 +74,11 @@ def _only_ftdsl_errors(text: str) -> None:
 
 # ---- (a) print and parse back ------------------------------------------------
 
-_HAS_PRINTER = importlib.util.find_spec("ftdsl.printer") is not None
-_HAS_STRATEGIES = (Path(__file__).parent / "strategies.py").exists()
-
-
-@pytest.mark.skipif(not (_HAS_PRINTER and _HAS_STRATEGIES),
-                    reason="needs ftdsl/printer.py and the AST strategy in tests/strategies.py")
-def test_printed_rulesets_parse_back_equal():
-    from strategies import rulesets  # tests/ is on the path under pytest
-
-    from ftdsl.builder import parse
-    from ftdsl.printer import print_ruleset
-
-    @settings(max_examples=examples(100, 5000), suppress_health_check=list(HealthCheck))
-    @given(rulesets())
-    def round_trip(ast):
-        text = print_ruleset(ast)
-        assert parse(text) == ast, text
-
-    round_trip()
+@settings(max_examples=examples(100, 5000), suppress_health_check=list(HealthCheck))
+@given(rulesets())
+def test_printed_rulesets_parse_back_equal(ast):
+    text = print_ruleset(ast)
+    assert parse(text) == ast, text
 
 
 # ---- (b) mutations of the shipped rulesets --------------------------------------
