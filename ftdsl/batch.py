@@ -39,6 +39,7 @@ written.
 
 from __future__ import annotations
 
+import codecs
 import collections
 import csv
 import datetime
@@ -62,6 +63,8 @@ from .numbers import decimal_text, json_number
 
 CHUNK_ROWS = 200_000  # rows per sorted run in the fallback; about 100 MB of Python objects at most
 FLUSH_ROWS = 4096  # output lines gathered before one write (and one progress update)
+# How the progress of the sorting fallback's passes is labelled (Batch._sorted).
+_PASSES = ("pass 1 of 3: sorting by date", "pass 2 of 3: deciding", "pass 3 of 3: writing in row order")
 _MEMO_LIMIT = 200_000  # entries in a per-run lookup table before it is emptied and refilled
 
 OUTPUT_COLUMNS = ("line", "rep", "id", "date", "category", "hours", "outcome", "paid", "clauses", "error")
@@ -178,6 +181,88 @@ def _json_cell(value):
     return str(value)
 
 
+# ---- bytes that are not UTF-8 -----------------------------------------------------
+#
+# A log is decoded with the error handler registered here rather than
+# "strict", so that one row saved in another encoding (a Windows-1252 'é' in a
+# name) is an error for that row, at its own line, and not the end of the run.
+# Each byte that is not UTF-8 becomes a NUL followed by the byte as a lone
+# surrogate (as "surrogateescape" writes it; no UTF-8 text decodes to one).
+# The NUL finds the row at no cost to the others: a CSV line holding one
+# already leaves the fast path for the csv module (_CsvRows.quoted), and a
+# JSON line holding one is not valid JSON. Only there are surrogates looked for.
+
+_NOT_UTF8 = "ftdsl-log-not-utf8"  # the error handler's name
+_ESCAPED = re.compile("[\udc00-\udcff]")  # a byte that is not UTF-8, as a lone surrogate
+_SHOWN = re.compile("\0?[\udc00-\udcff]")  # the same with its NUL, as the output shows it (U+FFFD)
+_MARK_NUL = re.compile("\0(?=[\udc00-\udcff])")
+
+
+def _mark_not_utf8(error):
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return "".join("\0" + chr(0xDC00 + byte) for byte in error.object[error.start:error.end]), error.end
+
+
+codecs.register_error(_NOT_UTF8, _mark_not_utf8)
+
+
+def _byte_text(escaped, where=""):
+    """A byte escaped as a lone surrogate as a message shows it: 0xe9{where}, probably é saved by ... 'ANSI'."""
+    from .source import _WINDOWS_1252
+
+    byte = ord(escaped) - 0xDC00
+    guess = _WINDOWS_1252.get(byte)
+    return f"0x{byte:02x}{where}" + (f", probably {guess} saved by Excel or Windows as 'ANSI'" if guess else "")
+
+
+def _not_utf8_row(fields, line, hint):
+    """A _BadRow for a row whose fields ((column name or None, text) pairs, the names None when the row could not
+    be matched to the columns) hold a byte that is not UTF-8; None when none does (a NUL is then only a NUL)."""
+    fields = list(fields)
+    for name, text in fields:
+        found = _ESCAPED.search(text)
+        if found is not None:
+            break
+    else:
+        return None
+    cells = ("", "", "")
+    if name is not None:
+        shown = {key: _SHOWN.sub("\ufffd", value) for key, value in fields if key in ("rep", "id", "date")}
+        cells = (shown.get("rep", ""), shown.get("id") or str(line), shown.get("date", ""))
+    byte = _byte_text(found.group(), f" in '{name}'" if name else "")
+    return _BadRow(f"the row is not valid UTF-8 text (byte {byte})", hint, cells)
+
+
+def _refuse_not_utf8(text, line=1):
+    """LogError for a log whose header (or, in JSON Lines, whose first line, not a JSON object) is not UTF-8."""
+    found = _ESCAPED.search(text)
+    if found is not None:
+        raise LogError(f"the log is not valid UTF-8 text (byte {_byte_text(found.group())})", line,
+                       "save the log as UTF-8 (in Excel: Save As, 'CSV UTF-8')")
+
+
+# Files people give instead of a text log, by their first bytes.
+_SNIFF_BYTES = 1 << 16
+_SAVE_AS_CSV = "in Excel, use Save As and choose 'CSV UTF-8 (Comma delimited)'"
+_DOCUMENTS = (
+    (b"%PDF", "a PDF document", "export the requests as CSV (UTF-8) from the system that made the PDF"),
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or other zipped file", _SAVE_AS_CSV),
+    (b"\xd0\xcf\x11\xe0", "an old Excel or Word file (.xls, .doc)", _SAVE_AS_CSV),
+    (b"{\\rtf", "a rich-text document (.rtf)", "save it as plain text (UTF-8)"),
+)
+
+
+def _refuse_non_text(head):
+    """LogError for a log that is not text at all, from its first bytes: a document, or UTF-16."""
+    for magic, kind, hint in _DOCUMENTS:
+        if head.startswith(magic):
+            raise LogError(f"the log is {kind}, not a text file (CSV or JSON Lines)", 1, hint)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LogError("the log is saved as UTF-16, not UTF-8", 1,
+                       "save the log as UTF-8 (in Excel: Save As, 'CSV UTF-8')")
+
+
 # ---- reading logs ----------------------------------------------------------------
 
 class _CsvRows:
@@ -189,7 +274,9 @@ class _CsvRows:
     nothing else specially, and a line read with newline="" ends at its only
     line break), in about half the time. A line with a quote, a NUL or more
     characters than the csv module's field limit goes to a csv reader, which
-    reads as many lines as the record spans and raises its own errors.
+    reads as many lines as the record spans and raises its own errors. A byte
+    that is not UTF-8 comes with a NUL (see _mark_not_utf8), so its line goes
+    there too, and such a record is returned as a _BadRow.
     """
 
     def __init__(self, handle, layout, name):
@@ -203,6 +290,8 @@ class _CsvRows:
         except csv.Error as error:
             raise LogError(f"the header is not valid CSV: {error}", 1) from None
         self.line_num = self.reader.line_num
+        if any("\0" in name for name in header):
+            _refuse_not_utf8("".join(header))
         self.columns = layout.columns(header, 1)
         self.width = len(self.columns)
 
@@ -222,9 +311,15 @@ class _CsvRows:
         self.lines.back = line  # the reader starts from this line
         before = self.reader.line_num
         try:
-            return next(self.reader)
+            row = next(self.reader)
         finally:
             self.line_num = line_num + self.reader.line_num - before
+        if "\0" in line or self.reader.line_num - before > 1:  # perhaps a byte that is not UTF-8
+            bad = _not_utf8_row(zip(self.columns if len(row) == self.width else itertools.repeat(None), row),
+                                self.line_num, "save the log as UTF-8 (in Excel: Save As, 'CSV UTF-8')")
+            if bad is not None:
+                return bad
+        return row
 
 
 class _Lines:
@@ -271,6 +366,10 @@ class _JsonRows:
         try:
             data = json.loads(text, parse_constant=_reject_constant)
         except ValueError as error:
+            if "\0" in text:  # perhaps a byte that is not UTF-8 (see _mark_not_utf8)
+                bad = self._not_utf8(text)
+                if bad is not None:
+                    return bad
             return _BadRow(f"not valid JSON: {getattr(error, 'msg', error)}", "each line is one JSON object")
         if not isinstance(data, dict):
             return _BadRow("each line must be a JSON object of fields", '{"rep": "R1", "date": "2026-04-01", ...}')
@@ -285,14 +384,34 @@ class _JsonRows:
             row[slot] = _json_cell(value)
         return row
 
+    def _not_utf8(self, text):
+        """A _BadRow for a line holding a byte that is not UTF-8, or None. A first line that is not even meant
+        as a JSON object (a binary file, say) is a LogError: the log is not text."""
+        if _ESCAPED.search(text) is None:
+            return None
+        if self.line_num == 1 and not text.lstrip().startswith("{"):
+            _refuse_not_utf8(text)
+        fields = [(None, text)]
+        try:
+            data = json.loads(_MARK_NUL.sub("", text), parse_constant=_reject_constant)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            fields = [(runtime.name_key(given), _json_cell(value)) for given, value in data.items()]
+            if not any(_ESCAPED.search(value) for _, value in fields):
+                fields = [(None, text)]  # the byte is in a field's name
+        return _not_utf8_row(fields, self.line_num, "save the log as UTF-8")
+
 
 class _BadRow(list):
-    """A row that could not be read at all; it carries its problem."""
+    """A row that could not be read at all; it carries its problem, and the rep, id and date to show (empty
+    when the row could not be matched to the columns)."""
 
-    def __init__(self, message, hint=None):
+    def __init__(self, message, hint=None, cells=("", "", "")):
         super().__init__()
         self.message = message
         self.hint = hint
+        self.cells = cells
 
 
 def _reject_constant(name):
@@ -938,7 +1057,12 @@ class _Recorder(runtime._RequestDecision):
 # ---- the run -------------------------------------------------------------------
 
 class Batch:
-    """Decide a log's rows with one Program. Call `run(source_path, out)`; read `error_count`, `summary()`."""
+    """Decide a log's rows with one Program. Call `run(source_path, out)`; read `error_count`, `summary()`.
+
+    `progress`, when given, is called as progress(fraction done) while the
+    rows stream, and as progress(fraction, label) in each pass of the
+    sorting fallback (the label names the pass, see _PASSES).
+    """
 
     def __init__(self, program, log_name="<log>", input_format="csv", output_format="csv", strict=False,
                  progress=None, on_error=None):
@@ -1260,7 +1384,7 @@ class Batch:
         wrong number of fields, no rep, or no valid date or amount. A blank row is skipped."""
         if len(row) != self.width:
             if isinstance(row, _BadRow):
-                self._append(self._error_line(line, "", "", "", row.message, row.hint))
+                self._append(self._error_line(line, *row.cells, row.message, row.hint))
             elif row:
                 self._append(self._error_line(line, "", "", "", f"the row has {len(row)} fields; the header has "
                                               f"{self.width}", "check for a missing or extra comma"))
@@ -1408,7 +1532,15 @@ class Batch:
 
     def _open(self, path):
         raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the text wrapper
-        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="" if self.input_format == "csv" else None)
+        try:
+            _refuse_non_text(raw.read(_SNIFF_BYTES))
+            raw.seek(0)
+        except BaseException:
+            raw.close()
+            raise
+        # Bytes that are not UTF-8 are marked, not raised (see _mark_not_utf8): they are the errors of their rows.
+        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", errors=_NOT_UTF8,
+                                  newline="" if self.input_format == "csv" else None)
         return raw, handle
 
     def _stream(self, path, out):
@@ -1429,36 +1561,48 @@ class Batch:
         """action(), with the errors of reading the log (`rows`, None while its header is read) as LogErrors."""
         try:
             return action()
-        except UnicodeDecodeError as error:
-            raise LogError(f"the log is not valid UTF-8 text (byte 0x{error.object[error.start]:02x})",
-                           getattr(rows, "line_num", 0) + 1, "save the log as UTF-8") from None
         except csv.Error as error:
             raise LogError(f"the log is not valid CSV: {error}", getattr(rows, "line_num", 0)) from None
 
     def _sorted(self, path, out):
-        """The fallback for logs whose representatives' dates go backwards: sort, decide, sort back."""
+        """The fallback for logs whose representatives' dates go backwards: sort, decide, sort back.
+
+        Progress is shown for each of the three passes, labelled with it:
+        over the log's bytes while it is read and sorted by date, then over
+        its rows while they are decided and while the decisions are written
+        back in row order."""
         raw, handle = self._open(path)
+        progress = self.progress
         with handle, tempfile.TemporaryDirectory(prefix="ftdsl-sort-") as folder:
+            size = os.fstat(raw.fileno()).st_size or 1
             rows = self._read_guard(lambda: self._open_rows(handle), None)
             self._prepare(rows)
             sentinel = datetime.date.min
+            count = 0  # rows read (for the progress of the later passes)
 
             def records():
+                nonlocal count
                 for row in rows:
                     if not row and not isinstance(row, _BadRow):
                         continue
                     record = self._date(row[self.i_date]) if len(row) == self.width else False
                     yield ((record[0] if record else sentinel).toordinal(), rows.line_num, row if not isinstance(row, _BadRow)
-                           else ("bad", row.message, row.hint))
+                           else ("bad", row.message, row.hint, row.cells))
+                    count += 1
+                    if progress is not None and not count % FLUSH_ROWS:
+                        progress(min(raw.tell() / size, 1.0), _PASSES[0])
 
             by_date = []
             self._read_guard(lambda: by_date.extend(_spill(records(), folder, "date")), rows)
+            if progress is not None:
+                progress(1.0, _PASSES[0])
+            total = count or 1
             lines = []
 
             def replay():
                 for _, line, row in heapq.merge(*by_date):
                     lines.append(line)
-                    yield _BadRow(row[1], row[2]) if isinstance(row, tuple) else row
+                    yield _BadRow(*row[1:]) if isinstance(row, tuple) else row
 
             decided = []
 
@@ -1469,16 +1613,23 @@ class Batch:
                 if len(decided) >= CHUNK_ROWS:
                     by_line.append(_write_run(sorted(decided), folder, f"line{len(by_line)}"))
                     decided.clear()
+                if progress is not None:
+                    progress(min(self.rows / total, 1.0), _PASSES[1])
 
             by_line = []
-            saved = self.progress
-            self.progress = None
             self._decide_rows(_Replay(replay()), flush, lines)
-            self.progress = saved
             if decided:
                 by_line.append(_write_run(sorted(decided), folder, f"line{len(by_line)}"))
-            for _, text in heapq.merge(*(_read_run(p) for p in by_line)):
-                out.write(text)
+            merged = heapq.merge(*(_read_run(p) for p in by_line))
+            written = 0
+            while True:
+                block = list(itertools.islice(merged, FLUSH_ROWS))
+                if not block:
+                    break
+                out.write("".join(text for _, text in block))
+                written += len(block)
+                if progress is not None:
+                    progress(min(written / total, 1.0), _PASSES[2])
 
     # ---- totals
     def summary(self):

@@ -362,6 +362,66 @@ def test_rolling_window_forgets_old_entries(programs, tmp_path):
     assert want[9] != want[0]  # the limit did bite
 
 
+
+class RecordedProgress:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, fraction, label=None):
+        self.calls.append((label, fraction))
+
+
+@pytest.mark.parametrize("input_format", ["csv", "jsonl"])
+def test_progress_is_shown_in_each_pass_of_the_sorting_fallback(programs, tmp_path, monkeypatch, input_format):
+    """An unsorted log is read, decided and written back in three passes: each reports its progress, labelled,
+    going forwards to 1.0, and the decisions are those of the run without progress."""
+    monkeypatch.setattr(batch_module, "FLUSH_ROWS", 16)
+    monkeypatch.setattr(batch_module, "CHUNK_ROWS", 50)
+    program = programs["recognition-and-facilities"]
+    scenarios, rows = make_log(program, 11, reps=6, per_rep=40)
+    random.Random(3).shuffle(rows)
+    text = to_csv(rows) if input_format == "csv" else "".join(json.dumps(row) + "\n" for row in rows)
+    _, expected = run_batch(program, tmp_path, text, input_format)
+    progress = RecordedProgress()
+    runner, output = run_batch(program, tmp_path, text, input_format, progress=progress)
+    assert runner.sorted_fallback and output == expected
+    passes = [label for label, _ in progress.calls if label is not None]
+    assert sorted(set(passes), key=passes.index) == list(batch_module._PASSES)
+    assert passes == sorted(passes, key=batch_module._PASSES.index)  # one pass after the other
+    for label in batch_module._PASSES:
+        fractions = [fraction for name, fraction in progress.calls if name == label]
+        assert len(fractions) >= 3, (label, fractions)
+        assert fractions == sorted(fractions) and fractions[-1] == 1.0 and 0 <= fractions[0] < 1
+
+
+def test_progress_of_a_sorted_log_is_one_unlabelled_pass(programs, tmp_path, monkeypatch):
+    monkeypatch.setattr(batch_module, "FLUSH_ROWS", 16)
+    program = programs["westminster"]
+    text, _ = _long_log(rows=400)
+    progress = RecordedProgress()
+    runner, _ = run_batch(program, tmp_path, text, progress=progress)
+    assert not runner.sorted_fallback
+    assert {label for label, _ in progress.calls} == {None} and len(progress.calls) > 10
+    assert progress.calls[-1] == (None, 1.0)
+
+
+def test_the_progress_bar_shows_the_pass_and_clears_its_line(capsys):
+    from ftdsl.commands.run import _Progress
+
+    bar = _Progress()
+    bar(0.5)
+    bar(0.25, batch_module._PASSES[1])
+    bar(0.26, batch_module._PASSES[1])
+    bar(1.0)
+    bar.done()
+    shown = capsys.readouterr().err.split("\r")
+    assert shown[1] == "[############             ]  50%"
+    assert shown[2] == "[######                   ]  25%  pass 2 of 3: deciding"
+    assert shown[4].rstrip() == "[#########################] 100%"
+    assert len(shown[4]) == len(shown[3])  # a shorter line rubs out the end of the longer one
+    assert shown[5] == " " * len(shown[4].rstrip()) and shown[6] == ""  # done() rubs out what is shown
+
+
 # ---- errors --------------------------------------------------------------------
 
 LOG_WITH_ERRORS = """rep,id,date,category,hours,roles,staff group,employed by council
@@ -391,14 +451,149 @@ def test_strict_stops_at_the_first_error(programs, tmp_path):
     assert caught.value.line == 3
 
 
-def test_invalid_utf8_near_the_header_is_a_log_error(programs, tmp_path):
-    """The header is read through the same guard as the rows: a byte that is not UTF-8 in the first block the
-    reader decodes (a Windows-1252 name, say) is reported as such, not raised as an internal error."""
+def test_invalid_utf8_in_the_header_is_a_log_error(programs, tmp_path):
+    """A header that is not UTF-8 (a Windows-1252 column name) cannot be read: the whole log is refused, at line
+    1, naming the byte and what it probably was."""
     path = tmp_path / "log.csv"
-    path.write_bytes(LOG_WITH_ERRORS.replace("R1,a,", "Ren\xe9e,a,").encode("cp1252"))
+    path.write_bytes(LOG_WITH_ERRORS.replace("roles,", "r\xf4les,", 1).encode("cp1252"))
     with pytest.raises(batch_module.LogError) as caught:
         Batch(programs["westminster"]).run(str(path), io.StringIO())
-    assert "not valid UTF-8" in caught.value.message and "0xe9" in caught.value.message
+    assert caught.value.line == 1
+    assert "not valid UTF-8" in caught.value.message and "0xf4" in caught.value.message
+    assert "UTF-8" in caught.value.hint
+
+
+GOOD_ROWS = """rep,id,date,category,hours,roles,staff group,employed by council,note
+R1,a,2026-04-10,duties,3,representative,non-teaching,yes,
+R2,b,2026-04-10,duties,3,representative,non-teaching,yes,
+Renee,c,2026-04-11,duties,3,representative,non-teaching,yes,
+R1,d,2026-04-12,duties,4,representative,non-teaching,yes,
+"""
+
+
+def _long_log(rows=3000, shuffle=False):
+    """A log of `rows` rows (far more than the 8 KB the text reader decodes at a time) in which one
+    representative, Renee, has one row, on line 2502 when the log is sorted."""
+    lines = [f"R{n % 40},q{n},2026-{4 + n // 1000:02d}-{1 + n % 28:02d},duties,1,representative,non-teaching,yes,"
+             for n in range(rows)]
+    lines.sort(key=lambda line: line.split(",")[2])
+    lines.insert(2500, "Renee,renee,2026-06-10,duties,1,representative,non-teaching,yes,")
+    if shuffle:
+        random.Random(1).shuffle(lines)
+    return GOOD_ROWS.splitlines()[0] + "\n" + "\n".join(lines) + "\n", lines.index(
+        "Renee,renee,2026-06-10,duties,1,representative,non-teaching,yes,") + 2
+
+
+def _run_bytes(program, tmp_path, data, input_format="csv", **options):
+    path = tmp_path / f"log.{input_format}"
+    path.write_bytes(data)
+    reported = []
+    runner = Batch(program, str(path), input_format, on_error=lambda *error: reported.append(error), **options)
+    out = io.StringIO()
+    runner.run(str(path), out)
+    return runner, out.getvalue(), reported
+
+
+@pytest.mark.parametrize("where", ["rep", "note", "id"])
+def test_a_row_that_is_not_utf8_is_a_row_error_at_its_line(programs, tmp_path, where):
+    """A Windows-1252 'é' on line 4 is that row's error, at line 4, saying what the byte probably was and in
+    which column; every other row is decided as it is without that row's problem."""
+    program = programs["westminster"]
+    _, expected = run_batch(program, tmp_path, GOOD_ROWS)
+    bad_line = {"rep": "Ren\xe9e,c,", "note": "yes,caf\xe9", "id": "Renee,\xe9,"}[where]
+    text = GOOD_ROWS.replace({"rep": "Renee,c,", "note": "yes,\nR1,d", "id": "Renee,c,"}[where],
+                             bad_line + ("\nR1,d" if where == "note" else ""))
+    runner, output, reported = _run_bytes(program, tmp_path, text.encode("cp1252"))
+    assert runner.error_count == 1
+    assert [(line, hint) for line, _, hint in reported] == [(4, "save the log as UTF-8 (in Excel: Save As, 'CSV UTF-8')")]
+    message = reported[0][1]
+    assert message == f"the row is not valid UTF-8 text (byte 0xe9 in '{where}', probably é saved by Excel or Windows as 'ANSI')"
+    got, want = decisions_of(output), decisions_of(expected)
+    assert [d["line"] for d in got] == [2, 3, 4, 5]
+    assert [got[i] for i in (0, 1, 3)] == [want[i] for i in (0, 1, 3)]
+    assert got[2]["error"] == message and got[2]["outcome"] == ""
+    assert (got[2]["rep"], got[2]["id"], got[2]["date"]) == (
+        {"rep": ("Ren\ufffde", "c"), "note": ("Renee", "c"), "id": ("Renee", "\ufffd")}[where] + ("2026-04-11",))
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_a_row_that_is_not_utf8_past_the_first_block_is_reported_at_its_own_line(programs, tmp_path, shuffle):
+    """Far into a long log (the reader decodes it in blocks), in order or not (the sorting fallback): the line
+    reported is the row's own, and every other row decides as in the same log without the bad byte."""
+    program = programs["westminster"]
+    text, line = _long_log(shuffle=shuffle)
+    assert len("".join(text.splitlines(True)[:line - 1]).encode()) > 2 * 8192  # well past the first block
+    _, expected, _ = _run_bytes(program, tmp_path, text.encode())
+    runner, output, reported = _run_bytes(program, tmp_path, text.replace("Renee,", "Ren\xe9e,").encode("cp1252"))
+    assert runner.sorted_fallback is shuffle
+    assert [(line_, "0xe9 in 'rep'" in message) for line_, message, _ in reported] == [(line, True)]
+    got, want = output.splitlines(), expected.splitlines()
+    assert len(got) == len(want) == 3002
+    assert [g for g, w in zip(got, want) if g != w] == [got[line - 1]]
+    assert got[line - 1].startswith(f"{line},Ren\ufffde,renee,2026-06-10,,,,,,")
+
+
+def test_strict_stops_at_a_row_that_is_not_utf8(programs, tmp_path):
+    program = programs["westminster"]
+    text, line = _long_log()
+    with pytest.raises(batch_module.RowError) as caught:
+        _run_bytes(program, tmp_path, text.replace("Renee,", "Ren\xe9e,").encode("cp1252"), strict=True)
+    assert caught.value.line == line and "not valid UTF-8" in caught.value.message
+    with pytest.raises(batch_module.RowError) as caught:
+        _run_bytes(program, tmp_path, GOOD_ROWS.replace("Renee", "Ren\xe9e").encode("cp1252"), strict=True)
+    assert caught.value.line == 4
+
+
+def test_bytes_that_are_not_utf8_in_quoted_and_multi_line_cells_and_at_the_end(programs, tmp_path):
+    """A bad byte in a quoted cell, on the second line of a cell that spans lines, or cut short at the very end
+    of the log: each is its row's error (at the line the row ends on, as every row's line is counted)."""
+    program = programs["westminster"]
+    rows = GOOD_ROWS.splitlines()
+    data = "\n".join([rows[0], rows[1] + '"two\nlin\xe9s"', rows[2] + '"caf\xe9"', rows[3], rows[4]])
+    runner, output, reported = _run_bytes(program, tmp_path, data.encode("cp1252") + b"\xc3")
+    assert [(line, "UTF-8" in message) for line, message, _ in reported] == [(3, True), (4, True), (6, True)]
+    assert "byte 0xc3 in 'note'" in reported[2][1]
+    assert [d["line"] for d in decisions_of(output)] == [3, 4, 5, 6]
+    assert decisions_of(output)[2]["outcome"] == "entitled"
+
+
+def test_a_nul_in_a_row_is_not_taken_for_a_byte_that_is_not_utf8(programs, tmp_path):
+    """Bytes that are not UTF-8 come with a NUL to find them; a NUL of the log's own is read as before."""
+    program = programs["westminster"]
+    _, expected = run_batch(program, tmp_path, GOOD_ROWS)
+    runner, output, reported = _run_bytes(program, tmp_path, GOOD_ROWS.replace("yes,\nR2", "yes,\0\nR2").encode())
+    assert reported == [] and runner.error_count == 0
+    assert output.replace("\0", "") == expected
+
+
+def test_a_json_line_that_is_not_utf8_is_a_row_error(programs, tmp_path):
+    program = programs["westminster"]
+    rows = [{"rep": rep, "date": "2026-04-10", "category": "duties", "hours": 2, "roles": "representative",
+             "staff group": "non-teaching", "employed by council": True} for rep in ("A", "Ren\xe9e", "B")]
+    data = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("cp1252")
+    runner, output, reported = _run_bytes(program, tmp_path, data, "jsonl")
+    assert [(line, message) for line, message, _ in reported] == [
+        (2, "the row is not valid UTF-8 text (byte 0xe9 in 'rep', probably é saved by Excel or Windows as 'ANSI')")]
+    got = decisions_of(output)
+    assert [d["outcome"] for d in got] == ["entitled", "", "entitled"] and got[1]["rep"] == "Ren\ufffde"
+    # The first line of a log that is not even meant as JSON is not text: the whole log is refused.
+    with pytest.raises(batch_module.LogError) as caught:
+        _run_bytes(program, tmp_path, b"\x89PNG\r\n" + data, "jsonl")
+    assert caught.value.line == 1 and "not valid UTF-8 text (byte 0x89)" in caught.value.message
+
+
+@pytest.mark.parametrize(("data", "says"), [
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF document"),
+    (b"PK\x03\x04\x14\x00\x06\x00", "an Excel workbook (.xlsx)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel or Word file"),
+    (GOOD_ROWS.encode("utf-16"), "saved as UTF-16"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not valid UTF-8 text (byte 0x89)"),
+])
+@pytest.mark.parametrize("input_format", ["csv", "jsonl"])
+def test_a_log_that_is_not_text_is_refused_whole(programs, tmp_path, data, says, input_format):
+    with pytest.raises(batch_module.LogError) as caught:
+        _run_bytes(programs["westminster"], tmp_path, data, input_format)
+    assert says in caught.value.message and caught.value.line == 1 and caught.value.hint
 
 
 def test_unknown_column_is_a_log_error(programs, tmp_path):

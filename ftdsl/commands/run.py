@@ -227,20 +227,24 @@ def _remove_quietly(path):
 
 
 class _Progress:
-    """A one-line progress bar on standard error (only used when it is a terminal)."""
+    """A one-line progress bar on standard error (only used when it is a terminal): progress(fraction, label),
+    the label naming the pass when a log is sorted first (Batch._sorted)."""
 
     def __init__(self):
-        self.shown = -1
+        self.shown = None
+        self.width = 0  # characters on the line now
 
-    def __call__(self, fraction):
-        percent = int(fraction * 100)
-        if percent != self.shown:
-            self.shown = percent
+    def __call__(self, fraction, label=None):
+        percent = min(int(fraction * 100), 100)
+        if (percent, label) != self.shown:
+            self.shown = (percent, label)
             filled = percent // 4
-            sys.stderr.write(f"\r[{'#' * filled}{' ' * (25 - filled)}] {percent:3d}%")
+            text = f"[{'#' * filled}{' ' * (25 - filled)}] {percent:3d}%" + (f"  {label}" if label else "")
+            sys.stderr.write("\r" + text + " " * max(0, self.width - len(text)))
+            self.width = len(text)
             sys.stderr.flush()
 
     def done(self):
-        if self.shown >= 0:
-            sys.stderr.write("\r" + " " * 40 + "\r")
+        if self.shown is not None:
+            sys.stderr.write("\r" + " " * self.width + "\r")
             sys.stderr.flush()
