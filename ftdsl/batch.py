@@ -254,13 +254,21 @@ _DOCUMENTS = (
 
 
 def _refuse_non_text(head):
-    """LogError for a log that is not text at all, from its first bytes: a document, or UTF-16."""
+    """LogError for a log that is not text at all, from its first bytes: a document, UTF-16, or a first line
+    holding NUL bytes (a NUL further on is only a NUL in a cell, read as the csv module reads it)."""
     for magic, kind, hint in _DOCUMENTS:
         if head.startswith(magic):
             raise LogError(f"the log is {kind}, not a text file (CSV or JSON Lines)", 1, hint)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    first = re.split(b"[\r\n]", head, maxsplit=1)[0]
+    # UTF-16 without a byte-order mark: English text has a NUL every other byte, and only there.
+    utf16 = len(first) >= 4 and any(b"\0" not in first[text::2] and not first[1 - text::2].strip(b"\0")
+                                    for text in (0, 1))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16:
         raise LogError("the log is saved as UTF-16, not UTF-8", 1,
                        "save the log as UTF-8 (in Excel: Save As, 'CSV UTF-8')")
+    if b"\0" in first:
+        raise LogError("the log looks like a binary file, not text (its first line holds NUL bytes)", 1,
+                       "give a CSV or JSON Lines file of requests, saved as UTF-8 text")
 
 
 # ---- reading logs ----------------------------------------------------------------

@@ -588,6 +588,10 @@ def test_a_json_line_that_is_not_utf8_is_a_row_error(programs, tmp_path):
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel or Word file"),
     (GOOD_ROWS.encode("utf-16"), "saved as UTF-16"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not valid UTF-8 text (byte 0x89)"),
+    (GOOD_ROWS.encode("utf-16-le"), "saved as UTF-16"),
+    (GOOD_ROWS.encode("utf-16-be"), "saved as UTF-16"),
+    (b"\x00\x01\x02rep,date\n", "looks like a binary file"),
+    (b"\x00" * 5000, "looks like a binary file"),
 ])
 @pytest.mark.parametrize("input_format", ["csv", "jsonl"])
 def test_a_log_that_is_not_text_is_refused_whole(programs, tmp_path, data, says, input_format):
