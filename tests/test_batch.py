@@ -645,3 +645,20 @@ def test_cli_reads_a_log_from_standard_input(tmp_path):
                      env={"FTDSL_CACHE_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["outcome"] == "entitled"
+
+
+@pytest.mark.parametrize("args, says", [
+    (["SCENARIO", "--summary"], "--summary is for logs"),
+    (["SCENARIO", "--strict", "--output-format", "csv"], "--strict and --output-format are for logs"),
+    (["LOG", "--format", "json"], "--format is for a scenario's decisions"),
+    (["LOG", "-o", "decisions.xlsx"], "not as '.xlsx'"),
+])
+def test_options_that_would_be_ignored_are_usage_errors(tmp_path, args, says):
+    # An option that does nothing for this input must not pass silently.
+    log = tmp_path / "log.csv"
+    log.write_text(GOOD_ROWS, encoding="utf-8")
+    scenario = RULESETS / "examples" / "westminster" / "activities.json"
+    paths = {"SCENARIO": str(scenario), "LOG": str(log)}
+    result = run_cli("run", str(WESTMINSTER), *[paths.get(a, a) for a in args], cwd=tmp_path)
+    assert result.returncode == 2 and says in result.stderr, result.stderr
+    assert not list(tmp_path.glob("decisions*"))

@@ -25,8 +25,8 @@ _LOG_FORMATS = _OUTPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "
 @click.command()
 @click.argument("ruleset", type=click.Path())
 @click.argument("scenario", metavar="SCENARIO|LOG", type=click.Path(allow_dash=True))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="How to print a scenario's decisions.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default=None,
+              help="How to print a scenario's decisions (default: text).")
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]),
               help="Read SCENARIO|LOG as a log in this format (default: by its extension; .json is a scenario).")
 @click.option("--output-format", "log_output_format", type=click.Choice(["csv", "jsonl"]),
@@ -41,6 +41,7 @@ def command(ruleset, scenario, output_format, input_format, log_output_format, o
     """Decide every request in SCENARIO (a JSON file, or - for standard input) by RULESET,
     or every row of LOG (CSV or JSON Lines)."""
     log_format = input_format or _LOG_FORMATS.get(os.path.splitext(scenario)[1].lower())
+    _refuse_options_that_do_not_apply(log_format, output_format, log_output_format, output, summary, strict)
     try:
         from ..cache import load_program
 
@@ -55,6 +56,26 @@ def command(ruleset, scenario, output_format, input_format, log_output_format, o
         if isinstance(error, FtdslError):
             fail(error)
         raise
+
+
+def _refuse_options_that_do_not_apply(log_format, output_format, log_output_format, output, summary, strict):
+    """A usage error for an option that would be silently ignored: a log's options on a scenario, a
+    scenario's --format on a log, or an -o name that says another kind of file than ftdsl would write."""
+    if log_format is None:
+        given = [name for name, value in (("--summary", summary), ("--strict", strict),
+                                          ("--output-format", log_output_format)) if value]
+        if given:
+            raise click.UsageError(f"{' and '.join(given)} {'is' if len(given) == 1 else 'are'} for logs (CSV or JSON "
+                                   "Lines), and SCENARIO|LOG is read as one scenario; for a log, name it .csv or "
+                                   ".jsonl or give --input-format")
+        return
+    if output_format is not None:
+        raise click.UsageError("--format is for a scenario's decisions; a log's decisions are written as CSV or "
+                               "JSON Lines (--output-format csv|jsonl)")
+    extension = os.path.splitext(output or "")[1].lower()
+    if log_output_format is None and extension not in ("", ".txt", *_OUTPUT_FORMATS):
+        raise click.UsageError(f"a log's decisions are written as CSV or JSON Lines, not as '{extension}': name the "
+                               "file .csv or .jsonl, or say which with --output-format")
 
 
 def _run_scenario(program, ruleset, scenario, output_format, output):
