@@ -175,43 +175,28 @@ def _render(diagnostic):
 
 
 class _OutputFile:
-    """Decisions written to a temporary file, then renamed over the target (or copied to standard output)."""
+    """Decisions written to a temporary file, then renamed over the target (or copied to standard output).
+
+    The same checks and the same one-rename replacement as
+    files.write_atomic, which needs the whole text in memory; the decisions
+    of a long log are written as they are made instead.
+    """
 
     def __init__(self, target, protect, folder):
         self.target = target
         self.protect = protect
         self.folder = folder
         self.temporary = None
+        self.real_target = None
 
     def open(self):
-        import tempfile
-
         if self.target is None:
             self.temporary = os.path.join(self.folder, "decisions")
             return open(self.temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the with
-        # The same checks and the same one-rename replacement as
-        # files.write_atomic, which needs the whole text in memory; the
-        # decisions of a long log are written as they are made instead.
-        target = os.path.abspath(self.target)
-        if os.path.exists(target):
-            for input_path in self.protect:
-                if input_path and input_path != "-" and os.path.exists(input_path) and os.path.samefile(input_path, target):
-                    from ..errors import Diagnostic, FtdslError
+        from ..files import output_target, temporary_beside
 
-                    raise FtdslError(Diagnostic("E010", f"'{self.target}' is one of the input files; ftdsl will not "
-                                                "write over it", hint="choose another output file with -o"))
-        if os.path.isdir(target):
-            from ..errors import Diagnostic, FtdslError
-
-            raise FtdslError(Diagnostic("E002", f"'{self.target}' is a folder, not a file",
-                                        hint="give a file name to write to"))
-        folder = os.path.dirname(target)
-        if not os.path.isdir(folder):
-            from ..errors import Diagnostic, FtdslError
-
-            raise FtdslError(Diagnostic("E001", f"the folder '{os.path.dirname(self.target)}' does not exist",
-                                        hint="create it first, or write somewhere else"))
-        descriptor, self.temporary = tempfile.mkstemp(prefix=".ftdsl-", suffix=".tmp", dir=folder)
+        self.real_target = output_target(self.target, self.protect)
+        descriptor, self.temporary = temporary_beside(self.real_target, self.target)
         return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
 
     def commit(self):
@@ -223,28 +208,23 @@ class _OutputFile:
                 shutil.copyfileobj(handle, sys.stdout.buffer)
                 sys.stdout.buffer.flush()
             return
-        try:
-            target = os.path.abspath(self.target)
-            if os.path.exists(target):
-                os.chmod(self.temporary, os.stat(target).st_mode & 0o7777)
-            os.replace(self.temporary, target)
-        except OSError as error:
-            from ..errors import Diagnostic, FtdslError
+        from ..files import replace
 
-            _remove_quietly(self.temporary)
-            raise FtdslError(Diagnostic("E011", f"cannot write '{self.target}': {error.strerror or error}",
-                                        hint="the file was left as it was")) from None
+        try:  # on disk before it takes the target's place, as write_atomic does
+            descriptor = os.open(self.temporary, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        except OSError:
+            pass  # replace() reports a file that cannot be written
+        replace(self.temporary, self.real_target, self.target)
 
     def discard(self):
         if self.target is not None and self.temporary:
-            _remove_quietly(self.temporary)
+            from ..files import remove_quietly
 
-
-def _remove_quietly(path):
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
+            remove_quietly(self.temporary)
 
 
 class _Progress:
