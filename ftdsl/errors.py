@@ -6,6 +6,7 @@ Out: text with the source line and a caret, or a dict for JSON output.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -61,7 +62,7 @@ class FtdslError(Exception):
     """The one exception type ftdsl raises for anything a user can cause.
 
     It carries every diagnostic a pass collected, so the user sees all of
-    them at once; a syntax error stops at the first.
+    them at once (syntax errors too, up to parser.MAX_SYNTAX_ERRORS).
     """
 
     def __init__(self, diagnostics: list[Diagnostic] | Diagnostic, sources: dict[str, str] | None = None):
@@ -80,9 +81,9 @@ def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None) ->
     where = f"{diagnostic.span}: " if diagnostic.span else ""
     lines = [f"{where}{diagnostic.severity} {diagnostic.code}: {_shorten(diagnostic.message)}"]
     if diagnostic.span and source_text is not None:
-        source_lines = source_text.splitlines()
-        if 1 <= diagnostic.span.line <= len(source_lines):
-            text = source_lines[diagnostic.span.line - 1]
+        numbered = source_lines(source_text)
+        if 1 <= diagnostic.span.line <= len(numbered):
+            text = numbered[diagnostic.span.line - 1]
             caret_at = max(diagnostic.span.column - 1, 0)
             shown, caret_at = _display_line(text, caret_at)
             gutter = f"{diagnostic.span.line:>5} | "
@@ -95,6 +96,20 @@ def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None) ->
     if diagnostic.hint:
         lines.append(f"  hint: {_shorten(diagnostic.hint)}")
     return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=4)
+def source_lines(text: str) -> list[str]:
+    """The lines of a text as spans count them: ended by a newline (or a
+    carriage return and a newline) only, as Lark and the JSON reader count
+    lines. str.splitlines would also end a line at a form feed or a Unicode
+    line separator, which a pasted document may hold, and every line shown
+    after one would be the wrong line. Kept for the last few texts, so that
+    showing many diagnostics of one file splits it once."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the newline ending the last line starts no line of its own
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 _LONG_WORDS = re.compile(r"[^\s']{61,}")
@@ -115,14 +130,15 @@ def _display_line(text: str, caret_at: int = 0, limit: int = 200) -> tuple[str, 
 
     Very long lines (a pasted paragraph, or a hostile file) are cut to a
     window around the caret, so the message stays readable and the caret
-    still points at the problem. Control characters other than tabs are
-    shown as '?', so a stray one cannot garble the terminal.
+    still points at the problem. Control characters other than tabs, and
+    Unicode line and paragraph separators, are shown as '?', so a stray one
+    cannot garble the terminal.
     """
     start = 0
     if len(text) > limit and caret_at > limit - 20:
         start = caret_at - limit // 2
     shown = text[start:start + limit]
-    shown = "".join("?" if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in shown)
+    shown = "".join("?" if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch for ch in shown)
     caret_at -= start
     if start:
         shown, caret_at = "… " + shown, caret_at + 2

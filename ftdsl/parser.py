@@ -4,8 +4,9 @@ The grammar is grammar/ftr.lark; its LALR tables are shipped beside it in
 ftr.tables.json (rebuilt with `python -m ftdsl.parser`), so a run loads
 them instead of building them. Indented lines continue the rule above
 them; the postlexer here turns indentation into _INDENT/_DEDENT tokens.
-A syntax error stops at the first problem and is reported as an
-FtdslError with the line, a caret and what to write instead.
+Syntax errors are reported together, as one FtdslError: each with its
+line, a caret and what to write instead, reading on after each from the
+next statement (see parse_tree), up to MAX_SYNTAX_ERRORS of them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import lark
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .errors import Diagnostic, FtdslError, Span
+from .errors import Diagnostic, FtdslError, Span, source_lines
 
 
 @attrs.frozen
@@ -299,17 +300,126 @@ def _parser() -> lark.Lark:
     return _shipped_parser(grammar) or _build_parser(grammar, cache=_parser_cache_file(grammar))
 
 
+# How many syntax errors one file reports. Past this many, the rest of the
+# file is not read: fifty problems are more than anyone fixes in one go, and
+# a file that is not a ruleset at all (a pasted document) would otherwise
+# give one error for each of its lines.
+MAX_SYNTAX_ERRORS = 50
+
+
 def parse_tree(text: str, file: str = "<ruleset>") -> lark.Tree:
-    """Parse .ftr text into a Lark tree, or raise FtdslError at the first syntax error."""
-    if not text.endswith("\n"):
-        text += "\n"  # the last statement ends at a newline like every other
+    """Parse .ftr text into a Lark tree, or raise FtdslError with every syntax
+    error in it (up to MAX_SYNTAX_ERRORS), in the order of the file.
+
+    After an error, reading starts again at the next statement: the next
+    line that starts in the first column and is not a comment, after the
+    failing statement's own indented lines. Statements may come in any
+    order (the grammar is `statement*`), so the parser starts afresh there,
+    without reading the file from the beginning again: each part of the
+    file is read once. Only syntax errors are reported then; the builder's
+    and the checker's would be about a ruleset with statements missing (a
+    table whose rows did not read has no rows; a name a broken line was to
+    declare is undeclared).
+    """
+    text = _ended(text)
     try:
         return _parser().parse(text)
     except UnexpectedInput as error:
-        raise FtdslError(_syntax_diagnostic(error, text, file), {file: text}) from None
+        first = error
     except RecursionError:
-        raise FtdslError(Diagnostic("E199", "the rule is nested too deeply to read", Span(file, 1, 1),
-                                    hint="split the condition into simpler rules"), {file: text}) from None
+        raise _too_deep(text, file) from None
+    raise FtdslError(_syntax_errors(first, text, file), {file: text})
+
+
+def _ended(text: str) -> str:
+    """The text ending in a newline: the last statement ends at one like every other."""
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _too_deep(text: str, file: str) -> FtdslError:
+    return FtdslError(Diagnostic("E199", "the rule is nested too deeply to read", Span(file, 1, 1),
+                                 hint="split the condition into simpler rules"), {file: text})
+
+
+# Where a statement starts: after a line break, a character that is not
+# indentation (the postlexer's), a comment or another line break.
+_STATEMENT_START = re.compile(r"(?:\r\n|\n|\r)(?=[^\t \u00a0#\r\n])")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
+_RULE_START = re.compile(r"[\t \u00a0]*(?:\u00a7|clause[\t \u00a0]+[0-9IVXivx\"\u201c])", re.IGNORECASE)
+# How many lines after an unclosed quotation may hold its end (see _quotation_end).
+_WRAPPED_QUOTATION_LINES = 10
+
+
+def _syntax_errors(error: UnexpectedInput, text: str, file: str) -> list[Diagnostic]:
+    """A diagnostic for the first error and for each one after it, reading
+    on from the next statement after each, up to MAX_SYNTAX_ERRORS."""
+    diagnostics = []
+    part, line = 0, 1  # where the part of the text being read starts, and its line
+    while True:
+        diagnostics.append(_syntax_diagnostic(error, text, file))
+        at = _error_position(error, text)
+        if isinstance(error, UnexpectedCharacters) and text[at:at + 1] in ('"', "\u201c"):
+            at = _quotation_end(text, at)
+        following = _STATEMENT_START.search(text, at)
+        if following is None or len(diagnostics) >= MAX_SYNTAX_ERRORS:
+            return diagnostics
+        line += text.count("\n", part, following.end())
+        part = following.end()
+        try:
+            _parse_from(text, part, line)
+        except UnexpectedInput as later:
+            error = later
+        except RecursionError:
+            raise _too_deep(text, file) from None
+        else:
+            return diagnostics
+
+
+def _quotation_end(text: str, opening: int) -> int:
+    """Where a quotation not closed on its own line ends, when the lines
+    after it are its words wrapped (as text pasted from a document is)
+    rather than statements: the position of its closing mark on one of the
+    next few lines, none of them starting a rule or holding a quotation of
+    its own. Otherwise the opening mark itself: reading goes on at the next
+    statement as after any error, and no real statement is skipped in
+    search of a quotation mark."""
+    closing = "\u201d" if text[opening] == "\u201c" else '"'
+    position = _LINE.match(text, opening).end()
+    for _ in range(_WRAPPED_QUOTATION_LINES):
+        match = _LINE.match(text, position)
+        if not match.group() or _RULE_START.match(match.group()):
+            break
+        words = match.group()
+        found = words.find(closing)
+        if found >= 0:
+            # A line with a whole quotation of its own ('agreement "..."') is a statement, not the end of this one.
+            whole = words.count('"') % 2 == 0 if closing == '"' else "\u201c" in words[:found]
+            return opening if whole else position + found
+        position = match.end()
+    return opening
+
+
+def _error_position(error: UnexpectedInput, text: str) -> int:
+    """Where in the text a syntax error is: the character, or the token, the parser could not take."""
+    if isinstance(error, UnexpectedCharacters):
+        return error.pos_in_stream
+    token = getattr(error, "token", None)
+    if isinstance(error, UnexpectedEOF) or token is None or token.type == "$END" or token.start_pos is None:
+        return len(text)  # the end of the file (the last _DEDENT has no position of its own)
+    return token.start_pos
+
+
+def _parse_from(text: str, position: int, line: int) -> lark.Tree:
+    """Parse the text from the start of a statement (at `position`, the first
+    column of `line`) to its end, every position as in the whole text. The
+    text is not copied: Lark's lexer is started at the position, through
+    the line counter of an interactive parser's lexer state (an attribute
+    Lark does not document; the same from Lark 1.1.9 to 1.3.1)."""
+    interactive = _parser().parse_interactive(text)
+    counter = interactive.lexer_thread.state.line_ctr
+    counter.char_pos = counter.line_start_pos = position
+    counter.line, counter.column = line, 1
+    return interactive.resume_parse()
 
 
 def extract_comments(text: str) -> list[Comment]:
@@ -393,7 +503,8 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
     if isinstance(error, UnexpectedEOF) or (line == -1):
         line, column = max(text.count("\n"), 1), 1
     span = Span(file, line, column)
-    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    lines = source_lines(text)  # split once for all of a file's errors (and for showing them)
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
 
     if isinstance(error, UnexpectedCharacters):
         char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
