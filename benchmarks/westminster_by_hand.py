@@ -81,7 +81,7 @@ def main(log_path, out_path):
                 write([line, "not_entitled", "false", "4.2"])
                 continue
             if row[i_direct] in ("false", "no"):
-                write([line, "not_entitled", "false", "Standards"])
+                write([line, "not_entitled", "false", "Standard"])
                 continue
             roles = row[i_roles].split(";")
             rep_like = "representative" in roles or "departmental convenor" in roles or "branch secretary" in roles
