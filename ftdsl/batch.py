@@ -1036,7 +1036,13 @@ class _TracedEvaluation(runtime._Evaluation):
 
 
 class _Recorder(runtime._RequestDecision):
-    """The full decision procedure, answering `within` from running totals and tracing everything it reads."""
+    """The full decision procedure, answering `within` from running totals and tracing everything it reads.
+
+    Quiet: a batch writes outcome, pay and clauses, never the reasons and
+    checks, so they are not built (see runtime._RequestDecision).
+    """
+
+    quiet = True
 
     def __init__(self, evaluation, request, hours, batch, state, scaled):
         super().__init__(evaluation, request, hours)
@@ -1059,7 +1065,8 @@ class _Recorder(runtime._RequestDecision):
         limit_scaled = _whole(Fraction(limit) * self.batch.scale)
         fits = used + self.scaled <= limit_scaled
         self.trace.steps.append(("probe", key, limit_scaled, fits))
-        return fits, Fraction(used) / self.batch.scale, runtime.period_window(period, day, self.batch.year_start)
+        # The hours used and the window are only for the reasons, which a quiet decision does not write.
+        return fits, None, None
 
 
 # ---- the run -------------------------------------------------------------------

@@ -600,7 +600,15 @@ def _type_words(type_name):
 
 
 class _RequestDecision:
-    """The decision on one request, step by step, with reasons and clauses."""
+    """The decision on one request, step by step, with reasons and clauses.
+
+    A quiet decision (`quiet` true, as batch evaluation makes them: its
+    output has no reasons) takes every step and cites every clause, but
+    writes no reasons and records no checks; its outcome, pay and clauses
+    are those of the decision that does.
+    """
+
+    quiet = False
 
     def __init__(self, evaluation, request, hours):
         self.evaluation = evaluation
@@ -648,7 +656,14 @@ class _RequestDecision:
             if clause not in self.clauses:
                 self.clauses.append(clause)
 
+    def say(self, reason):
+        """Add a reason (unless the decision is quiet: where a reason is costly to build, test `quiet` first)."""
+        if not self.quiet:
+            self.reasons.append(reason)
+
     def check(self, rule, kind, passed, detail, text=None):
+        if self.quiet:
+            return
         self.checks.append({"clause": rule["clause"], "rule": kind, "text": rule.get("text", "") if text is None else text,
                             "holds": passed, "detail": detail, "quotes": list(rule.get("quotes", ()))})
 
@@ -657,6 +672,7 @@ class _RequestDecision:
 
         The only place a decision consults history: batch evaluation
         (batch.py) answers it from running totals and remembers the answers.
+        A quiet decision reads only whether it fits (the rest is for its reasons).
         """
         used, window = self.window_hours(categories, period)
         return used + self.hours <= limit, used, window
@@ -687,10 +703,10 @@ class _RequestDecision:
             outcome = self.stated(outcome)
         paid, pay_clauses = (False, []) if outcome == NOT_ENTITLED else self.pay(pay_override)
         if outcome == NOT_ENTITLED:
-            self.reasons.append("not entitled, so not paid under the agreement")
+            self.say("not entitled, so not paid under the agreement")
         # An assumed value can decide a request, so the reasons say it was assumed.
         for name, value in self.assumed.items():
-            self.reasons.append(f"the request does not say '{name}', so it is taken as {'yes' if value else 'no'}")
+            self.say(f"the request does not say '{name}', so it is taken as {'yes' if value else 'no'}")
         return {
             "id": self.request["id"],
             "date": self.request["date"].isoformat(),
@@ -708,8 +724,8 @@ class _RequestDecision:
         for rule in self.program.rules_of("requirement", self.category):
             if not self.holds(rule):
                 self.cite(rule["clause"])
-                self.reasons.append(f"time off{_for(rule)} is given only when {rule['when_text']} (§{rule['clause']}), "
-                                    "and here it is not")
+                self.say(f"time off{_for(rule)} is given only when {rule['when_text']} (§{rule['clause']}), "
+                         "and here it is not")
                 self.check(rule, "requirement", False, f"only when {rule['when_text']}")
                 return NOT_ENTITLED
             self.check(rule, "requirement", True, f"only when {rule['when_text']}")
@@ -735,18 +751,18 @@ class _RequestDecision:
         if not applicable:
             considered = self.program.rules_of("grant", category)
             self.cite(*(r["clause"] for r in considered))
-            if considered:
+            if not considered:
+                self.say(f"the agreement gives no time for {category}")
+            elif not self.quiet:  # the reason is made of the checks, which a quiet decision does not record
                 why = "; ".join(f"§{c['clause']} gives {c['text']} {c['detail']}" for c in self.checks
                                 if c["rule"] in ("allowance", "reasonable", "granted") and not c["holds"])
-                self.reasons.append(f"no rule gives time for {category} here: {why}")
-            else:
-                self.reasons.append(f"the agreement gives no time for {category}")
+                self.say(f"no rule gives time for {category} here: {why}")
             return NOT_ENTITLED, None
         if any(r["grant"] == "reasonable" for r in applicable):
             rule = next(r for r in applicable if r["grant"] == "reasonable")
             self.cite(rule["clause"])
-            self.reasons.append(f"the agreement gives reasonable time for {category} (§{rule['clause']}); "
-                                f"{decimal_text(self.hours)} h is asked")
+            self.say(f"the agreement gives reasonable time for {category} (§{rule['clause']}); "
+                     f"{decimal_text(self.hours)} h is asked")
             self.check(rule, "reasonable", True, "reasonable time")
             return ENTITLED, None
         pools = {}
@@ -761,10 +777,7 @@ class _RequestDecision:
                 amount = self.allowance_hours(rule, notes)
                 limit += amount
             fits, used, window = self.within((category,), period, limit)
-            total = used + self.hours
-            arithmetic = (f"{decimal_text(used)} h taken + {decimal_text(self.hours)} h asked = {decimal_text(total)} h "
-                          f"{'≤' if fits else '>'} {decimal_text(limit)} h {describe_period(period)} for {category}"
-                          f" ({describe_window(period, window)})")
+            arithmetic = None if self.quiet else self.arithmetic(used, fits, limit, period, window, f" for {category}")
             # The allowance's own clauses first, then the tables that computed it.
             clauses = list(dict.fromkeys([r["clause"] for r in rules] +
                                          [self.program.tables[r["value"]]["clause"] for r in rules if r["value"]]))
@@ -772,21 +785,28 @@ class _RequestDecision:
                 self.check(rule, "allowance", fits, arithmetic)
             if fits:
                 self.cite(*clauses)
-                self.reasons.append(f"within the allowance: {arithmetic} (§{', §'.join(clauses)})" +
-                                    "".join(f"; {n}" for n in notes))
+                self.say(f"within the allowance: {arithmetic} (§{', §'.join(clauses)})" +
+                         "".join(f"; {n}" for n in notes))
                 return ENTITLED, None
             over.append((clauses, arithmetic, notes))
         for clauses, arithmetic, notes in over:
             self.cite(*clauses)
-            self.reasons.append(f"over the allowance: {arithmetic} (§{', §'.join(clauses)})" + "".join(f"; {n}" for n in notes))
+            self.say(f"over the allowance: {arithmetic} (§{', §'.join(clauses)})" + "".join(f"; {n}" for n in notes))
         granted = [r for r in applicable if r["grant"] == "granted"]
         if granted:
             rule = granted[0]
             self.cite(rule["clause"])
-            self.reasons.append(f"time for {category} may be granted at management's discretion (§{rule['clause']})")
+            self.say(f"time for {category} may be granted at management's discretion (§{rule['clause']})")
             self.check(rule, "granted", True, "at management's discretion")
             return DISCRETIONARY, None
         return self.discretion("beyond the allowance")
+
+    def arithmetic(self, used, fits, limit, period, window, scope=""):
+        """The sum a window's check shows: "3 h taken + 2 h asked = 5 h ≤ 10 h per month for duties (March 2026)"."""
+        total = used + self.hours
+        return (f"{decimal_text(used)} h taken + {decimal_text(self.hours)} h asked = {decimal_text(total)} h "
+                f"{'≤' if fits else '>'} {decimal_text(limit)} h {describe_period(period)}{scope}"
+                f" ({describe_window(period, window)})")
 
     def allowance_hours(self, rule, notes):
         if rule["value"] is None:
@@ -794,12 +814,14 @@ class _RequestDecision:
         value = self.evaluation.value(rule["value"])
         table = self.program.tables[rule["value"]]
         if value is None:
-            notes.append(f"no band of §{table['clause']} covers {decimal_text(self.evaluation.fact(table['by']))} "
-                         f"{table['by']}, so it gives no time")
+            if not self.quiet:
+                notes.append(f"no band of §{table['clause']} covers {decimal_text(self.evaluation.fact(table['by']))} "
+                             f"{table['by']}, so it gives no time")
             return Fraction(0)
         hours = value * rule["factor"]
-        unit = table["unit"]
-        if unit == "FTE":
+        if self.quiet:
+            return hours
+        if table["unit"] == "FTE":
             notes.append(f"{table['display']} is {decimal_text(value)} FTE (§{table['clause']}) = {decimal_text(hours)} h "
                          f"per week")
         else:
@@ -811,11 +833,11 @@ class _RequestDecision:
             if self.holds(rule):
                 self.cite(rule["clause"])
                 manner = f" {rule['manner']}" if rule["manner"] else ""
-                self.reasons.append(f"additional time {what} may be granted{manner} (§{rule['clause']})")
+                self.say(f"additional time {what} may be granted{manner} (§{rule['clause']})")
                 self.check(rule, "discretion", True, "additional time may be granted")
                 return DISCRETIONARY, rule["pay"]
             self.check(rule, "discretion", False, f"only when {rule['when_text']}")
-        self.reasons.append(f"the agreement gives no additional time for {self.category}")
+        self.say(f"the agreement gives no additional time for {self.category}")
         return NOT_ENTITLED, None
 
     def limits(self, outcome, pay_override):
@@ -823,14 +845,11 @@ class _RequestDecision:
             if not self.holds(rule):
                 continue
             fits, used, window = self.within(rule["categories"], rule["period"], rule["hours"])
-            total = used + self.hours
-            arithmetic = (f"{decimal_text(used)} h taken + {decimal_text(self.hours)} h asked = {decimal_text(total)} h "
-                          f"{'≤' if fits else '>'} {decimal_text(rule['hours'])} h "
-                          f"{describe_period(rule['period'])} ({describe_window(rule['period'], window)})")
+            arithmetic = None if self.quiet else self.arithmetic(used, fits, rule["hours"], rule["period"], window)
             self.check(rule, "limit", fits, arithmetic)
             if not fits:
                 self.cite(rule["clause"])
-                self.reasons.append(f"over the limit of {rule['text']}: {arithmetic} (§{rule['clause']})")
+                self.say(f"over the limit of {rule['text']}: {arithmetic} (§{rule['clause']})")
                 limited, pay = self.discretion("beyond the limit")
                 if _RANK[limited] < _RANK[outcome]:
                     outcome = limited
@@ -855,10 +874,10 @@ class _RequestDecision:
                 continue
             self.cite(rule["clause"])
             if rule["hard"]:
-                self.reasons.append(f"notice too short: {detail}; the agreement requires {rule['text']} (§{rule['clause']})")
+                self.say(f"notice too short: {detail}; the agreement requires {rule['text']} (§{rule['clause']})")
                 return NOT_ENTITLED
-            self.reasons.append(f"notice short of {rule['text']}: {detail}, so it is for management to agree "
-                                f"(§{rule['clause']})")
+            self.say(f"notice short of {rule['text']}: {detail}, so it is for management to agree "
+                     f"(§{rule['clause']})")
             if outcome == ENTITLED:
                 outcome = DISCRETIONARY
         return outcome
@@ -873,18 +892,18 @@ class _RequestDecision:
                 continue
             if rule["hard"]:
                 self.cite(rule["clause"])
-                self.reasons.append(f"the request must state its {' and '.join(missing)} (§{rule['clause']})")
+                self.say(f"the request must state its {' and '.join(missing)} (§{rule['clause']})")
                 return NOT_ENTITLED
-            self.reasons.append(f"note: a request should state its {' and '.join(missing)} (§{rule['clause']})")
+            self.say(f"note: a request should state its {' and '.join(missing)} (§{rule['clause']})")
         return outcome
 
     def pay(self, override):
         if override is not None:
             clause = self.clauses[-1] if self.clauses else ""
             if override == "open":
-                self.reasons.append(f"additional time may be granted with or without pay (§{clause})")
+                self.say(f"additional time may be granted with or without pay (§{clause})")
                 return None, [clause]
-            self.reasons.append(f"additional time is {'paid' if override == 'paid' else 'unpaid'} (§{clause})")
+            self.say(f"additional time is {'paid' if override == 'paid' else 'unpaid'} (§{clause})")
             return override == "paid", [clause]
         in_hours = self.request["in working hours"]
         rules = self.program.rules_of("pay", self.category)
@@ -909,11 +928,12 @@ class _RequestDecision:
                 if r["when"] is None:
                     not_met[id(r)] = "a rule with a condition that holds applies instead"
             candidates = [r for r in candidates if r["when"] is not None]
-        for rule in rules:
-            why = not_met.get(id(rule))
-            self.check(rule, "pay", why is None, why or _PAY_WORDS[rule["pay"]], text=pay_rule_text(rule))
+        if not self.quiet:
+            for rule in rules:
+                why = not_met.get(id(rule))
+                self.check(rule, "pay", why is None, why or _PAY_WORDS[rule["pay"]], text=pay_rule_text(rule))
         if not candidates:
-            self.reasons.append(f"the agreement does not say whether time for {self.category} is paid")
+            self.say(f"the agreement does not say whether time for {self.category} is paid")
             return None, []
         kinds = {r["pay"] for r in candidates}
         clauses = list(dict.fromkeys(r["clause"] for r in candidates))
@@ -921,22 +941,22 @@ class _RequestDecision:
         if len(kinds) > 1:
             said = "; ".join(f"{_PAY_WORDS[r['pay']]}{' when ' + r['when_text'] if r.get('when_text') else ''} "
                              f"(§{r['clause']})" for r in candidates)
-            self.reasons.append(f"the pay rules that apply disagree on pay for {self.category} ({said}); pay is for "
-                                "management to decide")
+            self.say(f"the pay rules that apply disagree on pay for {self.category} ({said}); pay is for "
+                     "management to decide")
             return None, clauses
         kind = kinds.pop()
         if kind == "paid":
-            self.reasons.append(f"time for {self.category}{where} is paid (§{', §'.join(clauses)})")
+            self.say(f"time for {self.category}{where} is paid (§{', §'.join(clauses)})")
             basis = self.program.meta.get("pay_basis")
             if basis:
-                self.reasons.append(f"paid at what they would have earned; where earnings vary, at average pay over the "
-                                    f"previous {basis['count']} {basis['unit']} (§{basis['clause']})")
+                self.say(f"paid at what they would have earned; where earnings vary, at average pay over the "
+                         f"previous {basis['count']} {basis['unit']} (§{basis['clause']})")
                 clauses = list(dict.fromkeys(clauses + [basis["clause"]]))
             return True, clauses
         if kind == "unpaid":
-            self.reasons.append(f"time for {self.category}{where} is unpaid (§{', §'.join(clauses)})")
+            self.say(f"time for {self.category}{where} is unpaid (§{', §'.join(clauses)})")
             return False, clauses
-        self.reasons.append(f"time for {self.category}{where} is paid subject to management agreement (§{', §'.join(clauses)})")
+        self.say(f"time for {self.category}{where} is paid subject to management agreement (§{', §'.join(clauses)})")
         return None, clauses
 
 

@@ -184,6 +184,26 @@ def test_log_decides_as_one_scenario_per_representative(programs, tmp_path_facto
     assert runner.error_count == 0
 
 
+@settings(max_examples=60)
+@given(seed=st.integers(0, 10 ** 6), ruleset=st.sampled_from(["westminster", "recognition-and-facilities"]))
+def test_a_quiet_decision_decides_as_one_with_reasons(programs, seed, ruleset):
+    # Batch decisions are quiet (no reasons or checks are built); all else a decision gives stays the same.
+    program = programs[ruleset]
+    scenarios, _ = make_log(program, seed, reps=3, per_rep=20)
+    runtime = batch_module.runtime
+    loud = [d for s in scenarios.values() for d in program.decide(s)["decisions"]]
+    runtime._RequestDecision.quiet = True
+    try:
+        quiet = [d for s in scenarios.values() for d in program.decide(s)["decisions"]]
+    finally:
+        runtime._RequestDecision.quiet = False
+    assert all(d["reasons"] for d in loud) and any(d["checks"] for d in loud)
+    assert all((d["reasons"], d["checks"]) == ([], []) for d in quiet)
+    strip = lambda d: {k: v for k, v in d.items() if k not in ("reasons", "checks")}  # noqa: E731
+    assert [strip(d) for d in quiet] == [strip(d) for d in loud]
+    assert batch_module._Recorder.quiet
+
+
 def test_compiled_walk_decides_as_the_tree(programs, tmp_path):
     """The same log with and without the compiled walk: the same output and summary, and the walk was used."""
     for ruleset in ("westminster", "recognition-and-facilities"):
