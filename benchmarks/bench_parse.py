@@ -52,27 +52,39 @@ def ruleset(clauses):
     return HEADER.format(categories=", ".join(names)) + body
 
 
+def stage_times(text: str, name: str = "<generated>") -> tuple[float, float, float, float]:
+    """Seconds to (parse, check, generate the source, compile it) for a ruleset text.
+
+    The stages run with the cycle collector paused, as load_ruleset_text
+    runs them; the parser must have been built before (see main).
+    """
+    from ftdsl import builder, checker, compiler
+    from ftdsl.api import collector_paused
+
+    with collector_paused():
+        started = time.perf_counter()
+        ast = builder.parse(text, name)
+        parsed = time.perf_counter()
+        model = checker.check(ast, text)
+        checked = time.perf_counter()
+        source = compiler.compile_source(model)
+        generated = time.perf_counter()
+        compiler.load_program(source, name)
+        loaded = time.perf_counter()
+    return parsed - started, checked - parsed, generated - checked, loaded - generated
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
     args = parser.parse_args()
-    from ftdsl import builder, checker, compiler
-    from ftdsl.api import collector_paused
+    from ftdsl import builder
 
     builder.parse(ruleset(10), "<warm-up>")  # builds the parser once, as a long-running process would
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        text = ruleset(size)
-        with collector_paused():  # as load_ruleset_text runs the stages
-            started = time.perf_counter()
-            ast = builder.parse(text, "<generated>")
-            parsed = time.perf_counter()
-            model = checker.check(ast, text)
-            checked = time.perf_counter()
-            source = compiler.compile_source(model)
-            compiler.load_program(source)
-            done = time.perf_counter()
-        rows.append((size, parsed - started, checked - parsed, done - checked, done - started))
+        parse, check, generate, compile_ = stage_times(ruleset(size))
+        rows.append((size, parse, check, generate + compile_, parse + check + generate + compile_))
     first = rows[0][4] / rows[0][0]
     print("clauses     parse s   check s  compile s    total s   us/clause  (vs smallest)")
     for size, parse, check, compile_, total in rows:

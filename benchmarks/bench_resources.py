@@ -15,8 +15,8 @@ from __future__ import annotations
 import sys
 import time
 
-from ftdsl import builder, checker, compiler
-from ftdsl.api import collector_paused
+from bench_parse import stage_times  # this folder is on the path when a benchmark runs
+from ftdsl import builder
 from ftdsl.errors import FtdslError
 
 HEADER = """a working day is 7 hours
@@ -35,21 +35,10 @@ def ruleset(clauses: int) -> str:
 
 
 def measure(clauses: int) -> float:
-    text = ruleset(clauses)
-    with collector_paused():  # as load_ruleset_text runs the stages
-        started = time.perf_counter()
-        ast = builder.parse(text, "big.ftr")
-        parsed = time.perf_counter()
-        model = checker.check(ast, text)
-        checked = time.perf_counter()
-        source = compiler.compile_source(model)
-        generated = time.perf_counter()
-        compiler.load_program(source, "big.ftr")
-        loaded = time.perf_counter()
-    total = loaded - started
-    print(f"{clauses:>7} clauses: parse {parsed - started:6.2f} s, check {checked - parsed:5.2f} s, "
-          f"generate {generated - checked:5.2f} s, compile {loaded - generated:5.2f} s; "
-          f"total {total:6.2f} s, {total / clauses * 1e6:5.0f} µs per clause", flush=True)
+    parse, check, generate, compile_ = stage_times(ruleset(clauses), "big.ftr")
+    total = parse + check + generate + compile_
+    print(f"{clauses:>7} clauses: parse {parse:6.2f} s, check {check:5.2f} s, generate {generate:5.2f} s, "
+          f"compile {compile_:5.2f} s; total {total:6.2f} s, {total / clauses * 1e6:5.0f} µs per clause", flush=True)
     return total / clauses
 
 
