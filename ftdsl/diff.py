@@ -40,7 +40,7 @@ from . import model as m
 from .model import describe_condition
 from .errors import Span
 from .numbers import decimal_text
-from .runtime import DISCRETIONARY, ENTITLED, NOT_ENTITLED, ScenarioError
+from .runtime import DISCRETIONARY, ENTITLED, NOT_ENTITLED, PAY_WORDS, ScenarioError
 
 # ---- the vocabulary of a diff ---------------------------------------------------
 
@@ -433,7 +433,6 @@ def _facility_atoms(model: m.Model) -> list[_Atom]:
 # ---- pay ---------------------------------------------------------------------------
 
 _PAY_RANK = {"unpaid": 0, "subject to agreement": 1, "paid": 2}
-_PAY_TEXT = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subject to management agreement"}
 
 
 def _pay_atoms(model: m.Model, category: str) -> list[_Atom]:
@@ -442,7 +441,7 @@ def _pay_atoms(model: m.Model, category: str) -> list[_Atom]:
         if category in rule.categories:
             where = "outside working hours" if rule.outside_hours else "in working hours"
             atoms.append(_Atom(("pay", category, rule.outside_hours), f"({where})", rule.condition, (rule.pay,),
-                               _PAY_TEXT.get(rule.pay, rule.pay), None, (rule.clause,), rule.quotes, (rule.span,)))
+                               PAY_WORDS.get(rule.pay, rule.pay), None, (rule.clause,), rule.quotes, (rule.span,)))
     return atoms
 
 
@@ -469,7 +468,7 @@ def _pay_loner(atom: _Atom, kind: str, other: m.Model):
     else:
         direction = _compare(own, _PAY_RANK.get(fallback))
     side = "old" if kind == ADDED else "new"
-    note = (f"the {side} agreement has no such rule: there the time is {_PAY_TEXT[fallback]}" if fallback
+    note = (f"the {side} agreement has no such rule: there the time is {PAY_WORDS[fallback]}" if fallback
             else f"the {side} agreement does not say whether this time is paid")
     return direction, note
 

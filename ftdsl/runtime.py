@@ -931,7 +931,7 @@ class _RequestDecision:
         if not self.quiet:
             for rule in rules:
                 why = not_met.get(id(rule))
-                self.check(rule, "pay", why is None, why or _PAY_WORDS[rule["pay"]], text=pay_rule_text(rule))
+                self.check(rule, "pay", why is None, why or PAY_WORDS[rule["pay"]], text=pay_rule_text(rule))
         if not candidates:
             self.say(f"the agreement does not say whether time for {self.category} is paid")
             return None, []
@@ -939,7 +939,7 @@ class _RequestDecision:
         clauses = list(dict.fromkeys(r["clause"] for r in candidates))
         where = " outside working hours" if not in_hours else ""
         if len(kinds) > 1:
-            said = "; ".join(f"{_PAY_WORDS[r['pay']]}{' when ' + r['when_text'] if r.get('when_text') else ''} "
+            said = "; ".join(f"{PAY_WORDS[r['pay']]}{' when ' + r['when_text'] if r.get('when_text') else ''} "
                              f"(§{r['clause']})" for r in candidates)
             self.say(f"the pay rules that apply disagree on pay for {self.category} ({said}); pay is for "
                      "management to decide")
@@ -960,7 +960,8 @@ class _RequestDecision:
         return None, clauses
 
 
-_PAY_WORDS = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subject to management agreement"}
+# How a pay rule's kind reads in reasons, explanations and diffs.
+PAY_WORDS = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subject to management agreement"}
 
 
 def pay_rule_text(rule) -> str:
@@ -968,7 +969,7 @@ def pay_rule_text(rule) -> str:
     what its check records, and how explanations and coverage find it among rules of one clause."""
     where = " outside working hours" if rule["outside_hours"] else ""
     when = f" when {rule['when_text']}" if rule.get("when_text") else ""
-    return f"{', '.join(rule['categories'])}{where} {_PAY_WORDS[rule['pay']]}{when}"
+    return f"{', '.join(rule['categories'])}{where} {PAY_WORDS[rule['pay']]}{when}"
 
 
 def _for(rule):
