@@ -209,11 +209,9 @@ codecs.register_error(_NOT_UTF8, _mark_not_utf8)
 
 def _byte_text(escaped, where=""):
     """A byte escaped as a lone surrogate as a message shows it: 0xe9{where}, probably é saved by ... 'ANSI'."""
-    from .source import _WINDOWS_1252
+    from .source import describe_byte
 
-    byte = ord(escaped) - 0xDC00
-    guess = _WINDOWS_1252.get(byte)
-    return f"0x{byte:02x}{where}" + (f", probably {guess} saved by Excel or Windows as 'ANSI'" if guess else "")
+    return describe_byte(ord(escaped) - 0xDC00, where, saved_by="Excel")
 
 
 def _not_utf8_row(fields, line, hint):

@@ -87,6 +87,13 @@ _WINDOWS_1252 = {0x91: "‘", 0x92: "’", 0x93: "“", 0x94: "”", 0x96: "–"
                  0xa7: "§", 0xe9: "é", 0x80: "€", 0xbd: "½"}
 
 
+def describe_byte(byte: int, where: str = "", saved_by: str = "Word") -> str:
+    """A byte that is not UTF-8 as a message names it: "0xa3, probably £ saved by Word or Windows as 'ANSI'"
+    (`where` goes after the number: " in 'rep'")."""
+    guess = _WINDOWS_1252.get(byte)
+    return f"0x{byte:02x}{where}" + (f", probably {guess} saved by {saved_by} or Windows as 'ANSI'" if guess else "")
+
+
 def decode_text(data: bytes, display: str, what: str = "file") -> str:
     """Decode bytes as UTF-8, pointing at the first bad byte if it is not."""
     for magic, kind, hint in _DOCUMENT_KINDS:
@@ -105,10 +112,7 @@ def decode_text(data: bytes, display: str, what: str = "file") -> str:
         before = data[: error.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        byte = data[error.start]
-        guess = _WINDOWS_1252.get(byte)
-        probably = f", probably {guess} saved by Word or Windows as 'ANSI'" if guess else ""
-        raise FtdslError(Diagnostic("E005", f"'{display}' is not valid UTF-8 text (byte 0x{byte:02x}{probably})",
+        raise FtdslError(Diagnostic("E005", f"'{display}' is not valid UTF-8 text (byte {describe_byte(data[error.start])})",
                                     Span(display, line, column),
                                     hint="save the file as UTF-8; most editors offer it under 'Save as' or 'Encoding'")) from None
     if text.startswith(BYTE_ORDER_MARK):
