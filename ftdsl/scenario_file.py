@@ -42,18 +42,25 @@ def parse_scenario_text(text: str) -> dict:
     return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_reject_repeated_keys)
 
 
+# No agreement or scenario comes near this; a file that does is a device or
+# a mistake (`ftdsl check /dev/zero`), and reading it whole would exhaust
+# memory before anything could be said about it (source.py uses it too).
+LARGEST_FILE = 256 * 1024 * 1024
+
+
 def _read_bytes(path: str) -> bytes | None:
-    """The file's bytes, or None for anything unusual (missing, a folder, unreadable, too large), which
-    source.read_text then explains."""
+    """The file's bytes, or None for anything else unusual (missing, a folder, unreadable), which
+    source.read_text then explains; FtdslError E006 past LARGEST_FILE."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(_LARGEST_FILE + 1)
+            data = handle.read(LARGEST_FILE + 1)
     except OSError:
         return None
-    return None if len(data) > _LARGEST_FILE else data
+    if len(data) > LARGEST_FILE:
+        from .source import too_large
 
-
-_LARGEST_FILE = 256 * 1024 * 1024  # as source.LARGEST_FILE, without importing it on every run
+        raise too_large(path, "scenario")  # not read a second time by source.read_text
+    return data
 
 
 def _reject_constant(name: str):

@@ -11,6 +11,7 @@ import os
 import sys
 
 from .errors import Diagnostic, FtdslError, Span
+from .scenario_file import LARGEST_FILE  # defined there, where a light cached run reads scenarios
 
 # Characters that arrive from Word and PDF and mean the same as plain ones.
 # Inside quoted text they are kept as written; elsewhere the grammar accepts
@@ -18,20 +19,18 @@ from .errors import Diagnostic, FtdslError, Span
 BYTE_ORDER_MARK = "\ufeff"
 
 
-# No agreement or scenario comes near this; a file that does is a device or
-# a mistake (`ftdsl check /dev/zero`), and reading it whole would exhaust
-# memory before anything could be said about it.
-LARGEST_FILE = 256 * 1024 * 1024
-
-
 def read_bounded(stream, display: str, what: str) -> bytes:
     """At most LARGEST_FILE bytes of a binary stream, or FtdslError E006 when there is more."""
     data = stream.read(LARGEST_FILE + 1)
     if len(data) > LARGEST_FILE:
-        raise FtdslError(Diagnostic("E006", f"'{display}' is larger than {LARGEST_FILE // (1024 * 1024)} MB, too large "
-                                            f"to be a {what}",
-                                    hint=f"check that it is the {what} you meant"))
+        raise too_large(display, what)
     return data
+
+
+def too_large(display: str, what: str) -> FtdslError:
+    """E006: a file past LARGEST_FILE, which no ruleset or scenario comes near."""
+    return FtdslError(Diagnostic("E006", f"'{display}' is larger than {LARGEST_FILE // (1024 * 1024)} MB, too large "
+                                         f"to be a {what}", hint=f"check that it is the {what} you meant"))
 
 
 def stdin_binary():
