@@ -39,18 +39,14 @@ def to_text(report: dict, ruleset_name: str = "", scenario_name: str = "") -> st
             else:
                 unit = "FTE" if entry["unit"] == "FTE" else "h"
                 lines.append(f"  {name}: {entry['exact']} {unit} ({clauses})")
-    facilities = report.get("facilities", [])
-    if facilities:
-        lines.append("")
-        lines.append("Facilities")
-        for item in facilities:
-            lines.append(f"  §{item['clause']}: {item['facilities']}")
-    undecided = report.get("facilities not decided", [])
-    if undecided:
-        lines.append("")
-        lines.append("Facilities not decided")
-        for item in undecided:
-            lines.append(f"  §{item['clause']}: {item['facilities']} (needs '{item['needs']}')")
+    for key, heading in (("facilities", "Facilities"), ("facilities not decided", "Facilities not decided")):
+        items = report.get(key, [])
+        if items:
+            lines.append("")
+            lines.append(heading)
+            for item in items:
+                needs = f" (needs '{item['needs']}')" if "needs" in item else ""
+                lines.append(f"  §{item['clause']}: {item['facilities']}{needs}")
     lines.append("")
     lines.append("Decisions")
     if not report["decisions"]:
