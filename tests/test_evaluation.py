@@ -156,3 +156,12 @@ def test_facilities_that_need_a_missing_fact_are_listed_as_not_decided(westminst
     report, _ = decide(westminster, {**REP, "branch members": 150}, [])
     assert [f["clause"] for f in report["facilities"]] == ["7.2", "7.4", "7.5"]
     assert "facilities not decided" not in report
+
+
+def test_the_report_text_names_the_fact_a_facility_needs(westminster):
+    from ftdsl.report import to_text
+
+    report, _ = decide(westminster, REP, [])
+    text = to_text(report)
+    assert "Facilities not decided\n  §7.2: a suitable office" in text
+    assert "(needs 'branch members')" in text
