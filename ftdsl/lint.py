@@ -350,20 +350,60 @@ def _rules(model: m.Model):
 
 
 def never_applies(model: m.Model) -> list[Diagnostic]:
-    """W120: rules whose condition no scenario can meet."""
-    found = []
+    """W120: rules whose condition no scenario can meet.
+
+    Rules of one kind with the same condition and categories are decided
+    once (grouped on that key, not compared pair by pair) and reported in
+    one warning, at the first of them, that names every one.
+    """
+    groups: dict[tuple, list] = {}
     for rule, what, categories in _rules(model):
-        if rule.condition is None:
+        if rule.condition is not None:
+            groups.setdefault((type(rule), rule.condition, tuple(categories)), []).append((rule, what))
+    found = []
+    for (kind, condition, categories), members in groups.items():
+        if witness(model, [condition], categories) is not None:
             continue
-        if witness(model, [rule.condition], categories) is not None:
-            continue
-        consequence = ("so no time off is ever given" if isinstance(rule, m.RequirementRule)
-                       else "so it never applies")
-        found.append(_warning("W120", f"{what} can never apply: no scenario makes "
-                              f"'{describe_condition(rule.condition)}' true, {consequence}",
-                              rule.span, hint="check the condition against the declarations: a fact has one value at "
-                              "a time, and a request has one category"))
+        if kind is m.RequirementRule:
+            consequence = "so no time off is ever given"
+        else:
+            consequence = {1: "so it never applies", 2: "so neither ever applies"}.get(
+                len(members), "so none of them ever applies")
+        subject = _names([what for _, what in members])
+        found.append(_warning(
+            "W120", f"{subject} can never apply: no scenario makes '{describe_condition(condition)}' true, "
+            f"{consequence}{_listing([rule for rule, _ in members])}", members[0][0].span,
+            hint="check the condition against the declarations: a fact has one value at a time, and a request has "
+            "one category"))
     return found
+
+
+# ---- naming the rules of a group -----------------------------------------------------
+
+# A group of more rules than this is named by its first two and a count,
+# and every clause is then listed at the end of the message.
+NAMED_IN_FULL = 4
+
+
+def _and(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _names(names) -> str:
+    """'§1', '§1 and §2', '§1, §2 and §3', or past NAMED_IN_FULL '§1, §2 and 998 more'."""
+    names = list(names)
+    if len(names) <= NAMED_IN_FULL:
+        return _and(names)
+    return f"{names[0]}, {names[1]} and {len(names) - 2} more"
+
+
+def _listing(rules, left_out: bool | None = None) -> str:
+    """Where _names left clauses out (`left_out`, by default when there are more than
+    NAMED_IN_FULL), every clause of the group: '; the 1000 clauses: §1, §2, ...'."""
+    if not (len(rules) > NAMED_IN_FULL if left_out is None else left_out):
+        return ""
+    return f"; the {len(rules)} clauses: " + ", ".join(f"§{rule.clause}" for rule in rules)
 
 
 def _describe_assignment(assignment) -> str:
@@ -389,35 +429,145 @@ def _amount(grant: m.Grant) -> str:
     return quantity.text or quantity.value or "a computed amount"
 
 
+def _shared_roles(first_roles, second_roles) -> tuple[str, ...]:
+    """The roles two allowances both give time to (('anyone',) when neither names roles)."""
+    if first_roles is None or second_roles is None:
+        return first_roles or second_roles or ("anyone",)
+    return tuple(r for r in first_roles if r in second_roles)
+
+
+class _Witnesses:
+    """witness() for one condition or two, remembered per condition.
+
+    Two conditions that read no fact in common are met together exactly
+    when each is met alone, by the union of their own witnesses (the
+    enumeration's first assignment for both is the first for each), so only
+    conditions that share a fact are enumerated together.
+    """
+
+    def __init__(self, model: m.Model):
+        self.model = model
+        self.alone: dict[tuple, tuple] = {}
+
+    def one(self, condition, category):
+        """(witness, the facts the condition reads, how many combinations its domain has)."""
+        key = (condition, category)
+        if key not in self.alone:
+            if condition is None:
+                self.alone[key] = ({}, frozenset(), 1)
+            else:
+                # As witness() does, keeping the domain's facts and size.
+                domain = _Domain(self.model, [condition], (category,))
+                total = 1
+                for choices in domain.choices.values():
+                    total *= max(len(choices), 1)
+                assignments = domain.assignments()
+                found = ... if assignments is None else next(
+                    (a for a in assignments if evaluate(condition, a)), None)
+                self.alone[key] = (found, frozenset(domain.choices), total)
+        return self.alone[key]
+
+    def both(self, first, second, category):
+        if first is None or second is None or first == second:
+            return self.one(second if first is None else first, category)[0]
+        first_found, first_facts, first_total = self.one(first, category)
+        second_found, second_facts, second_total = self.one(second, category)
+        if first_facts & second_facts:
+            return witness(self.model, [first, second], (category,))
+        if first_total * second_total > MAX_COMBINATIONS:
+            return ...
+        if first_found is None or second_found is None:
+            return None
+        return {**first_found, **second_found}
+
+
+def _amounts(grants) -> str:
+    """What a group of allowances gives: '6 h', '6 h each', '6 h, 7 h and 8 h', 'from 1 h to 9 h'."""
+    amounts = [_amount(g) for g in grants]
+    if len(amounts) == 1:
+        return amounts[0]
+    if len(set(amounts)) == 1:
+        return f"{amounts[0]} each"
+    hours = [g.quantity.hours for g in grants]
+    if len(amounts) > NAMED_IN_FULL and all(h is not None for h in hours):
+        return f"from {decimal_text(min(hours))} h to {decimal_text(max(hours))} h"
+    return _names(amounts)
+
+
 def conflicting_allowances(model: m.Model) -> list[Diagnostic]:
-    """W110: two allowances for the same role, category and period that can both apply (the runtime adds them)."""
+    """W110: allowances for the same role, category and period that can both apply (the runtime adds them).
+
+    Allowances are grouped on (category, period, roles, condition): every
+    allowance of a group applies exactly when the first does, so a group of
+    two or more that can apply is one warning naming all of them. Groups of
+    one category and period with different roles or conditions are then
+    compared group by group (not rule by rule), one warning for each two
+    that can apply together. Two allowances read as before: '§1 (line 10)
+    and §2 both give ...'.
+    """
+    by_meaning: dict[tuple, list[m.Grant]] = {}
+    for grant in model.grants:
+        if grant.kind == "allowance":
+            key = (grant.category, grant.period, grant.roles, grant.condition)
+            by_meaning.setdefault(key, []).append(grant)
+    by_period: dict[tuple, list[list[m.Grant]]] = {}
+    for (category, period, _, _), group in by_meaning.items():
+        by_period.setdefault((category, period), []).append(group)
+    witnesses = _Witnesses(model)
     found = []
-    allowances = [g for g in model.grants if g.kind == "allowance"]
-    for first, second in itertools.combinations(allowances, 2):
-        if first.category != second.category or first.period != second.period:
-            continue
-        if first.roles is None or second.roles is None:
-            shared = first.roles or second.roles or ("anyone",)
-        else:
-            shared = tuple(r for r in first.roles if r in second.roles)
-        if not shared:
-            continue
-        both = witness(model, [first.condition, second.condition], (first.category,))
-        if both is None or both is ...:
-            continue
-        when = _describe_assignment(both)
-        total = ""
-        if first.quantity.hours is not None and second.quantity.hours is not None:
-            total = f" ({decimal_text(first.quantity.hours + second.quantity.hours)} h)"
-        role = shared[0]
-        found.append(_warning(
-            "W110", f"§{first.clause} (line {first.span.line if first.span else '?'}) and §{second.clause} both give "
-            f"{role if role == 'anyone' else 'a ' + role} time for {first.category} {first.period.describe()}: "
-            f"{_amount(first)} and {_amount(second)}" + (f"; where {when}" if when else "") +
-            f", a request gets their sum{total}", second.span,
-            hint="if one replaces the other, delete one; if they are for different people, add a 'when' so only one "
-            "applies; if they really add up, write the total in one rule"))
+    for (category, period), groups in by_period.items():
+        for index, group in enumerate(groups):
+            first = group[0]
+            if len(group) >= 2:
+                shared = _shared_roles(first.roles, first.roles)
+                if shared:
+                    both = witnesses.both(first.condition, first.condition, category)
+                    if both is not None and both is not ...:
+                        found.append(_conflict(group[:1], group[1:], shared, both, group[1].span))
+            for other in groups[index + 1:]:
+                shared = _shared_roles(first.roles, other[0].roles)
+                if not shared:
+                    continue
+                both = witnesses.both(first.condition, other[0].condition, category)
+                if both is None or both is ...:
+                    continue
+                found.append(_conflict(group, other, shared, both, other[0].span, separate=True))
     return found
+
+
+def _position_of(span):
+    return (span.line, span.column) if span else (0, 0)
+
+
+def _conflict(first: list[m.Grant], second: list[m.Grant], shared, both, span, separate=False) -> Diagnostic:
+    """One W110: the allowances `first` and `second` (one group split in two, or two groups) all apply where `both`."""
+    grants = first + second
+    left_out = max(len(first), len(second)) > NAMED_IN_FULL if separate else len(grants) > NAMED_IN_FULL
+    head = grants[0]
+    line = f" (line {head.span.line if head.span else '?'})"
+    role = shared[0]
+    who = f"{role if role == 'anyone' else 'a ' + role} time for {head.category} {head.period.describe()}"
+    if len(grants) == 2:
+        subject = f"§{first[0].clause}{line} and §{second[0].clause} both give"
+        amounts = f"{_amount(first[0])} and {_amount(second[0])}"
+    elif not separate:
+        subject = _names([f"§{head.clause}{line}"] + [f"§{g.clause}" for g in grants[1:]]) + " all give"
+        amounts = _amounts(grants)
+    else:
+        other_line = f" (line {second[0].span.line if second[0].span else '?'})"
+        subject = (_names([f"§{head.clause}{line}"] + [f"§{g.clause}" for g in first[1:]]) + ", and "
+                   + _names([f"§{second[0].clause}{other_line}"] + [f"§{g.clause}" for g in second[1:]])
+                   + ", all give")
+        amounts = f"{_amounts(first)}, and {_amounts(second)}"
+    when = _describe_assignment(both)
+    hours = [g.quantity.hours for g in grants]
+    total = f" ({decimal_text(sum(hours))} h)" if all(h is not None for h in hours) else ""
+    sum_words = "their sum" if len(grants) == 2 else "the sum of all of them"
+    return _warning(
+        "W110", f"{subject} {who}: {amounts}" + (f"; where {when}" if when else "") +
+        f", a request gets {sum_words}{total}{_listing(grants, left_out)}", span,
+        hint="if one replaces the other, delete one; if they are for different people, add a 'when' so only one "
+        "applies; if they really add up, write the total in one rule")
 
 
 # ---- names never used ---------------------------------------------------------------
@@ -525,14 +675,20 @@ def unpaid_categories(model: m.Model) -> list[Diagnostic]:
 
 
 def year_without_start(model: m.Model) -> list[Diagnostic]:
-    """W150: periods 'per year' when the agreement does not say when its year starts."""
+    """W150: periods 'per year' when the agreement does not say when its year starts.
+
+    One warning, at the first such rule, names every rule that counts per year.
+    """
     if model.year_start is not None:
         return []
-    found = []
-    for rule in list(model.grants) + list(model.limits):
-        if rule.period is not None and rule.period.kind == "year":
-            found.append(_warning(
-                "W150", f"§{rule.clause} counts time per year, but the agreement does not say when its year starts, "
-                "so the year is taken to start on 1 January", rule.span,
-                hint="add a definition, for example 'the year starts on 1 April'"))
-    return found
+    yearly = [rule for rule in list(model.grants) + list(model.limits)
+              if rule.period is not None and rule.period.kind == "year"]
+    if not yearly:
+        return []
+    yearly.sort(key=lambda rule: _position_of(rule.span))
+    subject = _names([f"§{rule.clause}" for rule in yearly])
+    verb = "counts" if len(yearly) == 1 else "count"
+    return [_warning(
+        "W150", f"{subject} {verb} time per year, but the agreement does not say when its year starts, "
+        f"so the year is taken to start on 1 January{_listing(yearly)}", yearly[0].span,
+        hint="add a definition, for example 'the year starts on 1 April'")]
