@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 import attrs
+
+from .display import is_control, visible
 
 
 @attrs.frozen
@@ -77,9 +78,14 @@ class FtdslError(Exception):
 
 
 def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None) -> str:
-    """Render a diagnostic as text: location, message, source line, caret, hint."""
-    where = f"{diagnostic.span}: " if diagnostic.span else ""
-    lines = [f"{where}{diagnostic.severity} {diagnostic.code}: {_shorten(diagnostic.message)}"]
+    """Render a diagnostic as text: location, message, source line, caret, hint.
+
+    Messages quote what the user wrote, and a file name is whatever the file
+    is called: all of it is shown with control characters made visible
+    (display.visible), so a diagnostic is always the lines it seems to be.
+    """
+    where = f"{visible(diagnostic.span)}: " if diagnostic.span else ""
+    lines = [f"{where}{visible(diagnostic.severity)} {visible(diagnostic.code)}: {visible(_shorten(diagnostic.message))}"]
     if diagnostic.span and source_text is not None:
         numbered = source_lines(source_text)
         if 1 <= diagnostic.span.line <= len(numbered):
@@ -94,7 +100,7 @@ def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None) ->
             pad = "".join("\t" if ch == "\t" else " " for ch in shown[:caret_at])
             lines.append(" " * (len(gutter) - 2) + "| " + pad + "^" * min(width, max(len(shown) - caret_at, 1)))
     if diagnostic.hint:
-        lines.append(f"  hint: {_shorten(diagnostic.hint)}")
+        lines.append(f"  hint: {visible(_shorten(diagnostic.hint))}")
     return "\n".join(lines)
 
 
@@ -130,15 +136,17 @@ def _display_line(text: str, caret_at: int = 0, limit: int = 200) -> tuple[str, 
 
     Very long lines (a pasted paragraph, or a hostile file) are cut to a
     window around the caret, so the message stays readable and the caret
-    still points at the problem. Control characters other than tabs, and
-    Unicode line and paragraph separators, are shown as '?', so a stray one
-    cannot garble the terminal.
+    still points at the problem. The characters display.visible() shows as
+    escapes (control characters, Unicode line and paragraph separators,
+    bidirectional controls, lone surrogates), tabs apart, are shown here as
+    '?' instead, one for one, so a stray one cannot garble the terminal and
+    the caret still falls under the column the span counts.
     """
     start = 0
     if len(text) > limit and caret_at > limit - 20:
         start = caret_at - limit // 2
     shown = text[start:start + limit]
-    shown = "".join("?" if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch for ch in shown)
+    shown = "".join("?" if ch != "\t" and is_control(ch) else ch for ch in shown)
     caret_at -= start
     if start:
         shown, caret_at = "… " + shown, caret_at + 2

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from .display import json_visible, visible, visible_data
+
 OUTCOME_WORDS = {"entitled": "ENTITLED", "discretionary": "DISCRETIONARY (for management to agree)",
                  "not_entitled": "NOT ENTITLED"}
 
@@ -12,7 +14,7 @@ def to_json(report: dict, include_checks: bool = True) -> str:
     """The report as JSON, keys in a fixed order, so the same input always gives the same bytes."""
     if not include_checks:
         report = {**report, "decisions": [{k: v for k, v in d.items() if k != "checks"} for d in report["decisions"]]}
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(report, indent=2, ensure_ascii=False)) + "\n"
 
 
 def pay_words(paid) -> str:
@@ -20,7 +22,14 @@ def pay_words(paid) -> str:
 
 
 def to_text(report: dict, ruleset_name: str = "", scenario_name: str = "") -> str:
-    """The report as text a negotiator can read."""
+    """The report as text a negotiator can read.
+
+    Every text in it (the agreement's words, the scenario's ids, the file
+    names) is shown with its control characters made visible, so none can
+    restyle the terminal or start a line of its own.
+    """
+    report = visible_data(report)
+    ruleset_name, scenario_name = visible(ruleset_name), visible(scenario_name)
     lines = []
     title = report.get("agreement")
     if title:

@@ -15,6 +15,7 @@ import sys
 import click
 
 from ..cli import EXIT_ERROR, EXIT_FOUND
+from ..display import json_visible, visible
 from ..errors import FtdslError, render_diagnostic
 
 
@@ -52,7 +53,7 @@ def command(rulesets, strict, output_format):
     if output_format == "json":
         data = [{"file": r["file"], "ok": r["ok"], "errors": r["counts"][0], "warnings": r["counts"][1],
                  "diagnostics": [d.to_dict() for d in r["diagnostics"]]} for r in results]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json_visible(json.dumps(data, indent=2, ensure_ascii=False)))
     else:
         for result in results:
             for diagnostic in result["diagnostics"]:
@@ -66,6 +67,6 @@ def command(rulesets, strict, output_format):
                                                                                      if strict else "")
             else:
                 summary = "ok"
-            click.echo(f"{result['file']}: {summary}")
+            click.echo(f"{visible(result['file'])}: {summary}")
     unreadable = any(d.code in UNREADABLE for r in results for d in r["diagnostics"])
     sys.exit(EXIT_ERROR if unreadable else EXIT_FOUND if failed else 0)

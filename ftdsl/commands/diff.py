@@ -15,6 +15,7 @@ import textwrap
 import click
 
 from ..cli import EXIT_FOUND, fail
+from ..display import json_visible, visible
 from ..errors import Diagnostic, FtdslError
 
 DIRECTION_WORDS = {"more generous": "more generous to representatives",
@@ -67,10 +68,10 @@ def command(old, new, output_format, scenario_dir, write_dir, exit_code):
     except FtdslError as error:
         fail(error)
     for problem in problems:
-        click.echo(f"ftdsl diff: note: {problem}", err=True)
+        click.echo(f"ftdsl diff: note: {visible(problem)}", err=True)
     everything = changes + decisions
     if output_format == "json":
-        click.echo(json.dumps([c.to_dict() for c in everything], indent=2, ensure_ascii=False))
+        click.echo(json_visible(json.dumps([c.to_dict() for c in everything], indent=2, ensure_ascii=False)))
     else:
         click.echo(render_text(old, new, changes, decisions, source, written), nl=False)
     sys.exit(EXIT_FOUND if exit_code and everything else 0)
@@ -132,7 +133,7 @@ def _read_quietly(path: str) -> str | None:
 
 
 def _clauses(clauses) -> str:
-    return ", ".join(f"§{c}" for c in clauses)
+    return ", ".join(f"§{visible(c)}" for c in clauses)
 
 
 def _hours_per_year(value) -> str:
@@ -144,14 +145,19 @@ def _hours_per_year(value) -> str:
 def _quote(label: str, quotes) -> list[str]:
     lines = []
     for quote in quotes:
-        wrapped = textwrap.wrap(f'{label} says "{quote}"', width=100, subsequent_indent="      ")
+        wrapped = textwrap.wrap(f'{label} says "{visible(quote)}"', width=100, subsequent_indent="      ")
         lines += ["    " + line for line in wrapped]
     return lines
 
 
 def render_text(old_path, new_path, changes, decisions, source, written) -> str:
-    """The changes as text a negotiator reads: clause by clause, both sides' words quoted."""
-    lines = [f"ftdsl diff {old_path} → {new_path}"]
+    """The changes as text a negotiator reads: clause by clause, both sides' words quoted.
+
+    Every text from the rulesets and scenarios (and every file name) is shown
+    with its control characters made visible (display.visible).
+    """
+    source = visible(source)
+    lines = [f"ftdsl diff {visible(old_path)} → {visible(new_path)}"]
     if not changes and not decisions:
         lines.append("no differences in meaning; the same decisions on " + source)
         return "\n".join(lines) + "\n"
@@ -168,25 +174,25 @@ def render_text(old_path, new_path, changes, decisions, source, written) -> str:
         if where != heading:
             lines += ["", where]
             heading = where
-        lines.append(f"  {change.kind} {change.aspect}: {change.key}")
+        lines.append(f"  {change.kind} {change.aspect}: {visible(change.key)}")
         if change.kind == "changed":
-            lines.append(f"    old: {change.old}")
-            lines.append(f"    new: {change.new}")
+            lines.append(f"    old: {visible(change.old)}")
+            lines.append(f"    new: {visible(change.new)}")
         else:
-            lines.append(f"    {'old' if change.kind == 'removed' else 'new'}: {change.old or change.new}")
+            lines.append(f"    {'old' if change.kind == 'removed' else 'new'}: {visible(change.old or change.new)}")
         if change.old_per_year is not None or change.new_per_year is not None:
             lines.append(f"    per year: {_hours_per_year(change.old_per_year)} → {_hours_per_year(change.new_per_year)}")
         if change.aspect not in ("header", "vocabulary"):
-            lines.append(f"    {DIRECTION_WORDS[change.direction]}" + (f" ({change.note})" if change.note else ""))
+            lines.append(f"    {DIRECTION_WORDS[change.direction]}" + (f" ({visible(change.note)})" if change.note else ""))
         lines += _quote("old", change.old_quotes) + _quote("new", change.new_quotes)
     if decisions:
         lines += ["", f"Decisions that differ ({source})"]
         for change in decisions:
-            lines.append(f"  {change.key}: {change.note}")
-            lines.append(f"    old: {change.old} ({_clauses(change.old_clauses) or 'no clause'})")
-            lines.append(f"    new: {change.new} ({_clauses(change.new_clauses) or 'no clause'})")
+            lines.append(f"  {visible(change.key)}: {visible(change.note)}")
+            lines.append(f"    old: {visible(change.old)} ({_clauses(change.old_clauses) or 'no clause'})")
+            lines.append(f"    new: {visible(change.new)} ({_clauses(change.new_clauses) or 'no clause'})")
             lines.append(f"    {DIRECTION_WORDS[change.direction]}")
     if written:
         lines += ["", f"Wrote {len(written)} scenario file{'s' if len(written) != 1 else ''}:"]
-        lines += [f"  {path}" for path in written]
+        lines += [f"  {visible(path)}" for path in written]
     return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ def command(ruleset, scenario, request_id, output_format):
     """Explain how RULESET decides each request in SCENARIO: the rules that applied and did not, the
     arithmetic, the agreement's words, and the smallest change that would change the outcome."""
     from ..api import load_ruleset, load_scenario
+    from ..display import json_visible, visible_data
     from ..explain import explain, to_text
 
     try:
@@ -29,6 +30,6 @@ def command(ruleset, scenario, request_id, output_format):
     except FtdslError as error:
         fail(error)
     if output_format == "json":
-        click.echo(json.dumps(tree, indent=2, ensure_ascii=False))
-    else:
-        click.echo(to_text(tree), nl=False)
+        click.echo(json_visible(json.dumps(tree, indent=2, ensure_ascii=False)))
+    else:  # every text in the tree with its control characters made visible, before it is drawn
+        click.echo(to_text(visible_data(tree)), nl=False)

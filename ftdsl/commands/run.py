@@ -109,6 +109,7 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
     import tempfile
 
     from ..batch import Batch, LogError, RowError, summary_text
+    from ..display import visible, visible_lines
 
     if output_format is None:
         output_format = _OUTPUT_FORMATS.get(os.path.splitext(output or "")[1].lower(), "csv")
@@ -161,9 +162,10 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
                 progress.done()
         writer.commit()
     if batch.error_count > len(shown):
-        click.echo(f"{name}: {batch.error_count - len(shown)} more rows with errors (see the 'error' column)", err=True)
+        click.echo(f"{visible(name)}: {batch.error_count - len(shown)} more rows with errors (see the 'error' column)",
+                   err=True)
     if summary:
-        click.echo(summary_text(batch.summary(), batch.error_count), nl=False, err=output is None)
+        click.echo(visible_lines(summary_text(batch.summary(), batch.error_count)), nl=False, err=output is None)
     if batch.error_count:
         sys.exit(EXIT_FOUND)
 

@@ -15,10 +15,11 @@ from ..errors import FtdslError
 def command(ruleset):
     """Print the JSON Schema (draft 2020-12) of the scenarios RULESET accepts, for editors to check and complete."""
     from ..api import load_ruleset
+    from ..display import json_visible
     from ..schema import scenario_schema
 
     try:
         loaded = load_ruleset(ruleset)
     except FtdslError as error:
         fail(error)
-    click.echo(json.dumps(scenario_schema(loaded.program), indent=2, ensure_ascii=False))
+    click.echo(json_visible(json.dumps(scenario_schema(loaded.program), indent=2, ensure_ascii=False)))

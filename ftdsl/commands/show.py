@@ -44,4 +44,8 @@ def command(ruleset, color, formatted):
         fail(error)
     # NO_COLOR (https://no-color.org) turns colour off unless asked for outright.
     use_colour = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    # The file's own escape sequences are shown, not obeyed (the colours are added after).
+    from ..display import visible_lines
+
+    text = visible_lines(text)
     click.echo(highlight(text) if use_colour else text, nl=False, color=use_colour)

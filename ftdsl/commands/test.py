@@ -20,6 +20,7 @@ def command(paths, no_coverage):
     a PATH may also be one such file, or a folder of rulesets. Exit 1 when a
     test fails, 2 when a ruleset or test file has errors.
     """
+    from ..display import visible_lines
     from ..testing import discover, render, run_suite
 
     try:
@@ -28,7 +29,8 @@ def command(paths, no_coverage):
         click.echo(error.render(), err=True)
         sys.exit(EXIT_ERROR)
     results = [run_suite(suite) for suite in suites]
-    click.echo(render(results, show_coverage=not no_coverage), nl=False)
+    # Escape sequences in test names, ids and expected values are shown, not sent to the terminal.
+    click.echo(visible_lines(render(results, show_coverage=not no_coverage)), nl=False)
     if any(r.errors for r in results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FOUND if any(r.failed for r in results) else 0)
