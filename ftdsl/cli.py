@@ -7,12 +7,17 @@ runs, so `ftdsl run` does not pay for `ftdsl diff`.
 Exit codes: 0 the command did its job; 1 it ran and found something wrong
 (errors in `check`, differences with `diff --exit-code`, failing tests);
 2 it could not do its job (a file missing, a ruleset or scenario with
-errors, a bad option); 3 an internal error (a bug: please report it).
+errors, a bad option, standard output closed or full); 3 an internal error
+(a bug: please report it); 130 interrupted (Ctrl-C); 141 standard output
+is a pipe whose reader has gone (`ftdsl run R S | head -1`), quietly, as
+git does.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
+import io
 import pkgutil
 import sys
 
@@ -23,6 +28,8 @@ from . import __version__
 EXIT_FOUND = 1
 EXIT_ERROR = 2
 EXIT_BUG = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program stopped by Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what git exits with when the reader of its output has gone
 
 
 def fail(error, code: int = EXIT_ERROR):
@@ -57,29 +64,173 @@ def cli():
     """
 
 
+class OutputFailed(Exception):
+    """Standard output or standard error could not be written: closed, full, or a pipe nobody reads.
+
+    Raised by the stream main() puts in place of sys.stdout, so that such a
+    failure is told apart from any other OSError wherever it happens
+    (click.echo in any command, a log's decisions copied out), and not
+    mistaken by click for a broken pipe to exit 1 on.
+    """
+
+    def __init__(self, stream: str, error: OSError | None):
+        self.stream = stream
+        self.errno = error.errno if error is not None else errno.EBADF
+        reason = "it is closed" if error is None or error.errno == errno.EBADF else (error.strerror or str(error))
+        super().__init__(f"cannot write to standard {stream}: {reason}")
+
+
+class _GuardedRaw(io.RawIOBase):
+    """The process's standard output or error, a write failure remembered for main().
+
+    On standard output the failure is raised as OutputFailed, which stops
+    the command: its output is lost. On standard error it is not raised: a
+    message that cannot be written is lost, and the command goes on and
+    exits as it would have (there is nowhere to say more). After the first
+    failure everything written is dropped, so the flush at exit cannot fail
+    again.
+    """
+
+    def __init__(self, stream: str, target):
+        super().__init__()
+        self.stream = stream
+        self.target = target  # the original stream's raw file, or None when the descriptor was closed at start
+        self.failure: OutputFailed | None = None
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        if self.failure is not None:
+            return len(data)
+        try:
+            if self.target is None:
+                raise OutputFailed(self.stream, None)
+            try:
+                return self.target.write(data)
+            except OSError as error:
+                raise OutputFailed(self.stream, error) from None
+        except OutputFailed as failure:
+            self.failure = failure
+            if self.stream == "error":
+                return len(data)
+            raise
+
+    def isatty(self):
+        return self.target is not None and self.target.isatty()
+
+    def fileno(self):
+        if self.target is None:
+            raise io.UnsupportedOperation(f"standard {self.stream} is closed")
+        return self.target.fileno()
+
+
+def _guard(name: str):
+    """Put a guarded stream in place of sys.stdout or sys.stderr, when it is the process's own
+    (not a test's capture); the raw stream of the guard, or None when it was left alone."""
+    current, original = getattr(sys, name), getattr(sys, f"__{name}__")
+    if isinstance(getattr(current, "buffer", None), io.BufferedWriter) and isinstance(current.buffer.raw, _GuardedRaw):
+        return current.buffer.raw  # already guarded (main called twice in one process)
+    if current is not original or (current is not None and not hasattr(current, "buffer")):
+        return None
+    stream = {"stdout": "output", "stderr": "error"}[name]
+    raw = _GuardedRaw(stream, None if current is None else getattr(current.buffer, "raw", current.buffer))
+    if current is None:
+        guarded = io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8", errors="strict")
+    else:
+        current.flush()
+        guarded = io.TextIOWrapper(io.BufferedWriter(raw), encoding=current.encoding, errors=current.errors,
+                                   line_buffering=current.line_buffering, write_through=current.write_through)
+    setattr(sys, name, guarded)
+    return raw
+
+
 def main(argv=None):
     """Entry point: run the command line, turning any failure into a message and an exit code."""
+    output = _guard("stdout")
+    _guard("stderr")
     try:
-        cli.main(args=argv, prog_name="ftdsl", standalone_mode=True)
+        code = _run(argv)
+        if sys.stdout is not None:  # what is still buffered is written now, while a failure can be reported
+            sys.stdout.flush()
+    except OutputFailed:  # said below
+        code = EXIT_ERROR
     except KeyboardInterrupt:
-        click.echo("ftdsl: interrupted", err=True)
-        sys.exit(130)
+        code = _interrupted()
+    if code != EXIT_INTERRUPTED and output is not None and output.failure is not None:
+        # Output that could not be written decides the exit code, even if something caught the failure on the way.
+        code = _output_failed(output.failure)
+    sys.exit(code)
+
+
+def _run(argv) -> int:
+    """Run the command; its exit code, every failure rendered as a message (but standard output that
+    could not be written, which main() reports)."""
+    try:
+        try:
+            result = cli.main(args=argv, prog_name="ftdsl", standalone_mode=False)
+        except click.Abort as abort:
+            # click's standalone mode makes Ctrl-C "Aborted!" and exit 1; here it is ours to report.
+            if abort.__cause__ is None or isinstance(abort.__cause__, KeyboardInterrupt):
+                raise KeyboardInterrupt from None
+            raise abort.__cause__ from None
+        return result if isinstance(result, int) else 0  # click.exceptions.Exit (--help, --version) returns its code
+    except SystemExit as exit_:
+        if exit_.code is None or isinstance(exit_.code, int):
+            return exit_.code or 0
+        click.echo(exit_.code, err=True)
+        return EXIT_FOUND
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except KeyboardInterrupt:
+        return _interrupted()
+    except OutputFailed:  # main() says it, once
+        return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - whatever happens ends in a message, not a traceback
         # Imported here, not at the top: a successful run never needs the
         # error classes (nor attrs, which they use).
         from .errors import FtdslError
 
         if isinstance(error, FtdslError):  # a command that did not catch its own
-            fail(error)
+            return _quietly(lambda: click.echo(error.render(), err=True), EXIT_ERROR)
         if isinstance(error, RecursionError):
-            click.echo("ftdsl: error: the input is nested too deeply to process", err=True)
-            sys.exit(EXIT_ERROR)
+            return _quietly(lambda: click.echo("ftdsl: error: the input is nested too deeply to process", err=True),
+                            EXIT_ERROR)
         if isinstance(error, MemoryError):
-            click.echo("ftdsl: error: the input is too large to process in memory", err=True)
-            sys.exit(EXIT_ERROR)
-        click.echo(f"ftdsl: internal error ({type(error).__name__}: {error}); please report it with the files "
-                   "that caused it", err=True)
-        sys.exit(EXIT_BUG)
+            return _quietly(lambda: click.echo("ftdsl: error: the input is too large to process in memory", err=True),
+                            EXIT_ERROR)
+        from .display import visible
+
+        return _quietly(lambda: click.echo(f"ftdsl: internal error ({type(error).__name__}: {visible(error)}); please "
+                                           "report it with the files that caused it", err=True), EXIT_BUG)
+
+
+def _quietly(say, code: int) -> int:
+    """Say something on standard error; the exit code either way."""
+    try:
+        say()
+    except (OutputFailed, OSError):  # standard error not guarded (a test's capture) and failing
+        pass
+    return code
+
+
+def _interrupted() -> int:
+    return _quietly(lambda: click.echo("ftdsl: interrupted", err=True), EXIT_INTERRUPTED)
+
+
+def _output_failed(failure: OutputFailed) -> int:
+    """The exit code for standard output that could not be written, said in one line on standard error.
+
+    A pipe whose reader has gone (`ftdsl run ... | head -1`) is no error to
+    report: the reader has what it wanted, so ftdsl stops quietly with 141,
+    as git does. A closed or full standard output loses the output: exit 2,
+    saying so.
+    """
+    if failure.errno == errno.EPIPE:
+        return EXIT_BROKEN_PIPE
+    return _quietly(lambda: click.echo(f"ftdsl: error: {failure}; the output is missing or incomplete", err=True),
+                    EXIT_ERROR)
 
 
 if __name__ == "__main__":
