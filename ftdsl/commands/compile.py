@@ -29,4 +29,6 @@ def command(ruleset, output):
     except FtdslError as error:
         fail(error)
     if output:
-        click.echo(f"{output}: decide(scenario) for {ruleset}", err=True)
+        from ..display import visible
+
+        click.echo(f"{visible(output)}: decide(scenario) for {visible(ruleset)}", err=True)
