@@ -193,30 +193,28 @@ def _run(argv) -> int:
         from .errors import FtdslError
 
         if isinstance(error, FtdslError):  # a command that did not catch its own
-            return _quietly(lambda: click.echo(error.render(), err=True), EXIT_ERROR)
+            return _say(error.render(), EXIT_ERROR)
         if isinstance(error, RecursionError):
-            return _quietly(lambda: click.echo("ftdsl: error: the input is nested too deeply to process", err=True),
-                            EXIT_ERROR)
+            return _say("ftdsl: error: the input is nested too deeply to process", EXIT_ERROR)
         if isinstance(error, MemoryError):
-            return _quietly(lambda: click.echo("ftdsl: error: the input is too large to process in memory", err=True),
-                            EXIT_ERROR)
+            return _say("ftdsl: error: the input is too large to process in memory", EXIT_ERROR)
         from .display import visible
 
-        return _quietly(lambda: click.echo(f"ftdsl: internal error ({type(error).__name__}: {visible(error)}); please "
-                                           "report it with the files that caused it", err=True), EXIT_BUG)
+        return _say(f"ftdsl: internal error ({type(error).__name__}: {visible(error)}); please report it with the "
+                    "files that caused it", EXIT_BUG)
 
 
-def _quietly(say, code: int) -> int:
+def _say(message: str, code: int) -> int:
     """Say something on standard error; the exit code either way."""
     try:
-        say()
+        click.echo(message, err=True)
     except (OutputFailed, OSError):  # standard error not guarded (a test's capture) and failing
         pass
     return code
 
 
 def _interrupted() -> int:
-    return _quietly(lambda: click.echo("ftdsl: interrupted", err=True), EXIT_INTERRUPTED)
+    return _say("ftdsl: interrupted", EXIT_INTERRUPTED)
 
 
 def _output_failed(failure: OutputFailed) -> int:
@@ -229,8 +227,7 @@ def _output_failed(failure: OutputFailed) -> int:
     """
     if failure.errno == errno.EPIPE:
         return EXIT_BROKEN_PIPE
-    return _quietly(lambda: click.echo(f"ftdsl: error: {failure}; the output is missing or incomplete", err=True),
-                    EXIT_ERROR)
+    return _say(f"ftdsl: error: {failure}; the output is missing or incomplete", EXIT_ERROR)
 
 
 if __name__ == "__main__":
