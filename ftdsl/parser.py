@@ -422,22 +422,33 @@ def _parse_from(text: str, position: int, line: int) -> lark.Tree:
     return interactive.resume_parse()
 
 
+# What the lexer reads past when looking for comments: a quotation (which
+# may hold a '#', a carriage return or a Unicode line separator, but never a
+# newline), a comment (to the end of its line), or a line break.
+_QUOTE_COMMENT_OR_BREAK = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|#[^\r\n]*|\r\n|\r|\n')
+
+
 def extract_comments(text: str) -> list[Comment]:
-    """Every '#' comment outside quoted text, with its position."""
+    """Every '#' comment outside quoted text, with its position.
+
+    A comment runs from its '#' to the end of the line, and lines end at a
+    newline, a carriage return and a newline, or a carriage return (as the
+    grammar's _NL reads them) and nowhere else: str.splitlines would also
+    end one at a form feed, a vertical tab (Word's manual line break), the
+    characters 0x1c-0x1e, 0x85 or a Unicode line or paragraph separator, and
+    the rest of a comment holding one would be lost. Only the spaces and
+    tabs after a comment are dropped.
+    """
     comments = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        closing = None
-        for column, char in enumerate(line):
-            if closing is not None:
-                if char == closing:
-                    closing = None
-            elif char == '"':
-                closing = '"'
-            elif char == "\u201c":
-                closing = "\u201d"
-            elif char == "#":
-                comments.append(Comment(number, column + 1, line[column:].rstrip(), not line[:column].strip()))
-                break
+    number, line_start = 1, 0
+    for match in _QUOTE_COMMENT_OR_BREAK.finditer(text):
+        found = match.group()
+        if found[0] == "#":
+            start = match.start()
+            comments.append(Comment(number, start - line_start + 1, found.rstrip(" \t"),
+                                    not text[line_start:start].strip(" \t\u00a0")))
+        elif found[0] in "\r\n":
+            number, line_start = number + 1, match.end()
     return comments
 
 

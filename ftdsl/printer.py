@@ -54,13 +54,52 @@ class UnsafeFormat(Exception):
 def format_text(text: str, file: str = "<ruleset>") -> str:
     """Canonical text for .ftr source; raises FtdslError for syntax errors and
     UnsafeFormat if the result would not parse to an equal AST and check to
-    an equal model (or to the same errors)."""
+    an equal model (or to the same errors).
+
+    Lines end as they did in `text`: with a carriage return and a newline
+    if its first line did, a carriage return alone if that did, a newline
+    otherwise (a file that mixes them gets its first line's ending on every
+    line). The text is formatted, and checked, with newlines.
+    """
     from .builder import parse
 
+    ending = line_ending(text)
+    text = _newlines(text) if ending != "\n" or "\r" in text else text
     ast = parse(text, file)
     result = print_ruleset(ast, text)
     verify(ast, text, result, file)
-    return result
+    return result.replace("\n", ending) if ending != "\n" else result
+
+
+# A line break as the grammar reads one (_NL), in group 1. Quotations and
+# comments are matched too, to be passed over: a carriage return inside a
+# quotation is part of it, not a line break.
+_LINE_BREAK = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|#[^\r\n]*|(\r\n|\r|\n)')
+
+
+def line_ending(text: str) -> str:
+    """How the text's first line ends: "\\r\\n", "\\r" or "\\n" (also for a text of one line)."""
+    return next((match.group(1) for match in _LINE_BREAK.finditer(text) if match.group(1)), "\n")
+
+
+def _newlines(text: str) -> str:
+    """The text with every line break a newline."""
+    return _LINE_BREAK.sub(lambda match: "\n" if match.group(1) else match.group(), text)
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text, ended by "\\n", "\\r\\n" or "\\r" only, as the
+    grammar reads them (a carriage return inside a quotation is part of it).
+
+    Not str.splitlines, which also ends a line at a form feed, a vertical
+    tab, 0x1c-0x1e, 0x85 and the Unicode line and paragraph separators, all
+    of which a comment or a quotation pasted from a document may hold. A
+    newline ending the text starts no line of its own.
+    """
+    lines = (_newlines(text) if "\r" in text else text).split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def verify(ast: n.Ruleset, text: str, result: str, file: str = "<ruleset>") -> None:
@@ -137,7 +176,7 @@ class _Item:
 class _Printer:
     def __init__(self, ruleset: n.Ruleset, source: str | None):
         self.ruleset = ruleset
-        self.source_lines = source.splitlines() if source is not None else None
+        self.source_lines = split_lines(source) if source is not None else None
 
     # ---- the whole file
     def print(self) -> str:

@@ -12,6 +12,40 @@ from ..cli import EXIT_BUG, EXIT_ERROR, EXIT_FOUND
 from ..errors import Diagnostic, FtdslError
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def read_ruleset(path: str) -> tuple[bytes, str]:
+    """(the bytes, the text) of a ruleset file or of standard input ('-').
+
+    The bytes are kept so that the file can be written back only if they
+    are still what is on disk, and with the byte-order mark it had; the
+    same errors as source.read_text (E001 to E006) otherwise.
+    """
+    from ..source import decode_text, read_bounded, read_stdin
+
+    if path == "-":
+        data = read_stdin()
+        return data, decode_text(data, "<stdin>", "ruleset")
+    if not os.path.exists(path):
+        raise FtdslError(Diagnostic("E001", f"ruleset '{path}' does not exist", hint="check the path and the spelling"))
+    if os.path.isdir(path):
+        raise FtdslError(Diagnostic("E002", f"'{path}' is a folder, not a ruleset",
+                                    hint="give the path of a ruleset inside it"))
+    try:
+        with open(path, "rb") as handle:
+            data = read_bounded(handle, path, "ruleset")
+    except OSError as error:
+        raise FtdslError(Diagnostic("E003", f"cannot read ruleset '{path}': {error.strerror}")) from None
+    return data, decode_text(data, path, "ruleset")
+
+
+def _lines(text: str, split_lines) -> list[str]:
+    """The lines of a text for a diff, each with a newline (lines end at newlines only)."""
+    return [line + "\n" for line in split_lines(text)]
+
+
 def ruleset_paths(paths) -> list[str]:
     """Files as given, and every *.ftr file under each folder (sorted); FtdslError for a folder with none."""
     found = []
@@ -37,12 +71,13 @@ def command(paths, check, show_diff):
 
     The meaning never changes: a file is only written when the new text
     parses to the same rules and checks to the same model, and it is
-    replaced in one step, so an interrupted run leaves it as it was.
+    replaced in one step, so an interrupted run leaves it as it was. Its
+    line endings and byte-order mark stay as they were; a read-only file,
+    or one saved by something else while fmt ran, is left alone.
     `-` formats standard input to standard output.
     """
-    from ..files import write_atomic
-    from ..printer import UnsafeFormat, format_text
-    from ..source import read_text
+    from ..files import rewrite
+    from ..printer import UnsafeFormat, format_text, split_lines
 
     try:
         files = ruleset_paths(paths)
@@ -53,22 +88,24 @@ def command(paths, check, show_diff):
     changed = []
     for path in files:
         try:
-            text = read_text(path, "ruleset")
+            data, text = read_ruleset(path)
             name = "<stdin>" if path == "-" else path
             formatted = format_text(text, name)
+            # The file's byte-order mark, if it had one, stays (format_text keeps its line endings).
+            new = (BYTE_ORDER_MARK if data.startswith(UTF8_BOM) else "") + formatted
             if path == "-":
-                click.echo(formatted, nl=False)
+                click.echo(new.encode("utf-8"), nl=False)
                 continue
-            if formatted == text:
+            if new.encode("utf-8") == data:
                 continue
             changed.append(path)
             if show_diff:
-                click.echo("".join(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True),
+                click.echo("".join(difflib.unified_diff(_lines(text, split_lines), _lines(formatted, split_lines),
                                                         path, f"{path} (formatted)")), nl=False)
             if check:
                 click.echo(f"would reformat {path}")
             else:
-                write_atomic(path, formatted)
+                rewrite(path, new, data)
                 click.echo(f"reformatted {path}")
         except FtdslError as error:
             errors += 1
