@@ -2,9 +2,10 @@
 
 The pipeline, one module per step:
 
-    text ─parser/builder→ AST (nodes) ─checker→ model ─compiler→ Program ─runtime→ decisions
+    text ─parser/builder→ AST (nodes) ─checker→ model ─runtime.Program→ decisions
 
->>> ruleset = load_ruleset_text('categories: duties\\n§5.3 duties are paid\\n')
+>>> import ftdsl
+>>> ruleset = ftdsl.load_ruleset_text('categories: duties\\n§5.3 duties are paid\\n')
 >>> ruleset.model.categories
 ('duties',)
 

@@ -1,5 +1,12 @@
 """The library's front door: a ruleset path or text in, a runnable Ruleset out.
 
+>>> ruleset = load_ruleset_text('categories: duties\\nfact roles: list of roles\\nroles: representative\\n'
+...     '§6.12 representative may take up to 6 hours per month for duties\\n')
+>>> ruleset.decide({"facts": {"roles": ["representative"]},
+...     "requests": [{"date": "2026-03-20", "category": "duties", "hours": 6}]})["decisions"][0]["outcome"]
+'entitled'
+
+
 Everything the command line does goes through here, so `import ftdsl`
 can do it too.
 """
@@ -11,7 +18,7 @@ import gc
 
 import attrs
 
-from . import builder, checker, compiler
+from . import builder, checker
 from .errors import Diagnostic, FtdslError, Span
 from .model import Model
 from .nodes import Ruleset as RulesetAST
@@ -28,7 +35,13 @@ class Ruleset:
     ast: RulesetAST
     model: Model
     program: Program = attrs.field(eq=False)
-    source: str = attrs.field(eq=False, repr=False)
+
+    @property
+    def stored(self) -> str:
+        """The checked model as data (modelfile.py): what the cache and a standalone module keep."""
+        from .modelfile import dumps
+
+        return dumps(self.model)
 
     def decide(self, scenario: dict, scenario_name: str = "<scenario>") -> dict:
         """Decide a scenario dict; raise FtdslError (with every problem) if it is not valid."""
@@ -40,9 +53,8 @@ def load_ruleset_text(text: str, path: str = "<ruleset>") -> Ruleset:
     with collector_paused():
         ast = builder.parse(text, path)
         model = checker.check(ast, text)
-        source = compiler.compile_source(model)
-        program = compiler.load_program(source, path)
-    return Ruleset(path, text, ast, model, program, source)
+        program = Program(model, path)
+    return Ruleset(path, text, ast, model, program)
 
 
 @contextlib.contextmanager

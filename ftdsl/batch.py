@@ -59,6 +59,7 @@ import tempfile
 from fractions import Fraction
 
 from . import runtime
+from .conditions import reads
 from .numbers import decimal_text, json_number
 
 CHUNK_ROWS = 200_000  # rows per sorted run in the fallback; about 100 MB of Python objects at most
@@ -118,9 +119,9 @@ class Layout:
         for unit in runtime.QUANTITY_KEYS:
             self.kinds[unit] = ("quantity", unit)
         for name, fact in vocabulary.facts.items():
-            self.kinds.setdefault(name, ("fact", fact["type"]))
+            self.kinds.setdefault(name, ("fact", fact.type))
         for name, fact in vocabulary.request_facts.items():
-            self.kinds.setdefault(name, ("request fact", fact["type"]))
+            self.kinds.setdefault(name, ("request fact", fact.type))
         for name in vocabulary.state_fields:
             self.kinds.setdefault(name, ("state",))
 
@@ -441,13 +442,13 @@ class _Windows:
     """
 
     def __init__(self, program):
-        self.year_start = program.meta["year_start"]
+        self.year_start = program.model.year_start
         keys = set()
-        for rule in program.by_kind.get("grant", ()):
-            if rule["grant"] == "allowance":
-                keys.add(((rule["category"],), rule["period"]))
-        for rule in program.by_kind.get("limit", ()):
-            keys.add((tuple(rule["categories"]), rule["period"]))
+        for rule in program.model.grants:
+            if rule.kind == "allowance":
+                keys.add(((rule.category,), rule.period))
+        for rule in program.model.limits:
+            keys.add((tuple(rule.categories), rule.period))
         self.keys = keys
         ordered = sorted(keys, key=repr)
         by_category = {}
@@ -455,7 +456,7 @@ class _Windows:
             for category in key[0]:
                 by_category.setdefault(category, []).append(key)
         self.by_category = {c: tuple(k) for c, k in by_category.items()}
-        self.rolling = {key: key[1][0] == "rolling" for key in keys}
+        self.rolling = {key: key[1].kind == "rolling" for key in keys}
         self.total_slot = {key: 2 + 2 * i for i, key in enumerate(ordered)}
         self.empty = [None, 0] * len(ordered)  # a new record's slots for the totals
         self.starts = {key[1]: {} for key in keys}
@@ -475,7 +476,7 @@ class _Windows:
         if start is None:
             if len(starts) > _MEMO_LIMIT:
                 starts.clear()
-            start = starts[day] = runtime.period_window(period, day, self.year_start)[0]
+            start = starts[day] = period.window(day, self.year_start)[0]
         return start
 
     def used(self, state, key, day):
@@ -529,7 +530,7 @@ def _scale(program):
     """A whole number that makes the ruleset's hours (and hours in hundredths) whole, so running totals
     are mostly int arithmetic; anything finer stays an exact Fraction."""
     denominators = [100]
-    day = program.meta.get("working_day")
+    day = program.model.working_day
     if day is not None:
         denominators.append((Fraction(day) / 2).denominator)
 
@@ -540,12 +541,15 @@ def _scale(program):
             for item in value:
                 walk(item)
 
-    for rule in program.rules:
-        walk(rule.get("hours"))
-        walk(rule.get("factor"))
-    for table in program.tables.values():
-        walk(table["rows"])
-        walk(table["step"])
+    for grant in program.model.grants:
+        if grant.quantity is not None:
+            walk(grant.quantity.hours)
+            walk(grant.quantity.factor)
+    for limit in program.model.limits:
+        walk(limit.hours)
+    for table in program.model.tables:
+        walk(tuple(row.value for row in table.rows))
+        walk(table.step)
     return math.lcm(*denominators)
 
 
@@ -1027,9 +1031,9 @@ class _TracedEvaluation(runtime._Evaluation):
         # A band value depends on its count only through the band: rows
         # whose counts fall in one band share the rest of the tree.
         table = self.program.tables[name]
-        self.trace.ask(self.trace.batch.fact_columns.get(table["by"]), "band " + name)
+        self.trace.ask(self.trace.batch.fact_columns.get(table.by), "band " + name)
         if name not in self.values:
-            self.values[name] = runtime.band_lookup(table, runtime._Evaluation.fact(self, table["by"]))
+            self.values[name] = table.lookup(runtime._Evaluation.fact(self, table.by))
         return self.values[name]
 
 
@@ -1088,9 +1092,9 @@ class Batch:
         self.on_error = on_error
         self.layout = Layout(program)
         self.windows = _Windows(program)
-        self.year_start = program.meta["year_start"]
+        self.year_start = program.model.year_start
         self.scale = _scale(program)
-        self.counts_outside = program.meta["toil_clause"] is not None
+        self.counts_outside = program.counts_outside
         self.error_count = 0
         self.rows = 0
         self.sorted_fallback = False
@@ -1153,13 +1157,12 @@ class Batch:
         """The partial questions the tree may ask (see _Keyed), by name, and which request fields use them."""
         read = set()
         for rule in self.program.rules:
-            if rule["when"] is not None:
-                read |= {c for c in rule["when"].__code__.co_consts if isinstance(c, str)}
+            read |= reads(rule.condition)
         self.keys = {"filled": _filled}
         self.request_keys = {"stated": "filled"}
         if "notice days" not in read:
             # Read only by notice rules, which compare it with their days.
-            thresholds = tuple(sorted({rule["days"] for rule in self.program.by_kind.get("notice", ())}))
+            thresholds = tuple(sorted({rule.days for rule in self.program.model.notices}))
 
             def notice(text):
                 if not text.strip():
@@ -1174,15 +1177,16 @@ class Batch:
             self.keys["notice"] = _Memo(notice)
             self.request_keys["notice days"] = "notice"
         for name, table in self.program.tables.items():
-            fact = self.program.facts_by_name.get(table["by"], {})
+            fact = self.program.facts_by_name.get(table.by)
+            type_name = None if fact is None else fact.type
 
-            def band(text, table=table, fact=fact):
+            def band(text, table=table, type_name=type_name):
                 if not text.strip():
                     return _MISSING
                 problems = []
-                value = runtime.convert_value(_cell_value(text, ("fact", fact.get("type"))), fact.get("type"),
+                value = runtime.convert_value(_cell_value(text, ("fact", type_name)), type_name,
                                               self.program.vocabulary, "", problems)
-                return _MISSING if problems else runtime.band_lookup(table, value)
+                return _MISSING if problems else table.lookup(value)
 
             self.keys["band " + name] = _Memo(band)
         self.key_numbers = {id(key): _KeyNumbers(key, self.valid) for key in self.keys.values()}
@@ -1212,7 +1216,7 @@ class Batch:
         else:
             unit, text = given[0]
             number = Fraction(text) if _DECIMAL.match(text) else None
-            day = self.program.meta["working_day"]
+            day = self.program.model.working_day
             if number is None:
                 found = (f"'{unit}' must be a number, 0 or more, not \"{text}\"", None)
             elif number > runtime.LARGEST_HOURS:

@@ -1,18 +1,25 @@
 """The compiled-ruleset cache: a ruleset path in, a runnable Program out.
 
-A ruleset's compiled source is kept in the user's cache folder under a key
-made from the ruleset's bytes and the build of ftdsl that compiled it, so
-the next `ftdsl run` of the same text skips parsing and checking and never
-imports Lark (or attrs). The folder is $FTDSL_CACHE_DIR if set, else
-$XDG_CACHE_HOME/ftdsl, else ~/.cache/ftdsl.
+A ruleset's checked model is kept as data (modelfile.py: JSON, read and
+never executed) in the user's cache folder, under a key made from the
+ruleset's bytes and the build of ftdsl that compiled it (installation.py's
+fingerprint: the version and every file the program depends on, the
+grammar included), so the next `ftdsl run` of the same text skips parsing
+and checking and never imports Lark (or attrs). The folder is
+$FTDSL_CACHE_DIR if set, else $XDG_CACHE_HOME/ftdsl, else ~/.cache/ftdsl.
 
 An entry is a text file: a first line naming the format, the key and the
-SHA-256 of the body, then the body (the generated source). An entry whose
-first line does not match (stale, truncated, edited, half-written by a
-crashed run) is ignored and rewritten. Entries are written with
-files.write_atomic (temporary file, then one rename), so two runs racing
-to write the same entry each leave a complete file and readers never see
-half of one.
+SHA-256 of the body, then the body. An entry whose first line does not
+match (stale, truncated, edited, half-written by a crashed run) is ignored
+and rewritten.
+
+The cache is trusted only as far as it is the user's own (docs/security.md):
+the folders are made 0700, and a folder or entry that is not owned by the
+user, is writable by anyone else, is a symbolic link, or is not a regular
+file (a FIFO, a device) is not used at all; nothing is read from it past
+limits.LARGEST_ENTRY bytes. Entries are written to a temporary file in the
+entry's folder and renamed into place, which replaces whatever is at the
+name (never writing through a link), so readers never see half an entry.
 
 Only this module's happy path runs on a cache hit; anything unusual (a
 missing file, bad UTF-8, a ruleset with errors) goes the long way through
@@ -23,15 +30,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 
-from . import __version__
+from . import limits
+from .installation import fingerprint
 
-ENTRY_FORMAT = "ftdsl-cache 1"
-# Modules whose code decides what the compiled source says. A cache entry
-# made by an edited copy of any of them (a development checkout whose
-# version has not moved) must not be reused, so their size and mtime go
-# into the key too: a few stat calls, no reading.
-_COMPILING_MODULES = ("parser.py", "builder.py", "checker.py", "model.py", "compiler.py", "runtime.py")
+ENTRY_FORMAT = "ftdsl-cache 2"
 
 
 def cache_dir() -> str:
@@ -46,28 +50,60 @@ def cache_dir() -> str:
 def cache_key(data: bytes) -> str:
     """The key of a ruleset's bytes under this build of ftdsl (hex SHA-256)."""
     digest = hashlib.sha256()
-    digest.update(f"{ENTRY_FORMAT}\0{__version__}\0".encode())
-    here = os.path.dirname(os.path.abspath(__file__))
-    for name in _COMPILING_MODULES:
-        try:
-            info = os.stat(os.path.join(here, name))
-        except OSError:
-            continue
-        digest.update(f"{name}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+    digest.update(f"{ENTRY_FORMAT}\0{fingerprint()}\0".encode())
     digest.update(data)
     return digest.hexdigest()
 
 
 def entry_path(key: str) -> str:
-    return os.path.join(cache_dir(), key[:2], key + ".py")
+    return os.path.join(cache_dir(), key[:2], key + ".json")
+
+
+def _private(info: os.stat_result) -> bool:
+    """Whether a file or folder is the user's own and nobody else can change it."""
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _trusted_folder(path: str) -> bool:
+    """Whether `path` is a real folder (not a link) that only the user can change."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and _private(info)
+
+
+def _private_folder(path: str) -> bool:
+    """Make an entry's folder `path`, and the cache folder above it, 0700 where they are missing;
+    whether both are trusted."""
+    for folder in (os.path.dirname(path), path):
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        except OSError:
+            return False
+        if not _trusted_folder(folder):
+            return False
+    return True
 
 
 def read_entry(key: str) -> str | None:
-    """The cached source for a key, or None when there is none or it is not intact."""
+    """The stored model's text for a key, or None when there is none, it is not intact, or it is not trusted."""
+    path = entry_path(key)
+    folder = os.path.dirname(path)
+    if not (_trusted_folder(os.path.dirname(folder)) and _trusted_folder(folder)):
+        return None
     try:
-        with open(entry_path(key), "rb") as handle:
-            data = handle.read()
+        # O_NOFOLLOW: a link at the entry's name is refused; O_NONBLOCK: a FIFO
+        # there does not hang the open (and is refused below as not a regular file).
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or not _private(info) or info.st_size > limits.LARGEST_ENTRY:
+            return None
+        data = handle.read(limits.LARGEST_ENTRY + 1)
+    if len(data) > limits.LARGEST_ENTRY:
         return None
     head, newline, body = data.partition(b"\n")
     if not newline:
@@ -83,18 +119,18 @@ def read_entry(key: str) -> str | None:
         return None
 
 
-def write_entry(key: str, source: str) -> None:
-    """Store compiled source under a key; a cache that cannot be written is skipped silently."""
-    from .errors import FtdslError
-    from .files import write_atomic
+def write_entry(key: str, stored: str) -> None:
+    """Keep a stored model under a key; a cache that cannot be written (or is not trusted) is skipped silently."""
+    from .files import write_private
 
-    body = source.encode("utf-8")
-    head = f"{ENTRY_FORMAT} {key} {hashlib.sha256(body).hexdigest()}\n"
+    body = stored.encode("utf-8")
+    head = f"{ENTRY_FORMAT} {key} {hashlib.sha256(body).hexdigest()}\n".encode("ascii")
     path = entry_path(key)
+    if not _private_folder(os.path.dirname(path)):
+        return
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, head + source)
-    except (OSError, FtdslError):
+        write_private(path, head + body)  # replaces what is at the name, a link included; never writes through it
+    except OSError:
         pass  # a read-only home or a full disk costs speed, not correctness
 
 
@@ -107,19 +143,20 @@ def load_program(path: str, use_cache: bool = True):
     data = _read_quietly(path) if use_cache else None
     if data is not None:
         key = cache_key(data)
-        source = read_entry(key)
-        if source is not None:
-            from .runtime import load_source
+        stored = read_entry(key)
+        if stored is not None:
+            from .modelfile import loads
+            from .runtime import Program
 
             try:
-                return load_source(source, path)
+                return Program(loads(stored), path)
             except Exception:  # noqa: BLE001 - a damaged entry is a cache miss, never a failure
                 pass
     from .api import load_ruleset
 
     ruleset = load_ruleset(path)
     if data is not None:
-        write_entry(key, ruleset.source)
+        write_entry(key, ruleset.stored)
     return ruleset.program
 
 
@@ -129,6 +166,8 @@ def _read_quietly(path: str) -> bytes | None:
     if path == "-":
         return None
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a FIFO or a device (/dev/zero) is read, and refused, by source.read_text
         with open(path, "rb") as handle:
             data = handle.read()
         data.decode("utf-8")

@@ -13,6 +13,7 @@ from fractions import Fraction
 from . import model as m
 from . import nodes as n
 from .errors import Diagnostic, FtdslError, Span, did_you_mean
+from .records import meaning_key
 
 FACT_TYPES = ("yes/no", "count", "number", "date", "text", "staff group", "list of roles", "role", "category")
 TYPE_ALIASES = {"yes or no": "yes/no", "boolean": "yes/no", "true/false": "yes/no", "whole number": "count",
@@ -744,7 +745,7 @@ class _Checker:
         seen = {}
         for kind, items in collected.items():
             for item in items:
-                key = (kind, attrs_key(item))
+                key = (kind, meaning_key(item))
                 if key in seen:
                     self.error("E226", f"this rule repeats §{seen[key].clause} on line {seen[key].span.line if seen[key].span else '?'}",
                                item.span, hint="delete one of them")
@@ -752,10 +753,6 @@ class _Checker:
                     seen[key] = item
 
 
-def attrs_key(item):
-    import attrs
-
-    return repr(attrs.asdict(item, filter=lambda a, v: a.eq))
 
 
 def _operand_hint(type_name: str) -> str:

@@ -25,17 +25,7 @@ import click
 
 from . import __version__
 
-EXIT_FOUND = 1
-EXIT_ERROR = 2
-EXIT_BUG = 3
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program stopped by Ctrl-C
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what git exits with when the reader of its output has gone
-
-
-def fail(error, code: int = EXIT_ERROR):
-    """Print an FtdslError's diagnostics to standard error and exit."""
-    click.echo(error.render(), err=True)
-    sys.exit(code)
+from .commands._shared import EXIT_BROKEN_PIPE, EXIT_BUG, EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED
 
 
 class _CommandFolder(click.Group):

@@ -37,6 +37,7 @@ from fractions import Fraction
 import attrs
 
 from . import model as m
+from .conditions import UNKNOWN, evaluate
 from .model import describe_condition
 from .errors import Span
 from .numbers import decimal_text
@@ -482,16 +483,6 @@ def _pays(old: m.Model, new: m.Model) -> list[Change]:
 
 # ---- band tables ---------------------------------------------------------------------
 
-def _lookup(table: m.Table, count: int):
-    """A table's value for a count (the runtime's rule: first row that holds it, then the continuation)."""
-    for row in table.rows:
-        if row.low <= count and (row.high is None or count <= row.high):
-            return row.value
-    if table.step is not None and table.rows and table.rows[-1].high is not None and count > table.rows[-1].high:
-        return table.rows[-1].value + table.step * -(-(count - table.rows[-1].high) // table.every)
-    return None
-
-
 # A continuation is scanned this many steps past the last row before the rest
 # is described as one open-ended range.
 _SCAN_STEPS = 2000
@@ -524,7 +515,7 @@ def _value_text(value, unit: str) -> str:
 
 
 def _tail_text(table: m.Table, start: int) -> str:
-    value = _value_text(_lookup(table, start), table.unit)
+    value = _value_text(table.lookup(start), table.unit)
     if table.step is None or not table.rows or table.rows[-1].high is None:
         return value
     return f"{value}, then a further {_value_text(table.step, table.unit)} for every further {table.every}"
@@ -580,7 +571,7 @@ def _table_changes(old: m.Model, new: m.Model, before: m.Table, after: m.Table) 
     points = sorted(p for p in _breakpoints(before, until) | _breakpoints(after, until) | {until} if p <= until)
     ranges = []  # (low, high, old value, new value)
     for low, following in zip(points, points[1:]):
-        old_value, new_value = _lookup(before, low), _lookup(after, low)
+        old_value, new_value = before.lookup(low), after.lookup(low)
         old_value = None if old_value is None else old_value * old_scale
         new_value = None if new_value is None else new_value * new_scale
         if old_value == new_value:
@@ -603,7 +594,7 @@ def _table_changes(old: m.Model, new: m.Model, before: m.Table, after: m.Table) 
         slope_new = (after.step or 0) * new_scale / (after.every or 1)
         changes.append(Change(CHANGED, "band", f"{before.name} for {_range_text(until, None, before.by)}", old_tail,
                               new_tail, _compare(slope_old, slope_new) if slope_old != slope_new else
-                              _compare(_lookup(before, until) or 0, _lookup(after, until) or 0), **common))
+                              _compare(before.lookup(until) or 0, after.lookup(until) or 0), **common))
     return changes
 
 
@@ -616,7 +607,7 @@ def _tail_differs(before, after, until, old_scale, new_scale, period) -> bool:
         return True
     window = range(until, until + max(period, 1))
     def at(table, scale, count):
-        value = _lookup(table, count)
+        value = table.lookup(count)
         return None if value is None else value * scale
     return any(at(before, old_scale, c) != at(after, new_scale, c) for c in window)
 
@@ -872,7 +863,7 @@ class _Generator:
                 amounts = []
                 for other in self.sides:
                     other_table = other.table(table.name)
-                    value = None if other_table is None else _lookup(other_table, count)
+                    value = None if other_table is None else other_table.lookup(count)
                     if value is not None and value > 0:
                         amounts.append(value * grant.quantity.factor)
                 for hours in sorted(set(amounts)):
@@ -979,49 +970,19 @@ _UNSET = object()
 
 
 def _evaluate(condition, assignment: dict, sides) -> bool | None:
-    """A checked condition under an assignment of facts; None where a fact it reads is unset."""
-    match condition:
-        case m.AllOf(items=items):
-            results = [_evaluate(i, assignment, sides) for i in items]
-            return False if False in results else None if None in results else True
-        case m.AnyOf(items=items):
-            results = [_evaluate(i, assignment, sides) for i in items]
-            return True if True in results else None if None in results else False
-        case m.NoneOf(item=item):
-            result = _evaluate(item, assignment, sides)
-            return None if result is None else not result
-        case m.IsTrue(fact=fact):
-            value = _read(fact, assignment, sides)
-            return None if value is _UNSET else value is True
-        case m.Contains(fact=fact, value=value):
-            roles = _read(fact, assignment, sides)
-            return None if roles is _UNSET else value in roles
-        case m.InSet(fact=fact, values=values):
-            value = _read(fact, assignment, sides)
-            return None if value is _UNSET else value in values
-        case m.Comparison(fact=fact, op=op, value=literal):
-            value = _read(fact, assignment, sides)
-            if value is _UNSET:
-                return None
-            if value is None:
-                return False
-            try:
-                return {"=": value == literal, "!=": value != literal, "<": value < literal, ">": value > literal,
-                        "<=": value <= literal, ">=": value >= literal}[op]
-            except TypeError:
-                return False
-    return None
-
-
-def _read(fact: m.FactRef, assignment: dict, sides):
-    if fact.source == "value":
-        for side in sides:
-            table = side.table(fact.name)
-            if table is not None:
-                count = assignment.get(table.by, _UNSET)
-                return _UNSET if count is _UNSET else _lookup(table, int(count))
-        return None
-    return assignment.get(fact.name, _UNSET)
+    """A checked condition under an assignment of facts, as the runtime decides it; None where it depends
+    on a fact the assignment leaves unset."""
+    def read(source, name):
+        if source == "value":
+            for side in sides:
+                table = side.table(name)
+                if table is not None:
+                    count = assignment.get(table.by, _UNSET)
+                    return UNKNOWN if count is _UNSET else table.lookup(int(count))
+            return None
+        value = assignment.get(name, _UNSET)
+        return UNKNOWN if value is _UNSET else value
+    return evaluate(condition, read)
 
 
 def _references(condition, sides) -> list[m.FactRef]:

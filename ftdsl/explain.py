@@ -98,11 +98,9 @@ def _steps_reached(decision) -> int:
 
 
 def _rule_node(rule, checks, reached) -> dict:
-    kind = "grant" if rule["kind"] == "grant" else rule["kind"]
-    node = {"clause": rule["clause"], "rule": rule.get("grant", kind), "text": rule.get("text", ""),
-            "quotes": list(rule.get("quotes", ()))}
-    mine = [c for c in checks if c["clause"] == rule["clause"] and c["text"] == rule.get("text", "")
-            and (c["rule"] == rule.get("grant", kind))]
+    kind = rule.kind if rule.step == "grant" else rule.step  # a grant's checks name its kind ("allowance")
+    node = {"clause": rule.clause, "rule": kind, "text": rule.label, "quotes": list(rule.quotes)}
+    mine = [c for c in checks if c["clause"] == rule.clause and c["text"] == rule.label and c["rule"] == kind]
     if mine:
         check = mine[-1]
         node["holds"] = check["holds"]
@@ -111,9 +109,9 @@ def _rule_node(rule, checks, reached) -> dict:
     node["holds"] = None
     if not reached:
         node["status"], node["why"] = "not reached", "an earlier step decided the request"
-    elif rule["kind"] in ("limit", "notice", "state") and rule.get("when_text"):
+    elif rule.step in ("limit", "notice", "state") and rule.condition is not None:
         node["holds"] = False
-        node["status"], node["why"] = "does not apply", f"only when {rule['when_text']}"
+        node["status"], node["why"] = "does not apply", f"only when {rule.when_text}"
     else:
         node["status"], node["why"] = "not needed", "another rule decided this step"
     return node
@@ -129,7 +127,7 @@ def _status(check) -> tuple[str, str]:
     if check["holds"]:
         return {"requirement": "met", "allowance": "within", "limit": "within", "notice": "met",
                 "state": "met"}.get(kind, "applies"), detail
-    if kind != "requirement" and detail.startswith("only "):
+    if not check["applies"]:
         return "does not apply", detail
     return {"allowance": "exceeded", "limit": "exceeded"}.get(kind, "not met"), detail
 
@@ -137,10 +135,9 @@ def _status(check) -> tuple[str, str]:
 def _pay_nodes(program, decision) -> list[dict]:
     nodes = []
     for rule in program.rules_of("pay", decision["category"]):
-        node = {"clause": rule["clause"], "rule": "pay", "text": rule.get("text", ""),
-                "quotes": list(rule.get("quotes", ()))}
-        text = runtime.pay_rule_text(rule)
-        check = next((c for c in decision["checks"] if c["rule"] == "pay" and c["clause"] == rule["clause"]
+        node = {"clause": rule.clause, "rule": "pay", "text": rule.label, "quotes": list(rule.quotes)}
+        text = rule.described
+        check = next((c for c in decision["checks"] if c["rule"] == "pay" and c["clause"] == rule.clause
                       and c["text"] == text), None)
         if decision["outcome"] == runtime.NOT_ENTITLED:
             node.update(holds=None, status="not reached", why="not entitled, so not paid under the agreement")
@@ -169,7 +166,7 @@ class _Variants:
     def hours(self, position) -> Fraction:
         """A request's exact hours, as the runtime converts them."""
         unit, number = self.scenario.requests[position]["quantity"]
-        day = self.program.meta["working_day"]
+        day = self.program.model.working_day
         if unit == "hours" or day is None:
             return Fraction(number)
         return number * day * (Fraction(1, 2) if unit == "half days" else 1)
@@ -268,8 +265,8 @@ class _Variants:
         given = request["notice days"]
         if given is None or not any(c["rule"] == "notice" and not c["holds"] for c in decision["checks"]):
             return []
-        thresholds = sorted({r["days"] for r in self.program.rules_of("notice", decision["category"])
-                             if r["days"] > given})
+        thresholds = sorted({r.days for r in self.program.rules_of("notice", decision["category"])
+                             if r.days > given})
         found = []
         best = current
         for days in thresholds:
@@ -286,7 +283,7 @@ class _Variants:
     def toggles(self, position, decision, current) -> list[dict]:
         request = self.scenario.requests[position]
         found = []
-        missing = sorted({f for r in self.program.rules_of("state", decision["category"]) for f in r["fields"]}
+        missing = sorted({f for r in self.program.rules_of("state", decision["category"]) for f in r.fields}
                          - request["stated"])
         if missing and any(c["rule"] == "state" and not c["holds"] for c in decision["checks"]):
             outcome = self.outcome(position, lambda r: r["stated"].update(missing))
@@ -299,9 +296,9 @@ class _Variants:
                 found.append({"change": "in working hours", "from": False, "to": True, "outcome": outcome,
                               "text": f"{SHORT[outcome]} if the time were in working hours"})
         for name, fact in sorted(self.program.vocabulary.request_facts.items()):
-            if fact["type"] != "yes/no":
+            if fact.type != "yes/no":
                 continue
-            now = request["request facts"].get(name, fact.get("assumed"))
+            now = request["request facts"].get(name, fact.assumed)
             flipped = not now if now is not None else True
 
             def change(r, name=name, flipped=flipped):
@@ -316,21 +313,21 @@ class _Variants:
 def _common_denominator(program, scenario) -> int:
     """A D such that every limit minus hours used is a multiple of 1/D: the lcm of the
     denominators of every product of two quantities in the ruleset and scenario."""
+    model = program.model
     atoms = {Fraction(1)}
-    meta = program.meta
-    for key in ("working_day", "working_week"):
-        if meta.get(key) is not None:
-            atoms.add(Fraction(meta[key]))
-    if meta.get("working_day") is not None:
-        atoms.add(Fraction(meta["working_day"]) / 2)
-    for rule in program.rules:
-        for key in ("hours", "factor"):
-            if rule.get(key) is not None:
-                atoms.add(Fraction(rule[key]))
-    for table in program.tables.values():
-        atoms.update(Fraction(row[2]) for row in table["rows"])
-        if table["step"] is not None:
-            atoms.add(Fraction(table["step"]))
+    for amount in (model.working_day, model.working_week):
+        if amount is not None:
+            atoms.add(amount)
+    if model.working_day is not None:
+        atoms.add(model.working_day / 2)
+    for grant in model.grants:
+        if grant.quantity is not None:
+            atoms.update(a for a in (grant.quantity.hours, grant.quantity.factor) if a is not None)
+    atoms.update(limit.hours for limit in model.limits)
+    for table in model.tables:
+        atoms.update(row.value for row in table.rows)
+        if table.step is not None:
+            atoms.add(table.step)
     for item in list(scenario.taken) + list(scenario.requests):
         atoms.add(Fraction(item["quantity"][1]))
     denominator = 1

@@ -9,6 +9,9 @@ decisions are written as they are made, uses the same three steps
 command that writes a file back over itself (`ftdsl fmt`): it refuses a
 read-only file and a file that changed after it was read, and writes a
 file with several hard links through to the one file they share.
+write_private is for ftdsl's own files in a folder only the user can
+write (the compiled-ruleset cache): the rename replaces whatever is at the
+name, a symbolic link included, and never writes through it.
 
 The error classes are imported only when something fails, so that a batch
 run with a cached ruleset never imports attrs.
@@ -168,6 +171,18 @@ def _bytes_of(path: str) -> bytes | None:
 def _changed(path: str):
     _fail("E012", f"'{path}' was changed by something else after ftdsl read it; it was not written over",
           "run ftdsl fmt again: it reads the file as it is now")
+
+
+def write_private(path: str, data: bytes) -> None:
+    """Replace `path` with `data` in one rename; OSError if it cannot be written (nothing is left behind)."""
+    descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".ftdsl-", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        remove_quietly(temporary)
+        raise
 
 
 def remove_quietly(path: str) -> None:

@@ -27,6 +27,7 @@ from fractions import Fraction
 import attrs
 
 from . import model as m
+from .conditions import evaluate as evaluate_condition
 from .model import describe_condition
 from .errors import Diagnostic, Span
 from .numbers import decimal_text
@@ -289,29 +290,8 @@ class _Domain:
 
 
 def evaluate(condition, assignment) -> bool:
-    """A checked condition's truth under an assignment {(source, name): value}, as the runtime reads it."""
-    match condition:
-        case None:
-            return True
-        case m.AllOf(items=items):
-            return all(evaluate(i, assignment) for i in items)
-        case m.AnyOf(items=items):
-            return any(evaluate(i, assignment) for i in items)
-        case m.NoneOf(item=item):
-            return not evaluate(item, assignment)
-        case m.IsTrue(fact=fact):
-            return assignment[(fact.source, fact.name)] is True
-        case m.Contains(fact=fact, value=value):
-            return value in assignment[(fact.source, fact.name)]
-        case m.InSet(fact=fact, values=values):
-            return assignment[(fact.source, fact.name)] in values
-        case m.Comparison(fact=fact, op=op, value=value):
-            actual = assignment[(fact.source, fact.name)]
-            if actual is None:
-                return False
-            return {"=": actual == value, "!=": actual != value, "<": actual < value, ">": actual > value,
-                    "<=": actual <= value, ">=": actual >= value}[op]
-    raise TypeError(f"not a condition: {condition!r}")
+    """A checked condition's truth under an assignment {(source, name): value}, as the runtime decides it."""
+    return evaluate_condition(condition, lambda source, name: assignment[(source, name)]) is True
 
 
 def witness(model: m.Model, conditions, categories=None):

@@ -1,27 +1,34 @@
-"""The checked model: what a ruleset means, with every name resolved.
+"""The checked model: what a ruleset means, with every name resolved. It is the program every command runs.
 
-In: built by checker.py from the AST. Out: read by compiler.py (to make
-Python), and by diff, lint and the formatter's meaning check. Quantities
-are exact Fractions of an hour, periods are resolved to a kind, and every
-name is a declared one. Spans are kept for messages; equality ignores them,
-so two rulesets that say the same thing in different words or order (rules
-are sorted) give equal models.
+In: built by checker.py from the AST (or read back from a cache entry or a
+standalone module by modelfile.py). Out: run by runtime.py and batch.py,
+and read by explain, testing, schema, diff, lint and the formatter's
+meaning check. Quantities are exact Fractions of an hour, periods are
+resolved to a kind, and every name is a declared one. Spans are kept for
+messages; equality ignores them, so two rulesets that say the same thing
+in different words or order (rules are sorted) give equal models.
+
+Standard library only: a cached or standalone ruleset runs on this module
+without Lark or attrs. What a construct means is said here once (how a
+period's window is counted, how a band table is read, how a rule reads in
+a check) and every command uses it.
 """
 
 from __future__ import annotations
 
+import datetime
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import attrs
+from .records import Frozen, field, meaning_key
 
-from .errors import Span
-from .records import Record, record
+if TYPE_CHECKING:
+    from .errors import Span
 
-_span = attrs.field(default=None, eq=False, repr=False)
+_span = field(None, eq=False, repr=False)
 
 
-@record
-class Header(Record):
+class Header(Frozen):
     title: str | None = None
     employer: str | None = None
     unions: tuple[str, ...] = ()
@@ -29,8 +36,7 @@ class Header(Record):
     effective: str | None = None
 
 
-@record
-class FactDef(Record):
+class FactDef(Frozen):
     """A fact a scenario (or each request) supplies: its name and type.
 
     Types: 'yes/no', 'count', 'number', 'date', 'text', 'staff group',
@@ -41,12 +47,16 @@ class FactDef(Record):
     type: str
     request: bool = False
     assumed: object = None  # the value assumed when a request leaves it out
-    display: str = attrs.field(default="", eq=False)
+    display: str = field("", eq=False)
     span: Span | None = _span
 
+    @property
+    def written(self) -> str:
+        """The fact's name as the ruleset writes it."""
+        return self.display or self.name
 
-@record
-class Period(Record):
+
+class Period(Frozen):
     """'week', 'month' or 'year' (calendar), or 'rolling' with count and unit
     ('days', 'weeks', 'months', 'years'), ending on the request's date."""
 
@@ -60,29 +70,75 @@ class Period(Record):
             return f"in any {self.count} {unit}"
         return f"per {self.kind}"
 
+    def window(self, day: datetime.date, year_start: tuple[int, int] | None) -> tuple[datetime.date, datetime.date]:
+        """The first and last date of the period that holds `day`.
 
-@record
-class Quantity(Record):
+        Calendar weeks run Monday to Sunday; months are calendar months; the
+        year starts on the agreement's year start (1 January if it has none);
+        a rolling window ends on `day` and reaches back `count` units.
+        """
+        if self.kind == "week":
+            start = day - datetime.timedelta(days=day.weekday())
+            return start, start + datetime.timedelta(days=6)
+        if self.kind == "month":
+            start = day.replace(day=1)
+            return start, add_months(start, 1) - datetime.timedelta(days=1)
+        if self.kind == "year":
+            month, first = year_start or (1, 1)
+            start = datetime.date(day.year, month, first)
+            if start > day:
+                start = datetime.date(day.year - 1, month, first)
+            return start, add_months(start, 12) - datetime.timedelta(days=1)
+        if self.unit == "days":
+            return day - datetime.timedelta(days=self.count - 1), day
+        if self.unit == "weeks":
+            return day - datetime.timedelta(days=7 * self.count - 1), day
+        months = self.count if self.unit == "months" else 12 * self.count
+        return add_months(day, -months) + datetime.timedelta(days=1), day
+
+    def describe_window(self, window: tuple[datetime.date, datetime.date]) -> str:
+        """A window of this period in words: "March 2026", "the week of 2026-03-16", "2026-04-01 to 2027-03-31"."""
+        start, end = window
+        if self.kind == "month":
+            return f"{MONTHS[start.month - 1]} {start.year}"
+        if self.kind == "week":
+            return f"the week of {start.isoformat()}"
+        return f"{start.isoformat()} to {end.isoformat()}"
+
+
+# The calendar's month names in English, whatever the machine's locale.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier), or the month's last day where it is shorter."""
+    month_index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(month_index, 12)
+    last = (31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30,
+            31, 30, 31)[month]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+class Quantity(Frozen):
     """An amount of time in hours, or a computed value (a table) that
     converts to hours by `factor` (the working week for FTE, 1 for hours)."""
 
     hours: Fraction | None = None
     value: str | None = None
     factor: Fraction = Fraction(1)
-    text: str = attrs.field(default="", eq=False)
+    text: str = field("", eq=False)
 
 
-@record
-class TableRow(Record):
+class TableRow(Frozen):
     low: int
     high: int | None  # None: open-ended ("30 or more")
     value: Fraction
-    text: str = attrs.field(default="", eq=False)
+    text: str = field("", eq=False)
     span: Span | None = _span
 
 
-@record
-class Table(Record):
+class Table(Frozen):
     """A band table: a value looked up by a count fact.
 
     Rows are kept in the order written: the first row that matches wins
@@ -96,15 +152,44 @@ class Table(Record):
     step: Fraction | None = None
     every: int | None = None
     clause: str = ""
-    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
-    display: str = attrs.field(default="", eq=False)
+    quotes: tuple[str, ...] = field((), eq=False)
+    display: str = field("", eq=False)
     span: Span | None = _span
+
+    @property
+    def written(self) -> str:
+        """The table's name as the ruleset writes it."""
+        return self.display or self.name
+
+    def band(self, count):
+        """Where a count falls: the first row that holds it, FURTHER past the last row of a continued
+        table, or None when no row covers it."""
+        for row in self.rows:
+            if row.low <= count and (row.high is None or count <= row.high):
+                return row
+        rows = self.rows
+        if self.step is not None and rows and rows[-1].high is not None and count > rows[-1].high:
+            return FURTHER
+        return None
+
+    def lookup(self, count):
+        """The value for a count (see band), or None when no row covers it."""
+        band = self.band(count)
+        if band is None:
+            return None
+        if band is FURTHER:
+            last = self.rows[-1]
+            steps = -(-(count - last.high) // self.every)  # ceiling: 1 to 500 further members is one step
+            return last.value + self.step * steps
+        return band.value
+
+
+FURTHER = "past the last row"  # Table.band of a count the continuation covers
 
 
 # ---- conditions ----------------------------------------------------------------
 
-@record
-class FactRef(Record):
+class FactRef(Frozen):
     """A name read by a condition: a scenario fact, a request fact, or a table value."""
 
     name: str
@@ -113,44 +198,37 @@ class FactRef(Record):
     span: Span | None = _span
 
 
-@record
-class AllOf(Record):
+class AllOf(Frozen):
     items: tuple
 
 
-@record
-class AnyOf(Record):
+class AnyOf(Frozen):
     items: tuple
 
 
-@record
-class NoneOf(Record):
+class NoneOf(Frozen):
     item: object
 
 
-@record
-class IsTrue(Record):
+class IsTrue(Frozen):
     fact: FactRef
 
 
-@record
-class Comparison(Record):
+class Comparison(Frozen):
     """fact <op> literal; the literal is a Fraction, str, bool or ISO date str."""
 
     fact: FactRef
     op: str
     value: object
-    text: str = attrs.field(default="", eq=False)
+    text: str = field("", eq=False)
 
 
-@record
-class Contains(Record):
+class Contains(Frozen):
     fact: FactRef
     value: str
 
 
-@record
-class InSet(Record):
+class InSet(Frozen):
     fact: FactRef
     values: tuple[str, ...]
 
@@ -184,12 +262,36 @@ def describe_condition(condition, nested: bool = False) -> str:
 
 # ---- rules -----------------------------------------------------------------------
 
-@record
-class Grant(Record):
+# How a pay rule's kind reads in reasons, explanations and diffs.
+PAY_WORDS = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subject to management agreement"}
+
+
+class Rule(Frozen):
+    """What every rule has: the step of a decision it belongs to (`step`), the categories it is for
+    (empty: every category), its condition, clause and quotations, and how it reads in a check (`label`)."""
+
+    step = ""  # 'grant', 'limit', 'discretion', 'requirement', 'notice', 'state', 'pay' or 'facilities'
+
+    @property
+    def when_text(self) -> str:
+        """The rule's condition in words ("" for none)."""
+        return describe_condition(self.condition)
+
+    @property
+    def label(self) -> str:
+        return self.text
+
+    def covers(self, category: str) -> bool:
+        """Whether the rule is about requests of this category."""
+        return not self.categories or category in self.categories
+
+
+class Grant(Rule):
     """Time a rule gives: 'allowance' (up to a quantity per period),
     'reasonable' (entitled, no fixed amount) or 'granted' (discretionary).
     `roles` is None for anyone."""
 
+    step = "grant"
     kind: str
     category: str
     roles: tuple[str, ...] | None
@@ -197,89 +299,117 @@ class Grant(Record):
     quantity: Quantity | None = None
     period: Period | None = None
     clause: str = ""
-    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
-    text: str = attrs.field(default="", eq=False)
+    quotes: tuple[str, ...] = field((), eq=False)
+    text: str = field("", eq=False)
     span: Span | None = _span
 
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return (self.category,)
 
-@record
-class LimitRule(Record):
+
+class LimitRule(Rule):
+    step = "limit"
     categories: tuple[str, ...]
     hours: Fraction
     period: Period
     condition: object | None = None
     clause: str = ""
-    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
-    text: str = attrs.field(default="", eq=False)
+    quotes: tuple[str, ...] = field((), eq=False)
+    text: str = field("", eq=False)
     span: Span | None = _span
 
 
-@record
-class DiscretionRule(Record):
+class DiscretionRule(Rule):
+    step = "discretion"
     categories: tuple[str, ...]
     pay: str | None = None  # 'paid', 'unpaid', 'open' or None
-    manner: str | None = attrs.field(default=None, eq=False)
+    manner: str | None = field(None, eq=False)
     condition: object | None = None
     clause: str = ""
-    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
+    quotes: tuple[str, ...] = field((), eq=False)
     span: Span | None = _span
 
+    @property
+    def label(self) -> str:
+        return "additional time for " + ", ".join(self.categories)
 
-@record
-class RequirementRule(Record):
+
+class RequirementRule(Rule):
+    step = "requirement"
     categories: tuple[str, ...]  # empty: all time off
     condition: object
     clause: str = ""
-    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
-    text: str = attrs.field(default="", eq=False)
+    quotes: tuple[str, ...] = field((), eq=False)
+    text: str = field("", eq=False)
     span: Span | None = _span
 
+    @property
+    def label(self) -> str:
+        return "time off only when " + self.when_text
 
-@record
-class NoticeRule(Record):
+
+class NoticeRule(Rule):
+    step = "notice"
     categories: tuple[str, ...]  # empty: all requests
     days: int
     hard: bool
     condition: object | None = None
     clause: str = ""
-    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
-    text: str = attrs.field(default="", eq=False)
+    quotes: tuple[str, ...] = field((), eq=False)
+    text: str = field("", eq=False)
     span: Span | None = _span
 
 
-@record
-class StateRule(Record):
+class StateRule(Rule):
+    step = "state"
     categories: tuple[str, ...]
     fields: tuple[str, ...]
     hard: bool
     condition: object | None = None
     clause: str = ""
-    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
+    quotes: tuple[str, ...] = field((), eq=False)
     span: Span | None = _span
 
+    @property
+    def label(self) -> str:
+        return "requests state " + ", ".join(self.fields)
 
-@record
-class PayRule(Record):
+
+class PayRule(Rule):
+    step = "pay"
     categories: tuple[str, ...]
     pay: str  # 'paid', 'unpaid', 'subject to agreement'
     outside_hours: bool = False
     condition: object | None = None
     clause: str = ""
-    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
+    quotes: tuple[str, ...] = field((), eq=False)
     span: Span | None = _span
 
+    @property
+    def label(self) -> str:
+        return ", ".join(self.categories) + " " + self.pay
 
-@record
-class FacilityRule(Record):
+    @property
+    def described(self) -> str:
+        """The rule in words ("duties, training outside working hours are paid when part-time"): what its check
+        records, and how explanations and coverage find it among the rules of one clause."""
+        where = " outside working hours" if self.outside_hours else ""
+        when = f" when {self.when_text}" if self.condition is not None else ""
+        return f"{', '.join(self.categories)}{where} {PAY_WORDS[self.pay]}{when}"
+
+
+class FacilityRule(Rule):
+    step = "facilities"
+    categories = ()
     text: str
     condition: object | None = None
     clause: str = ""
-    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
+    quotes: tuple[str, ...] = field((), eq=False)
     span: Span | None = _span
 
 
-@record
-class AgreementNotice(Record):
+class AgreementNotice(Frozen):
     """Notice of a variation or of termination: a number of days, weeks or months."""
 
     amount: Fraction
@@ -288,19 +418,17 @@ class AgreementNotice(Record):
     span: Span | None = _span
 
 
-@record
-class PayBasis(Record):
+class PayBasis(Frozen):
     """How paid time is paid where earnings vary: averaged over `count` `unit`."""
 
     count: int
     unit: str  # 'weeks' or 'months'
     clause: str = ""
-    quotes: tuple[str, ...] = attrs.field(default=(), eq=False)
+    quotes: tuple[str, ...] = field((), eq=False)
     span: Span | None = _span
 
 
-@record
-class Model(Record):
+class Model(Frozen):
     """A checked ruleset. Rule tuples are in source order; `key()` gives an
     order-free form for comparing meaning."""
 
@@ -325,7 +453,7 @@ class Model(Record):
     variation_notice: AgreementNotice | None = None
     termination_notice: AgreementNotice | None = None
     pay_basis: PayBasis | None = None
-    file: str = attrs.field(default="<ruleset>", eq=False)
+    file: str = field("<ruleset>", eq=False)
 
     def fact(self, name: str) -> FactDef | None:
         return next((f for f in self.facts if f.name == name), None)
@@ -333,13 +461,24 @@ class Model(Record):
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
 
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule, in the order a decision meets them: grants, limits, discretions, requirements,
+        notices, statements, pay, facilities."""
+        return (*self.grants, *self.limits, *self.discretions, *self.requirements, *self.notices, *self.states,
+                *self.pays, *self.facilities)
+
+    @property
+    def roles_fact(self) -> str | None:
+        """The scenario fact that lists a representative's roles, if the ruleset has one."""
+        return next((f.name for f in self.facts if f.type == "list of roles" and not f.request), None)
+
     def key(self):
         """The model with every collection sorted: equal for rulesets that
         say the same thing in another order."""
         def ordered(items):
-            return tuple(sorted(items, key=_meaning_repr))
-        return attrs.evolve(
-            self,
+            return tuple(sorted(items, key=meaning_key))
+        return self.evolve(
             roles=tuple(sorted(self.roles)), staff_groups=tuple(sorted(self.staff_groups)),
             categories=tuple(sorted(self.categories)), facts=ordered(self.facts), tables=ordered(self.tables),
             grants=ordered(self.grants), limits=ordered(self.limits), discretions=ordered(self.discretions),
@@ -347,8 +486,3 @@ class Model(Record):
             pays=ordered(self.pays), facilities=ordered(self.facilities),
         )
 
-
-def _meaning_repr(item) -> str:
-    # Sort by the fields that equality compares, so wording and spans
-    # (which equality ignores) cannot change the order.
-    return repr(attrs.asdict(item, filter=lambda attribute, value: attribute.eq))

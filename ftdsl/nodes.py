@@ -13,9 +13,18 @@ from decimal import Decimal
 import attrs
 
 from .errors import Span
-from .records import Record, record
+from .records import Record
 
 _span = attrs.field(default=None, eq=False, repr=False)
+
+
+def record(cls):
+    """A frozen attrs class (its __init__, slots and fields) with Record's equality, hashing and repr."""
+    cls = attrs.frozen(cls, eq=False, repr=False)
+    fields = attrs.fields(cls)
+    cls._compared = tuple(field.name for field in fields if field.eq)
+    cls._shown = tuple(field.name for field in fields if field.repr)
+    return cls
 
 
 @record

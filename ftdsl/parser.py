@@ -24,6 +24,7 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .errors import Diagnostic, FtdslError, Span, source_lines
+from .installation import grammar_folder
 
 
 @attrs.frozen
@@ -117,27 +118,9 @@ class _ContextualLexer(lark.lexer.ContextualLexer):
     BasicLexer = _StateLexer
 
 
-def _grammar_folder() -> str:
-    """The folder holding ftr.lark and its shipped parser tables.
-
-    An installed ftdsl (or an editable install) has it as the package
-    ftdsl.grammar. Run from a checkout (``python -m ftdsl`` at the top of the
-    repository, where the checkout's ftdsl/ shadows the installed one) there
-    is no such package, and the checkout's grammar/ folder is used instead.
-    The package's own folder is used rather than importlib.resources, whose
-    import (with pathlib) would add 4 ms to every cold run; pip never
-    installs ftdsl zipped, so the files are always on disk.
-    """
-    try:
-        from . import grammar
-    except ImportError:
-        return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "grammar")
-    return os.path.dirname(os.path.abspath(grammar.__file__))
-
-
 def _read_grammar_file(name: str) -> str:
     """The text of a file in the grammar folder (OSError if it cannot be read)."""
-    with open(os.path.join(_grammar_folder(), name), encoding="utf-8") as handle:
+    with open(os.path.join(grammar_folder(), name), encoding="utf-8") as handle:
         return handle.read()
 
 
@@ -186,9 +169,9 @@ def tables_key(grammar: str) -> dict:
     }
 
 
-def _build_parser(grammar: str, cache: str | bool = False) -> lark.Lark:
-    """A Lark parser built from grammar text (cache: Lark's own table cache file, or False)."""
-    return lark.Lark(grammar, **_TABLE_OPTIONS, **_runtime_options(), cache=cache)
+def _build_parser(grammar: str) -> lark.Lark:
+    """A Lark parser built from grammar text."""
+    return lark.Lark(grammar, **_TABLE_OPTIONS, **_runtime_options())
 
 
 def build_tables(grammar: str) -> str:
@@ -275,29 +258,17 @@ def _shipped_parser(grammar: str) -> lark.Lark | None:
         return None  # a damaged file costs the time to build the tables, nothing else
 
 
-def _parser_cache_file(grammar: str) -> str | bool:
-    """Where Lark keeps the tables it builds when the shipped ones are stale: in
-    ftdsl's own cache folder (never a shared temporary folder), named by the
-    grammar and Lark's version. False (build every time) when that folder
-    cannot be made."""
-    from .cache import cache_dir
-
-    folder = cache_dir()
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
-        return False
-    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
-    return os.path.join(folder, f"parser-{lark.__version__}-{digest}.lark")
-
-
 @functools.cache
 def _parser() -> lark.Lark:
-    """The parser: from the shipped tables when they match ftr.lark, else built
-    (and kept in the cache folder by Lark, which checks the grammar hash of
-    what it stored and rebuilds a stale or unreadable file)."""
+    """The parser: from the shipped tables when they match ftr.lark, else built.
+
+    Never from Lark's own cache: that is a pickle, and a pickle planted in
+    a cache folder runs code when it is loaded (docs/security.md). Building
+    costs about a second, once per process, and only on a Lark other than
+    the one the shipped tables were made with.
+    """
     grammar = _grammar_text()
-    return _shipped_parser(grammar) or _build_parser(grammar, cache=_parser_cache_file(grammar))
+    return _shipped_parser(grammar) or _build_parser(grammar)
 
 
 # How many syntax errors one file reports. Past this many, the rest of the
@@ -734,7 +705,7 @@ def main(argv: list[str] | None = None) -> int:
                                         description=f"Rebuild {TABLES_FILE}, the parser tables shipped beside ftr.lark.")
     arguments.add_argument("--check", action="store_true", help="exit 1 if the file is stale; write nothing")
     options = arguments.parse_args(argv)
-    path = os.path.join(_grammar_folder(), TABLES_FILE)
+    path = os.path.join(grammar_folder(), TABLES_FILE)
     tables = build_tables(_grammar_text())
     if options.check:
         try:

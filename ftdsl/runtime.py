@@ -1,18 +1,17 @@
-"""Evaluation: a compiled ruleset and a scenario in, decisions out.
+"""Evaluation: a checked model (model.py) and a scenario in, decisions out.
 
-This module is the fixed runtime that compiled rulesets run against. It
-uses the standard library only, so that `ftdsl compile` can copy it into a
-standalone module, and so that a cached ruleset runs without Lark.
-
-A compiled ruleset is three tables made by compiler.py: META (definitions
-and vocabulary), TABLES (band tables) and RULES (one dict per rule, with
-its condition and quantity as generated functions).
+A Program is a model ready to decide: its rules grouped by the step of a
+decision they belong to, and each condition's test (conditions.py). This
+module uses the standard library only, so that `ftdsl compile` can copy it
+into a standalone module, and so that a cached ruleset runs without Lark.
 """
 
 import datetime
 import json
 from fractions import Fraction
 
+from .conditions import build_test
+from .model import PAY_WORDS
 from .numbers import decimal_text, json_number
 
 ENTITLED = "entitled"
@@ -72,16 +71,15 @@ class Scenario:
 
 
 class Vocabulary:
-    """What a compiled ruleset declares, in the shape validation needs."""
+    """What a ruleset declares, in the shape validation needs: facts (model.FactDef) by name, and name sets."""
 
-    def __init__(self, meta, rules):
-        self.meta = meta
-        self.facts = {f["name"]: f for f in meta["facts"] if not f["request"]}
-        self.request_facts = {f["name"]: f for f in meta["facts"] if f["request"]}
-        self.categories = set(meta["categories"])
-        self.roles = set(meta["roles"])
-        self.staff_groups = set(meta["staff_groups"])
-        self.state_fields = sorted({field for rule in rules if rule["kind"] == "state" for field in rule["fields"]})
+    def __init__(self, model):
+        self.facts = {f.name: f for f in model.facts if not f.request}
+        self.request_facts = {f.name: f for f in model.facts if f.request}
+        self.categories = set(model.categories)
+        self.roles = set(model.roles)
+        self.staff_groups = set(model.staff_groups)
+        self.state_fields = sorted({field for rule in model.states for field in rule.fields})
 
 
 def validate_scenario(data, vocabulary):
@@ -149,7 +147,7 @@ def _validate_facts(raw, vocabulary, problems):
                                          _suggest(key, vocabulary.facts) or
                                          "facts it reads: " + ", ".join(sorted(vocabulary.facts))))
             continue
-        converted = convert_value(value, fact["type"], vocabulary, f"facts.{given_name}", problems)
+        converted = convert_value(value, fact.type, vocabulary, f"facts.{given_name}", problems)
         if converted is not _INVALID:
             facts[key] = converted
     return facts
@@ -332,7 +330,7 @@ def _validate_time(item, path, vocabulary, problems, is_request):
             else:
                 entry["notice days"] = value
         elif key in vocabulary.request_facts:
-            converted = convert_value(value, vocabulary.request_facts[key]["type"], vocabulary, field_path, problems)
+            converted = convert_value(value, vocabulary.request_facts[key].type, vocabulary, field_path, problems)
             if converted is not _INVALID:
                 entry["request facts"][key] = converted
         elif key in vocabulary.state_fields:
@@ -352,117 +350,31 @@ def _validate_time(item, path, vocabulary, problems, is_request):
     return entry
 
 
-# ---- periods ------------------------------------------------------------------
-
-def _add_months(day, months):
-    month_index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
-def period_window(period, day, year_start):
-    """The first and last date of the period that holds `day`.
-
-    Calendar weeks run Monday to Sunday; months are calendar months; the
-    year starts on the agreement's year start (1 January if it has none);
-    a rolling window ends on `day` and reaches back `count` units.
-    """
-    kind, count, unit = period
-    if kind == "week":
-        start = day - datetime.timedelta(days=day.weekday())
-        return start, start + datetime.timedelta(days=6)
-    if kind == "month":
-        start = day.replace(day=1)
-        return start, _add_months(start, 1) - datetime.timedelta(days=1)
-    if kind == "year":
-        month, first = year_start or (1, 1)
-        start = datetime.date(day.year, month, first)
-        if start > day:
-            start = datetime.date(day.year - 1, month, first)
-        return start, _add_months(start, 12) - datetime.timedelta(days=1)
-    if unit == "days":
-        return day - datetime.timedelta(days=count - 1), day
-    if unit == "weeks":
-        return day - datetime.timedelta(days=7 * count - 1), day
-    months = count if unit == "months" else 12 * count
-    return _add_months(day, -months) + datetime.timedelta(days=1), day
-
-
-def describe_period(period):
-    kind, count, unit = period
-    if kind == "rolling":
-        return f"in any {count} {unit if count != 1 else unit.rstrip('s')}"
-    return f"per {kind}"
-
-
-def describe_window(period, window):
-    start, end = window
-    kind = period[0]
-    if kind == "month":
-        return start.strftime("%B %Y")
-    if kind == "week":
-        return f"the week of {start.isoformat()}"
-    return f"{start.isoformat()} to {end.isoformat()}"
-
-
-# ---- band tables ------------------------------------------------------------------
-
-def band_lookup(table, count):
-    """The value of a band table for a count: the first row that holds it, or
-    the continuation past the last row; None when no row covers it."""
-    for low, high, value in table["rows"]:
-        if low <= count and (high is None or count <= high):
-            return value
-    rows = table["rows"]
-    if table["step"] is not None and rows and rows[-1][1] is not None and count > rows[-1][1]:
-        beyond = count - rows[-1][1]
-        steps = -(-beyond // table["every"])  # ceiling: 1 to 500 further members is one step
-        return rows[-1][2] + table["step"] * steps
-    return None
-
-
 # ---- the program ----------------------------------------------------------------
 
-def load_source(source, name="<ruleset>"):
-    """Run compiled ruleset source (from compiler.py, or the cache) in an empty namespace; return its Program.
-
-    The same as compiler.load_program, here so that a cached ruleset loads
-    without importing the compiler and the parser behind it.
-    """
-    code = compile(source, f"<ftdsl {name}>", "exec")
-    namespace = {"__builtins__": {}, "Q": Fraction}
-    exec(code, namespace)  # noqa: S102 - source made by compiler.py; see its docstring
-    return Program(namespace, name)
-
-
 class Program:
-    """A compiled ruleset, ready to decide scenarios."""
+    """A checked model ready to decide scenarios: `decide(scenario dict) -> report dict`."""
 
-    def __init__(self, namespace, source_name="<ruleset>"):
-        self.meta = namespace["META"]
-        self.tables = {t["name"]: t for t in namespace["TABLES"]}
-        self.rules = namespace["RULES"]
+    def __init__(self, model, source_name="<ruleset>"):
+        self.model = model
         self.source_name = source_name
-        self.vocabulary = Vocabulary(self.meta, self.rules)
-        self.facts_by_name = {f["name"]: f for f in self.meta["facts"]}
+        self.tables = {t.name: t for t in model.tables}
+        self.rules = model.rules
+        self.vocabulary = Vocabulary(model)
+        self.facts_by_name = {f.name: f for f in model.facts}
+        self.counts_outside = model.toil_clause is not None  # time off in lieu counts time outside working hours
         by_kind = {}
         for rule in self.rules:
-            if rule["kind"] == "grant" and rule["roles"] is not None:
-                rule["roles_set"] = frozenset(rule["roles"])
-            by_kind.setdefault(rule["kind"], []).append(rule)
+            by_kind.setdefault(rule.step, []).append(rule)
         self.by_kind = by_kind
+        self.tests = {id(rule): build_test(rule.condition) for rule in self.rules}
 
     def rules_of(self, kind, category=None):
+        """The rules of one step of a decision ('grant', 'limit', ...), those about `category` if given."""
         rules = self.by_kind.get(kind, ())
         if category is None:
             return rules
-        return [r for r in rules if not r["categories"] or category in r["categories"]]
+        return [r for r in rules if r.covers(category)]
 
     def decide(self, data):
         """Decide every request of a scenario dict; return the report dict (see docs/scenarios.md)."""
@@ -482,7 +394,7 @@ class _Evaluation:
         self.scenario = scenario
         self.values = {}
         self.problems = []
-        self.day_hours = program.meta["working_day"]
+        self.day_hours = program.model.working_day
         self.counted = []  # (date, category, hours, in working hours)
         for item in scenario.taken:
             hours = self.hours_of(item, f"taken[{item['order']}]")
@@ -500,11 +412,11 @@ class _Evaluation:
         if name not in self.values:
             table = self.program.tables[name]
             try:
-                count = self.fact(table["by"])
+                count = self.fact(table.by)
             except _MissingFact as missing:
-                missing.clauses = (table["clause"],)
+                missing.clauses = (table.clause,)
                 raise
-            self.values[name] = band_lookup(table, count)
+            self.values[name] = table.lookup(count)
         return self.values[name]
 
     def hours_of(self, item, path):
@@ -538,7 +450,7 @@ class _Evaluation:
             raise ScenarioError(self.problems)
         facilities, undecided = self.report_facilities()
         report = {
-            "agreement": self.program.meta.get("title"),
+            "agreement": self.program.model.header.title,
             "values": self.report_values(),
             "facilities": facilities,
             "decisions": [decisions[r["order"]] for r in self.scenario.requests],
@@ -548,45 +460,47 @@ class _Evaluation:
         return report
 
     def missing_problem(self, missing, request, path):
-        fact = self.program.facts_by_name.get(missing.name, {"type": "value", "request": False})
+        fact = self.program.facts_by_name.get(missing.name)
+        type_name = "value" if fact is None else fact.type
         clauses = getattr(missing, "clauses", ())
         needed_by = f" (§{', §'.join(clauses)} reads it)" if clauses else ""
-        if missing.source == "request" or fact.get("request"):
+        if missing.source == "request" or (fact is not None and fact.request):
             return _problem(f"{path}.{missing.name}", f"request '{request['id']}' does not give '{missing.name}', which "
                             f"this request needs{needed_by}", f'add "{missing.name}": ... to the request')
         example = {"yes/no": "true", "count": "0", "list of roles": '["representative"]', "date": '"2026-04-01"'}.get(
-            fact["type"], '"..."')
-        return _problem(f"facts.{missing.name}", f"the scenario does not give '{missing.name}' ({_type_words(fact['type'])}),"
+            type_name, '"..."')
+        return _problem(f"facts.{missing.name}", f"the scenario does not give '{missing.name}' ({_type_words(type_name)}),"
                         f" which request '{request['id']}' needs{needed_by}", f'add "{missing.name}": {example} to "facts"')
 
     def report_values(self):
         report = {}
         for name, table in self.program.tables.items():
-            entry = {"unit": table["unit"], "clauses": [table["clause"]]}
+            entry = {"unit": table.unit, "clauses": [table.clause]}
             try:
                 value = self.value(name)
             except _MissingFact as missing:
                 entry.update({"value": None, "needs": missing.name})
             else:
-                entry["value"] = None if value is None else (float(value) if table["unit"] == "FTE" else json_number(value))
+                entry["value"] = None if value is None else (float(value) if table.unit == "FTE" else json_number(value))
                 entry["exact"] = None if value is None else decimal_text(value)
                 if value is None:
-                    entry["note"] = f"no band covers {decimal_text(self.fact(table['by']))} {table['by']}"
-            report[table["display"]] = entry
+                    entry["note"] = f"no band covers {decimal_text(self.fact(table.by))} {table.by}"
+            report[table.written] = entry
         return report
 
     def report_facilities(self):
         """(the facilities whose conditions hold, those whose conditions read a fact the scenario leaves out)."""
         provided, undecided = [], []
         for rule in self.program.by_kind.get("facilities", ()):
+            test = self.program.tests[id(rule)]
             try:
-                holds = rule["when"] is None or rule["when"](self.fact, _no_request, self.value)
+                holds = test is None or test(self.fact, _no_request, self.value)
             except _MissingFact as missing:
                 # Not silently left out: the reader is told what would decide it.
-                undecided.append({"clause": rule["clause"], "facilities": rule["text"], "needs": missing.name})
+                undecided.append({"clause": rule.clause, "facilities": rule.text, "needs": missing.name})
                 continue
             if holds:
-                provided.append({"clause": rule["clause"], "facilities": rule["text"]})
+                provided.append({"clause": rule.clause, "facilities": rule.text})
         return provided, undecided
 
 
@@ -636,19 +550,21 @@ class _RequestDecision:
             return request["date"].isoformat()
         if name in request["request facts"]:
             return request["request facts"][name]
-        assumed = self.program.facts_by_name.get(name, {}).get("assumed")
+        fact = self.program.facts_by_name.get(name)
+        assumed = None if fact is None else fact.assumed
         if assumed is not None:
             self.assumed[name] = assumed
             return assumed
         raise _MissingFact(name, "request")
 
     def holds(self, rule):
-        if rule["when"] is None:
+        test = self.program.tests[id(rule)]
+        if test is None:
             return True
         try:
-            return bool(rule["when"](self.evaluation.fact, self.request_fact, self.evaluation.value))
+            return bool(test(self.evaluation.fact, self.request_fact, self.evaluation.value))
         except _MissingFact as missing:
-            missing.clauses = (rule["clause"],)
+            missing.clauses = (rule.clause,)
             raise
 
     def cite(self, *clauses):
@@ -661,11 +577,13 @@ class _RequestDecision:
         if not self.quiet:
             self.reasons.append(reason)
 
-    def check(self, rule, kind, passed, detail, text=None):
+    def check(self, rule, kind, passed, detail, text=None, applies=True):
+        """Record that a rule was looked at: whether it held, why, and whether it is about this request at all
+        (`applies` false: its roles or condition leave the request out)."""
         if self.quiet:
             return
-        self.checks.append({"clause": rule["clause"], "rule": kind, "text": rule.get("text", "") if text is None else text,
-                            "holds": passed, "detail": detail, "quotes": list(rule.get("quotes", ()))})
+        self.checks.append({"clause": rule.clause, "rule": kind, "text": rule.label if text is None else text,
+                            "holds": passed, "applies": applies, "detail": detail, "quotes": list(rule.quotes)})
 
     def within(self, categories, period, limit):
         """Whether the request fits under `limit` hours in the period, with the hours used before it and the window.
@@ -679,10 +597,10 @@ class _RequestDecision:
 
     def window_hours(self, categories, period):
         """Hours already counted in the period holding the request's date, for these categories."""
-        start, end = period_window(period, self.request["date"], self.program.meta["year_start"])
-        if period[0] == "rolling":
+        start, end = period.window(self.request["date"], self.program.model.year_start)
+        if period.kind == "rolling":
             end = self.request["date"]
-        counts_outside = self.program.meta["toil_clause"] is not None
+        counts_outside = self.program.counts_outside
         total = Fraction(0)
         for day, category, hours, in_hours in self.evaluation.counted:
             if category in categories and start <= day <= end and (in_hours or counts_outside):
@@ -723,24 +641,24 @@ class _RequestDecision:
     def requirements(self):
         for rule in self.program.rules_of("requirement", self.category):
             if not self.holds(rule):
-                self.cite(rule["clause"])
-                self.say(f"time off{_for(rule)} is given only when {rule['when_text']} (§{rule['clause']}), "
+                self.cite(rule.clause)
+                self.say(f"time off{_for(rule)} is given only when {rule.when_text} (§{rule.clause}), "
                          "and here it is not")
-                self.check(rule, "requirement", False, f"only when {rule['when_text']}")
+                self.check(rule, "requirement", False, f"only when {rule.when_text}")
                 return NOT_ENTITLED
-            self.check(rule, "requirement", True, f"only when {rule['when_text']}")
+            self.check(rule, "requirement", True, f"only when {rule.when_text}")
         return ENTITLED
 
     def applicable_grants(self):
         applicable = []
         for rule in self.program.rules_of("grant", self.category):
-            if rule["roles"] is not None:
-                roles = self.evaluation.fact(self.program.meta["roles_fact"])
-                if not roles & rule["roles_set"]:
-                    self.check(rule, rule["grant"], False, "only for " + " or ".join(rule["roles"]))
+            if rule.roles is not None:
+                roles = self.evaluation.fact(self.program.model.roles_fact)
+                if roles.isdisjoint(rule.roles):
+                    self.check(rule, rule.kind, False, "only for " + " or ".join(rule.roles), applies=False)
                     continue
             if not self.holds(rule):
-                self.check(rule, rule["grant"], False, f"only when {rule['when_text']}")
+                self.check(rule, rule.kind, False, f"only when {rule.when_text}", applies=False)
                 continue
             applicable.append(rule)
         return applicable
@@ -750,7 +668,7 @@ class _RequestDecision:
         category = self.category
         if not applicable:
             considered = self.program.rules_of("grant", category)
-            self.cite(*(r["clause"] for r in considered))
+            self.cite(*(r.clause for r in considered))
             if not considered:
                 self.say(f"the agreement gives no time for {category}")
             elif not self.quiet:  # the reason is made of the checks, which a quiet decision does not record
@@ -758,17 +676,17 @@ class _RequestDecision:
                                 if c["rule"] in ("allowance", "reasonable", "granted") and not c["holds"])
                 self.say(f"no rule gives time for {category} here: {why}")
             return NOT_ENTITLED, None
-        if any(r["grant"] == "reasonable" for r in applicable):
-            rule = next(r for r in applicable if r["grant"] == "reasonable")
-            self.cite(rule["clause"])
-            self.say(f"the agreement gives reasonable time for {category} (§{rule['clause']}); "
+        if any(r.kind == "reasonable" for r in applicable):
+            rule = next(r for r in applicable if r.kind == "reasonable")
+            self.cite(rule.clause)
+            self.say(f"the agreement gives reasonable time for {category} (§{rule.clause}); "
                      f"{decimal_text(self.hours)} h is asked")
             self.check(rule, "reasonable", True, "reasonable time")
             return ENTITLED, None
         pools = {}
         for rule in applicable:
-            if rule["grant"] == "allowance":
-                pools.setdefault(rule["period"], []).append(rule)
+            if rule.kind == "allowance":
+                pools.setdefault(rule.period, []).append(rule)
         over = []
         for period, rules in pools.items():
             limit = Fraction(0)
@@ -779,8 +697,8 @@ class _RequestDecision:
             fits, used, window = self.within((category,), period, limit)
             arithmetic = None if self.quiet else self.arithmetic(used, fits, limit, period, window, f" for {category}")
             # The allowance's own clauses first, then the tables that computed it.
-            clauses = list(dict.fromkeys([r["clause"] for r in rules] +
-                                         [self.program.tables[r["value"]]["clause"] for r in rules if r["value"]]))
+            clauses = list(dict.fromkeys([r.clause for r in rules] +
+                                         [self.program.tables[r.quantity.value].clause for r in rules if r.quantity.value]))
             for rule in rules:
                 self.check(rule, "allowance", fits, arithmetic)
             if fits:
@@ -792,11 +710,11 @@ class _RequestDecision:
         for clauses, arithmetic, notes in over:
             self.cite(*clauses)
             self.say(f"over the allowance: {arithmetic} (§{', §'.join(clauses)})" + "".join(f"; {n}" for n in notes))
-        granted = [r for r in applicable if r["grant"] == "granted"]
+        granted = [r for r in applicable if r.kind == "granted"]
         if granted:
             rule = granted[0]
-            self.cite(rule["clause"])
-            self.say(f"time for {category} may be granted at management's discretion (§{rule['clause']})")
+            self.cite(rule.clause)
+            self.say(f"time for {category} may be granted at management's discretion (§{rule.clause})")
             self.check(rule, "granted", True, "at management's discretion")
             return DISCRETIONARY, None
         return self.discretion("beyond the allowance")
@@ -805,38 +723,39 @@ class _RequestDecision:
         """The sum a window's check shows: "3 h taken + 2 h asked = 5 h ≤ 10 h per month for duties (March 2026)"."""
         total = used + self.hours
         return (f"{decimal_text(used)} h taken + {decimal_text(self.hours)} h asked = {decimal_text(total)} h "
-                f"{'≤' if fits else '>'} {decimal_text(limit)} h {describe_period(period)}{scope}"
-                f" ({describe_window(period, window)})")
+                f"{'≤' if fits else '>'} {decimal_text(limit)} h {period.describe()}{scope}"
+                f" ({period.describe_window(window)})")
 
     def allowance_hours(self, rule, notes):
-        if rule["value"] is None:
-            return rule["hours"]
-        value = self.evaluation.value(rule["value"])
-        table = self.program.tables[rule["value"]]
+        quantity = rule.quantity
+        if quantity.value is None:
+            return quantity.hours
+        value = self.evaluation.value(quantity.value)
+        table = self.program.tables[quantity.value]
         if value is None:
             if not self.quiet:
-                notes.append(f"no band of §{table['clause']} covers {decimal_text(self.evaluation.fact(table['by']))} "
-                             f"{table['by']}, so it gives no time")
+                notes.append(f"no band of §{table.clause} covers {decimal_text(self.evaluation.fact(table.by))} "
+                             f"{table.by}, so it gives no time")
             return Fraction(0)
-        hours = value * rule["factor"]
+        hours = value * quantity.factor
         if self.quiet:
             return hours
-        if table["unit"] == "FTE":
-            notes.append(f"{table['display']} is {decimal_text(value)} FTE (§{table['clause']}) = {decimal_text(hours)} h "
+        if table.unit == "FTE":
+            notes.append(f"{table.written} is {decimal_text(value)} FTE (§{table.clause}) = {decimal_text(hours)} h "
                          f"per week")
         else:
-            notes.append(f"{table['display']} is {decimal_text(value)} h (§{table['clause']})")
+            notes.append(f"{table.written} is {decimal_text(value)} h (§{table.clause})")
         return hours
 
     def discretion(self, what):
         for rule in self.program.rules_of("discretion", self.category):
             if self.holds(rule):
-                self.cite(rule["clause"])
-                manner = f" {rule['manner']}" if rule["manner"] else ""
-                self.say(f"additional time {what} may be granted{manner} (§{rule['clause']})")
+                self.cite(rule.clause)
+                manner = f" {rule.manner}" if rule.manner else ""
+                self.say(f"additional time {what} may be granted{manner} (§{rule.clause})")
                 self.check(rule, "discretion", True, "additional time may be granted")
-                return DISCRETIONARY, rule["pay"]
-            self.check(rule, "discretion", False, f"only when {rule['when_text']}")
+                return DISCRETIONARY, rule.pay
+            self.check(rule, "discretion", False, f"only when {rule.when_text}", applies=False)
         self.say(f"the agreement gives no additional time for {self.category}")
         return NOT_ENTITLED, None
 
@@ -844,12 +763,12 @@ class _RequestDecision:
         for rule in self.program.rules_of("limit", self.category):
             if not self.holds(rule):
                 continue
-            fits, used, window = self.within(rule["categories"], rule["period"], rule["hours"])
-            arithmetic = None if self.quiet else self.arithmetic(used, fits, rule["hours"], rule["period"], window)
+            fits, used, window = self.within(rule.categories, rule.period, rule.hours)
+            arithmetic = None if self.quiet else self.arithmetic(used, fits, rule.hours, rule.period, window)
             self.check(rule, "limit", fits, arithmetic)
             if not fits:
-                self.cite(rule["clause"])
-                self.say(f"over the limit of {rule['text']}: {arithmetic} (§{rule['clause']})")
+                self.cite(rule.clause)
+                self.say(f"over the limit of {rule.text}: {arithmetic} (§{rule.clause})")
                 limited, pay = self.discretion("beyond the limit")
                 if _RANK[limited] < _RANK[outcome]:
                     outcome = limited
@@ -865,19 +784,19 @@ class _RequestDecision:
             given = self.request_fact("notice days") if self.request["notice days"] is not None else None
             if given is None:
                 missing = _MissingFact("notice days", "request")
-                missing.clauses = (rule["clause"],)
+                missing.clauses = (rule.clause,)
                 raise missing
-            met = given >= rule["days"]
-            detail = f"{decimal_text(given)} days' notice given, {rule['days']} days asked for"
+            met = given >= rule.days
+            detail = f"{decimal_text(given)} days' notice given, {rule.days} days asked for"
             self.check(rule, "notice", met, detail)
             if met:
                 continue
-            self.cite(rule["clause"])
-            if rule["hard"]:
-                self.say(f"notice too short: {detail}; the agreement requires {rule['text']} (§{rule['clause']})")
+            self.cite(rule.clause)
+            if rule.hard:
+                self.say(f"notice too short: {detail}; the agreement requires {rule.text} (§{rule.clause})")
                 return NOT_ENTITLED
-            self.say(f"notice short of {rule['text']}: {detail}, so it is for management to agree "
-                     f"(§{rule['clause']})")
+            self.say(f"notice short of {rule.text}: {detail}, so it is for management to agree "
+                     f"(§{rule.clause})")
             if outcome == ENTITLED:
                 outcome = DISCRETIONARY
         return outcome
@@ -886,15 +805,15 @@ class _RequestDecision:
         for rule in self.program.rules_of("state", self.category):
             if not self.holds(rule):
                 continue
-            missing = [f for f in rule["fields"] if f not in self.request["stated"]]
-            self.check(rule, "state", not missing, "states " + ", ".join(rule["fields"]))
+            missing = [f for f in rule.fields if f not in self.request["stated"]]
+            self.check(rule, "state", not missing, "states " + ", ".join(rule.fields))
             if not missing:
                 continue
-            if rule["hard"]:
-                self.cite(rule["clause"])
-                self.say(f"the request must state its {' and '.join(missing)} (§{rule['clause']})")
+            if rule.hard:
+                self.cite(rule.clause)
+                self.say(f"the request must state its {' and '.join(missing)} (§{rule.clause})")
                 return NOT_ENTITLED
-            self.say(f"note: a request should state its {' and '.join(missing)} (§{rule['clause']})")
+            self.say(f"note: a request should state its {' and '.join(missing)} (§{rule.clause})")
         return outcome
 
     def pay(self, override):
@@ -910,48 +829,48 @@ class _RequestDecision:
         not_met = {}  # id of a pay rule that does not apply -> why, for explanations
         candidates = []
         for rule in rules:
-            if rule["outside_hours"] and in_hours:
+            if rule.outside_hours and in_hours:
                 not_met[id(rule)] = "only outside working hours"
             elif self.holds(rule):
                 candidates.append(rule)
             else:
-                not_met[id(rule)] = f"only when {rule.get('when_text') or 'its condition holds'}"
+                not_met[id(rule)] = f"only when {rule.when_text or 'its condition holds'}"
         # The most specific rules that apply decide: outside-hours rules for time
         # outside working hours, and conditional rules over unconditional ones.
-        if not in_hours and any(r["outside_hours"] for r in candidates):
+        if not in_hours and any(r.outside_hours for r in candidates):
             for r in candidates:
-                if not r["outside_hours"]:
+                if not r.outside_hours:
                     not_met[id(r)] = "a rule for time outside working hours applies instead"
-            candidates = [r for r in candidates if r["outside_hours"]]
-        if any(r["when"] is not None for r in candidates):
+            candidates = [r for r in candidates if r.outside_hours]
+        if any(r.condition is not None for r in candidates):
             for r in candidates:
-                if r["when"] is None:
+                if r.condition is None:
                     not_met[id(r)] = "a rule with a condition that holds applies instead"
-            candidates = [r for r in candidates if r["when"] is not None]
+            candidates = [r for r in candidates if r.condition is not None]
         if not self.quiet:
             for rule in rules:
                 why = not_met.get(id(rule))
-                self.check(rule, "pay", why is None, why or PAY_WORDS[rule["pay"]], text=pay_rule_text(rule))
+                self.check(rule, "pay", why is None, why or PAY_WORDS[rule.pay], text=rule.described)
         if not candidates:
             self.say(f"the agreement does not say whether time for {self.category} is paid")
             return None, []
-        kinds = {r["pay"] for r in candidates}
-        clauses = list(dict.fromkeys(r["clause"] for r in candidates))
+        kinds = {r.pay for r in candidates}
+        clauses = list(dict.fromkeys(r.clause for r in candidates))
         where = " outside working hours" if not in_hours else ""
         if len(kinds) > 1:
-            said = "; ".join(f"{PAY_WORDS[r['pay']]}{' when ' + r['when_text'] if r.get('when_text') else ''} "
-                             f"(§{r['clause']})" for r in candidates)
+            said = "; ".join(f"{PAY_WORDS[r.pay]}{' when ' + r.when_text if r.condition is not None else ''} "
+                             f"(§{r.clause})" for r in candidates)
             self.say(f"the pay rules that apply disagree on pay for {self.category} ({said}); pay is for "
                      "management to decide")
             return None, clauses
         kind = kinds.pop()
         if kind == "paid":
             self.say(f"time for {self.category}{where} is paid (§{', §'.join(clauses)})")
-            basis = self.program.meta.get("pay_basis")
+            basis = self.program.model.pay_basis
             if basis:
                 self.say(f"paid at what they would have earned; where earnings vary, at average pay over the "
-                         f"previous {basis['count']} {basis['unit']} (§{basis['clause']})")
-                clauses = list(dict.fromkeys(clauses + [basis["clause"]]))
+                         f"previous {basis.count} {basis.unit} (§{basis.clause})")
+                clauses = list(dict.fromkeys(clauses + [basis.clause]))
             return True, clauses
         if kind == "unpaid":
             self.say(f"time for {self.category}{where} is unpaid (§{', §'.join(clauses)})")
@@ -960,18 +879,6 @@ class _RequestDecision:
         return None, clauses
 
 
-# How a pay rule's kind reads in reasons, explanations and diffs.
-PAY_WORDS = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subject to management agreement"}
-
-
-def pay_rule_text(rule) -> str:
-    """A pay rule in words ("duties, training outside working hours are paid when part-time"):
-    what its check records, and how explanations and coverage find it among rules of one clause."""
-    where = " outside working hours" if rule["outside_hours"] else ""
-    when = f" when {rule['when_text']}" if rule.get("when_text") else ""
-    return f"{', '.join(rule['categories'])}{where} {PAY_WORDS[rule['pay']]}{when}"
-
-
 def _for(rule):
-    categories = rule["categories"]
+    categories = rule.categories
     return f" for {' and '.join(categories)}" if categories else ""

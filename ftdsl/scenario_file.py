@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+from .limits import LARGEST_FILE
+
 
 def read_scenario(path: str) -> dict:
     """Read and parse a scenario; raise FtdslError with a plain message if it is not one."""
@@ -42,10 +44,6 @@ def parse_scenario_text(text: str) -> dict:
     return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_reject_repeated_keys)
 
 
-# No agreement or scenario comes near this; a file that does is a device or
-# a mistake (`ftdsl check /dev/zero`), and reading it whole would exhaust
-# memory before anything could be said about it (source.py uses it too).
-LARGEST_FILE = 256 * 1024 * 1024
 
 
 def _read_bytes(path: str) -> bytes | None:

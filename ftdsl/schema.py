@@ -63,8 +63,8 @@ def _time_entry(vocabulary: runtime.Vocabulary, is_request: bool) -> dict:
         properties["notice days"] = {"type": "integer", "minimum": 0,
                                      "description": "days between the request and the time off"}
         for name, fact in sorted(vocabulary.request_facts.items()):
-            properties[name] = dict(fact_schema(fact["type"], vocabulary), description="a fact of this request" + (
-                f"; assumed {'yes' if fact['assumed'] else 'no'} when left out" if fact.get("assumed") is not None
+            properties[name] = dict(fact_schema(fact.type, vocabulary), description="a fact of this request" + (
+                f"; assumed {'yes' if fact.assumed else 'no'} when left out" if fact.assumed is not None
                 else ""))
         for field in vocabulary.state_fields:
             properties[field] = {"type": "string", "pattern": r"\S",
@@ -81,8 +81,8 @@ def _time_entry(vocabulary: runtime.Vocabulary, is_request: bool) -> dict:
 def scenario_schema(program: runtime.Program) -> dict:
     """The JSON Schema of the scenarios `program` accepts."""
     vocabulary = program.vocabulary
-    title = program.meta.get("title") or program.source_name
-    facts = {name: dict(fact_schema(fact["type"], vocabulary), description=f"{fact['type']}")
+    title = program.model.header.title or program.source_name
+    facts = {name: dict(fact_schema(fact.type, vocabulary), description=fact.type)
              for name, fact in sorted(vocabulary.facts.items())}
     return {
         "$schema": DRAFT,

@@ -11,7 +11,7 @@ import os
 import sys
 
 from .errors import Diagnostic, FtdslError, Span
-from .scenario_file import LARGEST_FILE  # defined there, where a light cached run reads scenarios
+from .limits import LARGEST_FILE
 
 # Characters that arrive from Word and PDF and mean the same as plain ones.
 # Inside quoted text they are kept as written; elsewhere the grammar accepts
@@ -117,3 +117,19 @@ def decode_text(data: bytes, display: str, what: str = "file") -> str:
     if text.startswith(BYTE_ORDER_MARK):
         text = text[1:]
     return text
+
+
+def ruleset_paths(paths) -> list[str]:
+    """Files as given, and every *.ftr file under each folder (sorted); FtdslError for a folder with none."""
+    found = []
+    for path in paths:
+        if os.path.isdir(path):
+            inside = sorted(os.path.join(folder, name) for folder, subfolders, names in os.walk(path)
+                            for name in names if name.endswith(".ftr") and not name.startswith("."))
+            if not inside:
+                raise FtdslError(Diagnostic("E001", f"there are no rulesets (.ftr files) in the folder '{path}'",
+                                            hint="give a ruleset file, or a folder that holds some"))
+            found.extend(inside)
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))

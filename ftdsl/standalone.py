@@ -1,8 +1,10 @@
-"""Standalone modules: a compiled ruleset's source in, one self-contained Python module out.
+"""Standalone modules: a checked model in, one self-contained Python module out.
 
-The module is numbers.py and runtime.py (the standard-library-only
-runtime every compiled ruleset runs on), then the ruleset's generated
-source with its clause references as comments, then `decide`:
+The module is the standard-library-only modules every compiled ruleset
+runs on (numbers, records, model, conditions, modelfile, runtime), then
+the ruleset's checked model as data (modelfile's JSON in a string literal,
+read when the module is imported: nothing of the agreement is code), with
+an index of its rules by clause as comments, then `decide`:
 
     import rules
     report = rules.decide({"facts": {...}, "requests": [...]})
@@ -19,13 +21,18 @@ import ast
 import hashlib
 import os
 
+from typing import TYPE_CHECKING
+
 from . import __version__
+
+if TYPE_CHECKING:
+    from .model import Model
 
 _FOOTER = '''
 
 # ---- the entry point -----------------------------------------------------------
 
-PROGRAM = Program({"META": META, "TABLES": TABLES, "RULES": RULES}, RULESET_NAME)
+PROGRAM = Program(loads(STORED_MODEL), RULESET_NAME)
 
 
 def decide(scenario: dict) -> dict:
@@ -52,8 +59,12 @@ if __name__ == "__main__":
 '''
 
 
+# The modules inlined, in an order where each comes after what it uses.
+INLINED = ("numbers", "records", "model", "conditions", "modelfile", "runtime")
+
+
 def _module_body(path: str) -> str:
-    """A module's source without its docstring or its imports from inside ftdsl."""
+    """A module's source without its docstring, its imports from inside ftdsl, or its type-checking imports."""
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     tree = ast.parse(text)
@@ -64,10 +75,12 @@ def _module_body(path: str) -> str:
         drop.update(range(first.lineno - 1, first.end_lineno))
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.level:
-            if node.module != "numbers":
+            if node.module not in INLINED:
                 # A new dependency of the runtime would make the module
                 # incomplete; fail loudly rather than write a broken file.
                 raise AssertionError(f"the runtime imports .{node.module}, which standalone.py does not inline")
+            drop.update(range(node.lineno - 1, node.end_lineno))
+        elif isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
             drop.update(range(node.lineno - 1, node.end_lineno))
     return "\n".join(line for index, line in enumerate(lines) if index not in drop).strip("\n") + "\n"
 
@@ -82,33 +95,51 @@ def _top_level_names(source: str) -> set[str]:
     return names
 
 
-def standalone_source(ruleset_source: str, ruleset_name: str, ruleset_text: str = "") -> str:
-    """The text of a standalone module for a ruleset's compiled source (compiler.compile_source)."""
+def _comment_safe(text: str) -> str:
+    # Clause references and rule wording go into comments; a line break
+    # there would end the comment and start code.
+    return "".join(ch if ch.isprintable() else "?" for ch in str(text))
+
+
+def standalone_source(model: Model, ruleset_name: str, ruleset_text: str = "") -> str:
+    """The text of a standalone module deciding by a checked model."""
     here = os.path.dirname(os.path.abspath(__file__))
-    numbers = _module_body(os.path.join(here, "numbers.py"))
-    runtime = _module_body(os.path.join(here, "runtime.py"))
-    clashes = _top_level_names(ruleset_source) & (_top_level_names(runtime) | _top_level_names(numbers) | {"Q"})
-    if clashes:
-        raise AssertionError(f"generated names clash with the runtime's: {sorted(clashes)}")
+    bodies = [(name, _module_body(os.path.join(here, name + ".py"))) for name in INLINED]
+    defined = [_top_level_names(body) for _, body in bodies]
+    for index, names in enumerate(defined):
+        clashes = names & set().union(*defined[:index])
+        if clashes - {"annotations"}:
+            raise AssertionError(f"the inlined modules define the same names: {sorted(clashes)}")
     digest = hashlib.sha256(ruleset_text.encode("utf-8")).hexdigest()[:16] if ruleset_text else "?"
-    safe_name = "".join(ch if ch.isprintable() else "?" for ch in ruleset_name)
+    # repr() of a str is a string literal whatever the name holds (quotes,
+    # backslashes, line breaks): the name never becomes code.
+    shown_name = _comment_safe(ruleset_name)
     header = (
-        f'"""The agreement in {safe_name}, compiled by ftdsl {__version__}: decide(scenario) -> report.\n\n'
-        "Standard library only. Generated: edit the .ftr file and compile again\n"
-        f"(ftdsl compile {safe_name} -o FILE) rather than editing this file.\n"
-        f"Ruleset text SHA-256 (first 16 digits): {digest}.\n"
-        '"""\n'
+        f"# The agreement in {shown_name}, compiled by ftdsl {__version__}: decide(scenario) -> report.\n"
+        "# Standard library only. Generated: edit the .ftr file and compile again\n"
+        "# (ftdsl compile RULESET -o FILE) rather than editing this file.\n"
+        f"# Ruleset text SHA-256 (first 16 digits): {digest}.\n"
+        '"""A facility-time agreement compiled by ftdsl: decide(scenario) -> report (see decide)."""\n\n'
+        "from __future__ import annotations\n"
     )
-    parts = [
-        header,
-        "# ---- exact numbers (ftdsl/numbers.py) -----------------------------------------\n",
-        numbers,
-        "\n# ---- the runtime (ftdsl/runtime.py) ---------------------------------------------\n",
-        runtime,
+    parts = [header]
+    for name, body in bodies:
+        parts.append(f"\n# ---- ftdsl/{name}.py {'-' * max(3, 66 - len(name))}\n")
+        parts.append(body.replace("from __future__ import annotations\n", ""))
+    index = ([f"#   §{_comment_safe(table.clause)} {_comment_safe(table.written)}, by {_comment_safe(table.by)}"
+              for table in model.tables] +
+             [f"#   §{_comment_safe(rule.clause)} {_comment_safe(rule.label)}" for rule in model.rules])
+    parts += [
         "\n# ---- the agreement -------------------------------------------------------------\n",
-        "Q = Fraction  # the constructor the generated code writes exact quantities with\n",
-        f"RULESET_NAME = {safe_name!r}\n\n",
-        ruleset_source,
+        "# Its tables and rules, by clause:\n", "\n".join(index), "\n",
+        f"RULESET_NAME = {ruleset_name!r}\n",
+        f"STORED_MODEL = {stored_model(model)!r}\n",
         _FOOTER,
     ]
     return "".join(parts)
+
+
+def stored_model(model: Model) -> str:
+    from .modelfile import dumps
+
+    return dumps(model)

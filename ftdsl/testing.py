@@ -24,7 +24,8 @@ from fractions import Fraction
 import attrs
 
 from .errors import Diagnostic, FtdslError, Span, did_you_mean
-from .runtime import name_key, pay_rule_text
+from .model import FURTHER
+from .runtime import name_key
 
 OUTCOMES = ("entitled", "discretionary", "not_entitled")
 # Keys of a decision a test may expect; the lists compare in any order.
@@ -64,7 +65,7 @@ def ruleset_for(test: str) -> str | None:
 
 def discover(paths) -> list[Suite]:
     """Suites for PATHs: a ruleset (its tests), a test file (its ruleset), or a folder (every ruleset in it)."""
-    from .commands.fmt import ruleset_paths
+    from .source import ruleset_paths
 
     suites: dict[str, list[str]] = {}
     for path in paths:
@@ -280,22 +281,15 @@ class _Coverage:
         """(key, clause, text, span) for everything coverage counts."""
         items = []
         model = self.model
-        rules = [*model.grants, *model.limits, *model.discretions, *model.requirements, *model.notices,
-                 *model.states, *model.pays, *model.facilities]
-        compiled = self.ruleset.program.rules
-        # The compiler emits rules in the model's order; the check keeps
-        # coverage honest should that ever change.
-        paired = len(rules) == len(compiled) and all(r.clause == c["clause"] for r, c in zip(rules, compiled))
-        for index, rule in enumerate(compiled):
-            span = rules[index].span if paired else None
-            kind = rule.get("grant", rule["kind"]) if rule["kind"] == "grant" else rule["kind"]
-            if rule["kind"] == "pay":
-                key = ("pay", rule["clause"], pay_rule_text(rule))
-            elif rule["kind"] == "facilities":
-                key = ("facilities", rule["clause"], rule["text"])
+        for rule in model.rules:
+            if rule.step == "pay":
+                key = ("pay", rule.clause, rule.described)
+            elif rule.step == "facilities":
+                key = ("facilities", rule.clause, rule.text)
             else:
-                key = ("check", rule["clause"], kind, rule.get("text", ""))
-            items.append((key, rule["clause"], self.source_text(span, rule), span))
+                kind = rule.kind if rule.step == "grant" else rule.step  # a grant's checks name its kind
+                key = ("check", rule.clause, kind, rule.label)
+            items.append((key, rule.clause, self.source_text(rule.span, rule), rule.span))
         for table in model.tables:
             for row in table.rows:
                 items.append((("row", table.name, row.low, row.high), table.clause,
@@ -314,7 +308,7 @@ class _Coverage:
 
     def source_text(self, span, rule) -> str:
         text = self.line_text(span)
-        return text if text else f"§{rule['clause']} {rule.get('text', rule['kind'])}"
+        return text if text else f"§{rule.clause} {rule.label or rule.step}"
 
     @property
     def total(self) -> int:
@@ -326,7 +320,7 @@ class _Coverage:
                 if check["rule"] == "pay":
                     if check["holds"]:  # the pay rule that decided the pay
                         self.hit.add(("pay", check["clause"], check["text"]))
-                elif check["rule"] == "requirement" or check["holds"] or not str(check["detail"]).startswith("only "):
+                elif check["applies"]:
                     self.hit.add(("check", check["clause"], check["rule"], check["text"]))
         for item in report.get("facilities", ()):
             self.hit.add(("facilities", item["clause"], item["facilities"]))
@@ -341,13 +335,13 @@ class _Coverage:
 
 
 def _band(table, count: int):
-    """The coverage key of the row a count falls in (the first that holds it, as the runtime looks it up)."""
-    for row in table.rows:
-        if row.low <= count and (row.high is None or count <= row.high):
-            return ("row", table.name, row.low, row.high)
-    if table.step is not None and table.rows and table.rows[-1].high is not None and count > table.rows[-1].high:
+    """The coverage key of the row a count falls in, as the runtime looks it up."""
+    band = table.band(count)
+    if band is None:
+        return None
+    if band is FURTHER:
         return ("row", table.name, "further")
-    return None
+    return ("row", table.name, band.low, band.high)
 
 
 # ---- rendering --------------------------------------------------------------------

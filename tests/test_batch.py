@@ -27,7 +27,7 @@ def programs():
 # ---- generating logs ------------------------------------------------------------
 
 def _fact_value(rng, fact, vocabulary):
-    kind = fact["type"]
+    kind = fact.type
     if kind == "yes/no":
         return rng.random() < 0.85
     if kind == "count":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 import threading
@@ -23,7 +25,7 @@ def cache_dir(tmp_path, monkeypatch):
 
 
 def _entries(folder):
-    return sorted(folder.rglob("*.py"))
+    return sorted(folder.rglob("*.json"))
 
 
 def test_cache_dir_follows_xdg_and_the_override(monkeypatch, tmp_path):
@@ -59,10 +61,10 @@ def test_a_damaged_entry_is_ignored_and_replaced(cache_dir, damage):
     [entry] = _entries(cache_dir)
     data = entry.read_bytes()
     entry.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"\x00\xff" * 50, "empty": b"",
-                       "wrong body": data.replace(b"META", b"XETA", 1)}[damage])
+                       "wrong body": data.replace(b'"Model"', b'"Modal"', 1)}[damage])
     assert cache.read_entry(cache.cache_key(WESTMINSTER.read_bytes())) is None
     program = cache.load_program(str(WESTMINSTER))
-    assert program.meta["title"].startswith("Agreement")
+    assert program.model.header.title.startswith("Agreement")
     assert entry.read_bytes() == data  # rewritten whole
 
 
@@ -84,7 +86,7 @@ def test_threads_racing_in_one_process(cache_dir):
 
     def load():
         try:
-            results.append(cache.load_program(str(WESTMINSTER)).meta["title"])
+            results.append(cache.load_program(str(WESTMINSTER)).model.header.title)
         except Exception as error:  # noqa: BLE001 - collected for the assertion
             errors.append(error)
 
@@ -100,7 +102,7 @@ def test_an_unwritable_cache_is_skipped(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("FTDSL_CACHE_DIR", str(blocker / "cache"))
-    assert cache.load_program(str(WESTMINSTER)).meta["title"]
+    assert cache.load_program(str(WESTMINSTER)).model.header.title
 
 
 def test_ruleset_errors_are_the_same_with_the_cache(cache_dir, tmp_path):
@@ -152,13 +154,106 @@ def stale_shipped_tables(monkeypatch):
     parser._parser.cache_clear()  # back to the shipped tables for later tests
 
 
-def test_a_damaged_parser_cache_is_rebuilt(cache_dir, stale_shipped_tables):
-    """Tables built because the shipped ones are stale are cached; a damaged file is ignored and rewritten."""
+def test_built_parser_tables_are_never_cached(cache_dir, stale_shipped_tables):
+    """Tables built because the shipped ones are stale are not kept anywhere: Lark's cache is a pickle,
+    and a pickle planted where it looks would run code."""
     parser = stale_shipped_tables
     text = WESTMINSTER.read_text(encoding="utf-8")
-    first = parser.parse_tree(text)
-    (table_file,) = cache_dir.glob("parser-*.lark")
-    table_file.write_bytes(b"\x80\x04 not a pickle")
-    parser._parser.cache_clear()
-    assert parser.parse_tree(text) == first
-    assert table_file.read_bytes() != b"\x80\x04 not a pickle"
+    assert parser.parse_tree(text) == parser.parse_tree(text)
+    assert not cache_dir.exists() or not list(cache_dir.rglob("*.lark"))
+
+
+# ---- what the cache trusts ---------------------------------------------------------
+
+def _filled(cache_dir):
+    cache.load_program(str(WESTMINSTER))
+    [entry] = _entries(cache_dir)
+    return entry, cache.cache_key(WESTMINSTER.read_bytes())
+
+
+def test_an_entry_is_data_and_never_code(cache_dir):
+    entry, key = _filled(cache_dir)
+    head, body = entry.read_text(encoding="utf-8").split("\n", 1)
+    assert head.startswith(cache.ENTRY_FORMAT + " " + key)
+    assert json.loads(body)["model"]["@"] == "Model"  # the checked model as JSON, read and never run
+
+
+def test_the_folders_are_made_private(cache_dir):
+    entry, _ = _filled(cache_dir)
+    assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(entry.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("where", ["cache folder", "entry folder", "entry"])
+def test_what_others_can_write_is_not_used(cache_dir, where):
+    entry, key = _filled(cache_dir)
+    target = {"cache folder": cache_dir, "entry folder": entry.parent, "entry": entry}[where]
+    target.chmod(target.stat().st_mode | stat.S_IWOTH)
+    assert cache.read_entry(key) is None
+
+
+def test_an_entry_owned_by_someone_else_is_not_used(cache_dir):
+    if os.geteuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    entry, key = _filled(cache_dir)
+    os.chown(entry, 12345, 12345)
+    assert cache.read_entry(key) is None
+
+
+def test_an_entry_planted_by_someone_else_cannot_swap_decisions(cache_dir, tmp_path):
+    """Another ruleset's model at this ruleset's key, as a second user with write access would plant it:
+    refused because the file is not the user's own (and, made writable by others, because of that)."""
+    entry, key = _filled(cache_dir)
+    other = tmp_path / "generous.ftr"
+    other.write_text(WESTMINSTER.read_text(encoding="utf-8").replace("up to 6 hours per month", "up to 60 hours per month"),
+                     encoding="utf-8")
+    from ftdsl.api import load_ruleset
+
+    cache.write_entry(key, load_ruleset(str(other)).stored)  # now the entry holds the generous agreement
+    entry.chmod(0o666)
+    scenario = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert cache.read_entry(key) is None
+    honest = load_ruleset(str(WESTMINSTER)).program.decide(scenario)
+    assert cache.load_program(str(WESTMINSTER)).decide(scenario) == honest
+
+
+def test_a_link_at_an_entry_is_not_followed(cache_dir, tmp_path):
+    entry, key = _filled(cache_dir)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    entry.unlink()
+    entry.symlink_to(victim)
+    assert cache.read_entry(key) is None
+    cache.load_program(str(WESTMINSTER))  # rewrites the entry: the link is replaced, its target untouched
+    assert victim.read_text() == "keep me\n"
+    assert not entry.is_symlink() and cache.read_entry(key) is not None
+
+
+def test_a_fifo_at_an_entry_does_not_hang_the_run(cache_dir):
+    entry, key = _filled(cache_dir)
+    entry.unlink()
+    os.mkfifo(entry)
+    assert cache.read_entry(key) is None  # returns at once: opened without blocking, refused as not a file
+    assert cache.load_program(str(WESTMINSTER)).model.header.title
+
+
+def test_an_oversized_entry_is_not_read(cache_dir, monkeypatch):
+    entry, key = _filled(cache_dir)
+    from ftdsl import limits
+
+    monkeypatch.setattr(limits, "LARGEST_ENTRY", entry.stat().st_size - 1)
+    assert cache.read_entry(key) is None
+
+
+def test_the_key_covers_the_grammar(cache_dir):
+    from ftdsl.installation import compiled_program_files
+
+    before = cache.cache_key(b"x")
+    grammar = next(path for path in compiled_program_files() if path.endswith("ftr.lark"))
+    info = os.stat(grammar)
+    try:
+        os.utime(grammar, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+        assert cache.cache_key(b"x") != before
+    finally:
+        os.utime(grammar, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert cache.cache_key(b"x") == before

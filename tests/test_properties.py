@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ftdsl
-from ftdsl.runtime import band_lookup
+from ftdsl import model as m
 
 
 @st.composite
@@ -56,7 +56,9 @@ def naive_lookup(table, count):
 
 @given(tables(), st.integers(0, 5000))
 def test_band_lookup_agrees_with_a_naive_lookup(table, count):
-    assert band_lookup(table, count) == naive_lookup(table, count)
+    checked = m.Table("release", "members", "FTE", tuple(m.TableRow(*row) for row in table["rows"]),
+                      table["step"], table["every"])
+    assert checked.lookup(count) == naive_lookup(table, count)
 
 
 @given(st.integers(1, 12), st.integers(0, 59), st.decimals(min_value=0, max_value=50, places=2),

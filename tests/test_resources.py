@@ -116,13 +116,16 @@ def test_time_per_clause_stays_flat():
     assert per_clause[1] < 3 * per_clause[0], per_clause
 
 
-def test_generated_code_has_no_loops_or_recursion(westminster):
-    import ast
+def test_a_condition_as_deep_as_the_language_allows_is_decided():
+    """A condition's test calls one closure per record it is built from, so the deepest condition the
+    builder accepts (MAX_NESTING levels of 'not') decides within Python's stack, with the right answer."""
+    from ftdsl.builder import MAX_NESTING
 
-    tree = ast.parse(westminster.source)
-    functions = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
-    for node in ast.walk(tree):
-        assert not isinstance(node, (ast.For, ast.While, ast.AsyncFor, ast.ListComp, ast.GeneratorExp,
-                                     ast.SetComp, ast.DictComp))
-        if isinstance(node, ast.Call):
-            assert node.func.id not in functions  # a condition never calls a condition
+    depth = MAX_NESTING - 1  # an odd number of 'not's before a true fact: false
+    ruleset = ftdsl.load_ruleset_text(
+        "categories: duties\nfact full time: yes/no\n"
+        f"§1 anyone may take up to 6 hours per month for duties\n    when {'not ' * depth}full time\n")
+    report = ruleset.decide({"facts": {"full time": True},
+                             "requests": [{"id": "r", "date": "2026-01-05", "category": "duties", "hours": 1}]})
+    assert report["decisions"][0]["outcome"] == ("not_entitled" if depth % 2 else "entitled")
+

@@ -68,7 +68,8 @@ def test_standalone_agrees_with_run_on_every_example(ruleset, compiled, tmp_path
 
 def test_the_module_reads_like_the_agreement(compiled):
     text = (compiled["westminster"] / "rules.py").read_text(encoding="utf-8")
-    assert "def when_" in text and "# §6.12" in text and "# §4.8" in text
+    assert "#   §6.12 6 hours per month for duties" in text and "#   §4.8" in text
+    assert "exec(" not in text and "eval(" not in text  # the agreement is data, read when the module loads
     assert "def decide(scenario: dict) -> dict:" in text
     assert "import lark" not in text and "from ftdsl" not in text and "from ." not in text
 
@@ -95,3 +96,23 @@ def test_compile_reports_ruleset_errors(tmp_path):
     result = run_cli("compile", str(bad), "-o", str(tmp_path / "rules.py"))
     assert result.returncode == 2 and "bad.ftr:2" in result.stderr and "Traceback" not in result.stderr
     assert not Path(tmp_path / "rules.py").exists()
+
+
+@pytest.mark.parametrize("name", ['a""",__import__("os").system("touch PWNED"),"""b.ftr',
+                                  "a'''\n__import__('os').system('touch PWNED')\n'''b.ftr",
+                                  "C:\\Users\\rep\\x.ftr", "\\N{BULLET}\\x00.ftr"],
+                         ids=["triple double quotes", "triple single quotes and newlines", "Windows path", "escapes"])
+def test_a_rulesets_file_name_never_becomes_code(tmp_path, name):
+    """The ruleset's path goes into the module's comments and a string literal only: whatever the name,
+    the module imports, runs nothing, and says which file it came from."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    ruleset = folder / name.replace("/", "_")
+    ruleset.write_text(WESTMINSTER.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("compile", ruleset.name, "-o", "rules.py", cwd=str(folder))
+    assert result.returncode == 0, result.stderr
+    probe = subprocess.run([sys.executable, "-I", "-S", "-c", "import sys; sys.path.insert(0, '.'); import rules; "
+                            "print(rules.RULESET_NAME)"], cwd=folder, capture_output=True, text=True, timeout=60)
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout == ruleset.name + "\n"
+    assert not (folder / "PWNED").exists()

@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from ..cli import EXIT_ERROR, EXIT_FOUND
+from ._shared import EXIT_ERROR, EXIT_FOUND
 from ..display import json_visible, visible
 from ..errors import FtdslError, render_diagnostic
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli import fail
+from ._shared import fail
 
 
 @click.command()
@@ -21,7 +21,7 @@ def command(ruleset, output):
 
     try:
         loaded = load_ruleset(ruleset)
-        text = standalone_source(loaded.source, ruleset, loaded.text)
+        text = standalone_source(loaded.model, ruleset, loaded.text)
         if output:
             write_atomic(output, text, protect=(ruleset,))
         else:

@@ -14,7 +14,7 @@ import textwrap
 
 import click
 
-from ..cli import EXIT_FOUND, fail
+from ._shared import EXIT_FOUND, fail
 from ..display import json_visible, visible
 from ..errors import Diagnostic, FtdslError
 

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ..cli import fail
+from ._shared import fail
 from ..errors import FtdslError
 
 

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ..cli import EXIT_BUG, EXIT_ERROR, EXIT_FOUND
+from ._shared import EXIT_BUG, EXIT_ERROR, EXIT_FOUND
 from ..errors import Diagnostic, FtdslError
 
 
@@ -46,22 +46,6 @@ def _lines(text: str, split_lines) -> list[str]:
     return [line + "\n" for line in split_lines(text)]
 
 
-def ruleset_paths(paths) -> list[str]:
-    """Files as given, and every *.ftr file under each folder (sorted); FtdslError for a folder with none."""
-    found = []
-    for path in paths:
-        if os.path.isdir(path):
-            inside = sorted(os.path.join(folder, name) for folder, subfolders, names in os.walk(path)
-                            for name in names if name.endswith(".ftr") and not name.startswith("."))
-            if not inside:
-                raise FtdslError(Diagnostic("E001", f"there are no rulesets (.ftr files) in the folder '{path}'",
-                                            hint="give a ruleset file, or a folder that holds some"))
-            found.extend(inside)
-        else:
-            found.append(path)
-    return list(dict.fromkeys(found))
-
-
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
@@ -78,6 +62,7 @@ def command(paths, check, show_diff):
     """
     from ..files import rewrite
     from ..printer import UnsafeFormat, format_text, split_lines
+    from ..source import ruleset_paths
 
     try:
         files = ruleset_paths(paths)

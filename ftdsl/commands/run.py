@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from ..cli import EXIT_FOUND, fail
+from ._shared import EXIT_FOUND, fail
 
 # A log is recognised by its extension (a scenario is .json, or anything else).
 _LOG_FORMATS = _OUTPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..cli import fail
+from ._shared import fail
 from ..errors import FtdslError
 
 

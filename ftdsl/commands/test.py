@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..cli import EXIT_ERROR, EXIT_FOUND
+from ._shared import EXIT_ERROR, EXIT_FOUND
 from ..errors import FtdslError
 
 
