@@ -61,6 +61,7 @@ from fractions import Fraction
 from . import runtime
 from .conditions import reads
 from .numbers import decimal_text, json_number
+from .scenario import LARGEST_HOURS, QUANTITY_KEYS, Scenario, convert_value, name_key, parse_date, suggest, validate_facts, validate_time
 
 CHUNK_ROWS = 200_000  # rows per sorted run in the fallback; about 100 MB of Python objects at most
 FLUSH_ROWS = 4096  # output lines gathered before one write (and one progress update)
@@ -116,7 +117,7 @@ class Layout:
         self.kinds = {"rep": ("rep",), "id": ("id",), "date": ("date",), "category": ("category",),
                       "notice days": ("notice",), "in working hours": ("in hours",),
                       "note": ("ignore",), "comment": ("ignore",)}
-        for unit in runtime.QUANTITY_KEYS:
+        for unit in QUANTITY_KEYS:
             self.kinds[unit] = ("quantity", unit)
         for name, fact in vocabulary.facts.items():
             self.kinds.setdefault(name, ("fact", fact.type))
@@ -129,9 +130,9 @@ class Layout:
         """Canonical field names for a header's column names; LogError for an unknown or repeated one."""
         columns = []
         for given in names:
-            key = runtime.name_key(given)
+            key = name_key(given)
             if key not in self.kinds:
-                hint = runtime._suggest(key, self.kinds) or "columns: " + ", ".join(sorted(self.kinds))
+                hint = suggest(key, self.kinds) or "columns: " + ", ".join(sorted(self.kinds))
                 raise LogError(f"unknown column '{given}'", where, hint)
             if key in columns:
                 raise LogError(f"the column '{given}' appears twice", where)
@@ -140,7 +141,7 @@ class Layout:
             if required not in columns:
                 raise LogError(f"the log has no '{required}' column", where,
                                "the columns are rep, id, date, category, hours (or days, half days) and the facts")
-        if not any(c in runtime.QUANTITY_KEYS for c in columns):
+        if not any(c in QUANTITY_KEYS for c in columns):
             raise LogError("the log has no 'hours', 'days' or 'half days' column", where)
         return columns
 
@@ -149,7 +150,7 @@ def _cell_value(text, kind):
     """A CSV cell's text as the JSON value a scenario would hold (invalid text is passed on to be reported)."""
     what = kind[0]
     if what == "in hours":
-        key = runtime.name_key(text)
+        key = name_key(text)
         return key in ("yes", "true") if key in ("yes", "no", "true", "false") else text
     if what == "notice":
         return int(text) if _WHOLE.match(text.strip()) else text
@@ -384,9 +385,9 @@ class _JsonRows:
         for given, value in data.items():
             slot = self.keys.get(given)
             if slot is None:
-                key = runtime.name_key(given)
+                key = name_key(given)
                 if key not in self.slots:
-                    return _BadRow(f"unknown field '{given}'", runtime._suggest(key, self.slots))
+                    return _BadRow(f"unknown field '{given}'", suggest(key, self.slots))
                 slot = self.keys[given] = self.slots[key]
             row[slot] = _json_cell(value)
         return row
@@ -404,7 +405,7 @@ class _JsonRows:
         except ValueError:
             data = None
         if isinstance(data, dict):
-            fields = [(runtime.name_key(given), _json_cell(value)) for given, value in data.items()]
+            fields = [(name_key(given), _json_cell(value)) for given, value in data.items()]
             if not any(_ESCAPED.search(value) for _, value in fields):
                 fields = [(None, text)]  # the byte is in a field's name
         return _not_utf8_row(fields, self.line_num, "save the log as UTF-8")
@@ -1114,7 +1115,7 @@ class Batch:
         self.i_rep = index["rep"]
         self.i_id = index.get("id")
         self.i_date = self.date_column = index["date"]
-        quantity = [index[u] for u in runtime.QUANTITY_KEYS if u in index]
+        quantity = [index[u] for u in QUANTITY_KEYS if u in index]
         self.quantity_units = tuple(columns[i] for i in quantity)
         self.quantity_columns = tuple(quantity)
         self.static_columns = tuple(i for i, name in enumerate(columns) if kinds[name][0] in
@@ -1145,11 +1146,11 @@ class Batch:
         ruleset has no categories), and the problem of a request without a category (`no_category`)."""
         vocabulary = self.program.vocabulary
         problems = []
-        runtime._validate_time({"date": "2000-01-03", "hours": 0}, "row", vocabulary, problems, is_request=True)
+        validate_time({"date": "2000-01-03", "hours": 0}, "row", vocabulary, problems, is_request=True)
         self.no_category = problems[0]
         self.request_template = None
         if vocabulary.categories:
-            self.request_template = runtime._validate_time(
+            self.request_template = validate_time(
                 {"date": "2000-01-03", "hours": 0, "category": min(vocabulary.categories)}, "row", vocabulary, [],
                 is_request=True)
 
@@ -1184,7 +1185,7 @@ class Batch:
                 if not text.strip():
                     return _MISSING
                 problems = []
-                value = runtime.convert_value(_cell_value(text, ("fact", type_name)), type_name,
+                value = convert_value(_cell_value(text, ("fact", type_name)), type_name,
                                               self.program.vocabulary, "", problems)
                 return _MISSING if problems else table.lookup(value)
 
@@ -1198,7 +1199,7 @@ class Batch:
         if record is None:
             if len(self.dates) > _MEMO_LIMIT:
                 self.dates.clear()
-            day = runtime._date(text.strip())
+            day = parse_date(text.strip())
             record = self.dates[text] = self.windows.record(day) if day is not None else False
         return record
 
@@ -1219,7 +1220,7 @@ class Batch:
             day = self.program.model.working_day
             if number is None:
                 found = (f"'{unit}' must be a number, 0 or more, not \"{text}\"", None)
-            elif number > runtime.LARGEST_HOURS:
+            elif number > LARGEST_HOURS:
                 found = (f"{text} {unit} is far more than a year holds", "check the number")
             elif unit != "hours" and day is None:
                 found = (f"this agreement does not define a working day, so '{unit}' cannot be converted to hours",
@@ -1299,8 +1300,8 @@ class Batch:
             else:
                 item[name] = _cell_value(text, kind)
         problems = []
-        facts = runtime._validate_facts(facts_given, self.program.vocabulary, problems)
-        request = runtime._validate_time(item, "row", self.program.vocabulary, problems, is_request=True)
+        facts = validate_facts(facts_given, self.program.vocabulary, problems)
+        request = validate_time(item, "row", self.program.vocabulary, problems, is_request=True)
         if problems:
             return None, _row_problem(problems[0])
         self._validated(row)
@@ -1329,12 +1330,12 @@ class Batch:
         if not text.strip() and kind[-1] != "list of roles":
             found = None
         elif kind[0] == "fact":
-            facts = runtime._validate_facts({name: _cell_value(text, kind)}, vocabulary, problems)
+            facts = validate_facts({name: _cell_value(text, kind)}, vocabulary, problems)
             found = ("fact problem", name, problems[0]) if problems else ("fact", name, facts[name])
         else:
             item = {"date": "2000-01-03", "hours": 0, "category": self.request_template["category"],
                     name: _cell_value(text, kind)}
-            entry = runtime._validate_time(item, "row", vocabulary, problems, is_request=True)
+            entry = validate_time(item, "row", vocabulary, problems, is_request=True)
             if problems:
                 found = ("field problem", name, problems[0])
             elif kind[0] == "request fact":
@@ -1464,7 +1465,7 @@ class Batch:
             return problem
         facts, template = inputs
         trace = _Trace(self)
-        evaluation = _TracedEvaluation(self.program, runtime.Scenario(facts, [], []), trace)
+        evaluation = _TracedEvaluation(self.program, Scenario(facts, [], []), trace)
         request = _TracedRequest(template, id=row_id, date=day, quantity=(quantity[2], quantity[3]))
         request.trace = trace
         recorder = _Recorder(evaluation, request, quantity[0], self, state, quantity[1])

@@ -25,6 +25,7 @@ from .api import Ruleset, decide
 from .errors import Diagnostic, FtdslError, Span
 from .numbers import decimal_text, json_number
 from .report import OUTCOME_WORDS, pay_words
+from .scenario import LARGEST_HOURS, Scenario, ScenarioError, validate_scenario
 
 RANK = {runtime.NOT_ENTITLED: 0, runtime.DISCRETIONARY: 1, runtime.ENTITLED: 2}
 SHORT = {runtime.ENTITLED: "ENTITLED", runtime.DISCRETIONARY: "DISCRETIONARY", runtime.NOT_ENTITLED: "NOT ENTITLED"}
@@ -50,7 +51,7 @@ def explain(ruleset: Ruleset, scenario: dict, request_id: str | None = None,
     """
     program = ruleset.program
     report = decide(program, scenario, scenario_name)
-    validated = runtime.validate_scenario(scenario, program.vocabulary)
+    validated = validate_scenario(scenario, program.vocabulary)
     ids = [r["id"] for r in validated.requests]
     if request_id is not None and str(request_id) not in ids:
         raise FtdslError(Diagnostic("E302", f"the scenario has no request with the id '{request_id}'",
@@ -176,10 +177,10 @@ class _Variants:
         target = self.scenario.requests[position]
         changed = copy.deepcopy(target)
         change(changed)
-        variant = runtime.Scenario(self.scenario.facts, self.history(position), [changed])
+        variant = Scenario(self.scenario.facts, self.history(position), [changed])
         try:
             report = self.program.decide_scenario(variant)
-        except runtime.ScenarioError:
+        except ScenarioError:
             return None
         return report["decisions"][0]["outcome"]
 
@@ -246,7 +247,7 @@ class _Variants:
             return []
         asked = self.hours(position)
         start = round(asked * self.denominator)
-        ceiling = runtime.LARGEST_HOURS * self.denominator
+        ceiling = LARGEST_HOURS * self.denominator
         at_ceiling = self.with_hours(position, Fraction(ceiling, self.denominator))
         if at_ceiling is not None and RANK[at_ceiling] >= current:
             return []

@@ -19,7 +19,7 @@ PACKAGE_FOLDER = os.path.dirname(os.path.abspath(__file__))
 # checkout whose version has not moved) must not reuse what an older copy
 # stored. The grammar's files are added by compiled_program_files.
 PROGRAM_MODULES = ("source.py", "parser.py", "builder.py", "nodes.py", "checker.py", "records.py", "model.py",
-                   "conditions.py", "modelfile.py", "runtime.py", "numbers.py")
+                   "conditions.py", "modelfile.py", "scenario.py", "runtime.py", "numbers.py")
 GRAMMAR_FILES = ("ftr.lark", "ftr.tables.json")
 
 

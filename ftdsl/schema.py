@@ -17,12 +17,13 @@ must differ, and dates must exist (2026-02-30 has the right shape).
 from __future__ import annotations
 
 from . import runtime
+from .scenario import LARGEST_HOURS, QUANTITY_KEYS, Vocabulary
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
 
 
-def fact_schema(type_name: str, vocabulary: runtime.Vocabulary) -> dict:
+def fact_schema(type_name: str, vocabulary: Vocabulary) -> dict:
     """The schema of one fact's value, by its declared type."""
     match type_name:
         case "yes/no":
@@ -46,8 +47,8 @@ def fact_schema(type_name: str, vocabulary: runtime.Vocabulary) -> dict:
     return {}
 
 
-def _time_entry(vocabulary: runtime.Vocabulary, is_request: bool) -> dict:
-    amount = {"type": "number", "minimum": 0, "maximum": int(runtime.LARGEST_HOURS)}
+def _time_entry(vocabulary: Vocabulary, is_request: bool) -> dict:
+    amount = {"type": "number", "minimum": 0, "maximum": int(LARGEST_HOURS)}
     properties = {
         "date": dict(DATE, description="the day the time is (or was) taken, YYYY-MM-DD"),
         "category": {"enum": sorted(vocabulary.categories)},
@@ -73,7 +74,7 @@ def _time_entry(vocabulary: runtime.Vocabulary, is_request: bool) -> dict:
         "type": "object",
         "properties": properties,
         "required": ["date", "category"],
-        "oneOf": [{"required": [key]} for key in runtime.QUANTITY_KEYS],
+        "oneOf": [{"required": [key]} for key in QUANTITY_KEYS],
         "additionalProperties": False,
     }
 

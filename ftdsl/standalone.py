@@ -1,7 +1,7 @@
 """Standalone modules: a checked model in, one self-contained Python module out.
 
 The module is the standard-library-only modules every compiled ruleset
-runs on (numbers, records, model, conditions, modelfile, runtime), then
+runs on (numbers, records, model, conditions, modelfile, scenario, runtime), then
 the ruleset's checked model as data (modelfile's JSON in a string literal,
 read when the module is imported: nothing of the agreement is code), with
 an index of its rules by clause as comments, then `decide`:
@@ -60,7 +60,7 @@ if __name__ == "__main__":
 
 
 # The modules inlined, in an order where each comes after what it uses.
-INLINED = ("numbers", "records", "model", "conditions", "modelfile", "runtime")
+INLINED = ("numbers", "records", "model", "conditions", "modelfile", "scenario", "runtime")
 
 
 def _module_body(path: str) -> str:

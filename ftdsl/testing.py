@@ -25,7 +25,7 @@ import attrs
 
 from .errors import Diagnostic, FtdslError, Span, did_you_mean
 from .model import FURTHER
-from .runtime import name_key
+from .scenario import name_key
 
 OUTCOMES = ("entitled", "discretionary", "not_entitled")
 # Keys of a decision a test may expect; the lists compare in any order.

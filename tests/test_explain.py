@@ -14,6 +14,7 @@ from conftest import WESTMINSTER, run_cli
 from ftdsl.api import load_ruleset_text
 from ftdsl.errors import FtdslError
 from ftdsl.explain import explain, to_text
+from ftdsl.scenario import validate_scenario
 
 REP = {"roles": ["representative"], "staff group": "non-teaching", "employed by council": True,
        "branch members": 300, "school members": 12}
@@ -170,7 +171,6 @@ def test_fewer_hours_is_exact(minutes, taken, extra):
 def test_a_request_decided_alone_against_its_history_matches_the_whole_scenario(westminster):
     # explain re-decides one request against the time counted before it; unchanged, that must
     # give the same outcome as deciding the whole scenario.
-    from ftdsl import runtime
     from ftdsl.explain import _Variants
 
     categories = ["duties", "joint committee meetings", "training", "conference", "mass meeting", "duties"]
@@ -179,7 +179,7 @@ def test_a_request_decided_alone_against_its_history_matches_the_whole_scenario(
     requests.append({"id": "t", "date": "2026-03-12", "category": "training", "days": 6})
     data = scenario(*requests, taken=[{"date": "2026-03-01", "category": "duties", "hours": 2}])
     report = westminster.decide(data)
-    validated = runtime.validate_scenario(data, westminster.program.vocabulary)
+    validated = validate_scenario(data, westminster.program.vocabulary)
     variants = _Variants(westminster.program, validated, report["decisions"])
     assert [variants.outcome(i, lambda r: None) for i in range(len(requests))] == [
        

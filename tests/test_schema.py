@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import WESTMINSTER, run_cli
-from ftdsl import runtime
 from ftdsl.schema import scenario_schema
+from ftdsl.scenario import QUANTITY_KEYS, ScenarioError, validate_scenario
 
 
 def schema_errors(instance, schema, root=None) -> list[str]:
@@ -66,8 +66,8 @@ def schema_errors(instance, schema, root=None) -> list[str]:
 
 def validator_accepts(program, scenario) -> bool:
     try:
-        runtime.validate_scenario(scenario, program.vocabulary)
-    except runtime.ScenarioError:
+        validate_scenario(scenario, program.vocabulary)
+    except ScenarioError:
         return False
     return True
 
@@ -158,7 +158,7 @@ GOOD_VALUES = {"date": st.just("2026-03-20"), "category": st.sampled_from(["duti
 
 @st.composite
 def requests(draw, index):
-    keys = draw(st.sets(REQUEST_KEYS, max_size=3)) | {"date", "category", draw(st.sampled_from(runtime.QUANTITY_KEYS))}
+    keys = draw(st.sets(REQUEST_KEYS, max_size=3)) | {"date", "category", draw(st.sampled_from(QUANTITY_KEYS))}
     # Now and then a required field missing, a second amount, or a field no request has.
     if draw(RARELY):
         keys ^= {draw(st.sampled_from(["date", "category", "hours", "days", "colour"]))}
