@@ -61,8 +61,7 @@ def stage_times(text: str, name: str = "<generated>") -> tuple[float, float, flo
     before (see main).
     """
     from ftdsl import builder, checker, modelfile
-    from ftdsl.api import collector_paused
-    from ftdsl.runtime import Program
+    from ftdsl.runtime import Program, collector_paused
 
     with collector_paused():
         started = time.perf_counter()

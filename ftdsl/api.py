@@ -13,16 +13,13 @@ can do it too.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-
 import attrs
 
 from . import builder, checker
 from .errors import Diagnostic, FtdslError, Span
 from .model import Model
 from .nodes import Ruleset as RulesetAST
-from .runtime import Program, ScenarioError
+from .runtime import Program, ScenarioError, collector_paused
 from .source import read_text
 
 
@@ -55,26 +52,6 @@ def load_ruleset_text(text: str, path: str = "<ruleset>") -> Ruleset:
         model = checker.check(ast, text)
         program = Program(model, path)
     return Ruleset(path, text, ast, model, program)
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Python's cycle collector off while a ruleset is parsed, checked and compiled.
-
-    Those steps allocate millions of objects that all stay alive until the
-    end (tokens, parse trees, AST and model nodes), and the collector,
-    triggered by allocations, walks them again and again: with it on, 10,000
-    clauses took twice as long per clause as 1,000, and 100,000 half as
-    long again. None of those objects is garbage in a cycle, so nothing is
-    lost by waiting; cyclic garbage is collected as usual once it is back on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load_ruleset(path: str) -> Ruleset:

@@ -15,7 +15,8 @@ How it stays fast and bounded (docs/performance.md has the figures):
   record per representative plus the entries inside the longest rolling
   window.
 - A decision depends on a request's history only through one question,
-  `_RequestDecision.within` ("does it fit under L hours in this window?").
+  `History.within` ("does it fit under L hours in this window?"), which
+  batch answers with its own History (`_RunningTotals`).
   Everything else it reads is the row's facts and fields. So the first
   row with given facts and fields is decided by the full procedure while
   its answers to `within` are recorded; the answers form a small decision
@@ -61,7 +62,8 @@ from fractions import Fraction
 from . import runtime
 from .conditions import reads
 from .numbers import decimal_text, json_number
-from .scenario import LARGEST_HOURS, QUANTITY_KEYS, Scenario, convert_value, name_key, parse_date, suggest, validate_facts, validate_time
+from .scenario import (LARGEST_HOURS, QUANTITY_KEYS, convert_value, name_key, parse_date, suggest, validate_facts,
+                       validate_time)
 
 CHUNK_ROWS = 200_000  # rows per sorted run in the fallback; about 100 MB of Python objects at most
 FLUSH_ROWS = 4096  # output lines gathered before one write (and one progress update)
@@ -1017,11 +1019,11 @@ class _TracedRequest(dict):
         return dict.__getitem__(self, key)
 
 
-class _TracedEvaluation(runtime._Evaluation):
-    """A scenario's facts whose reads are traced (a band value reads the count it is looked up by)."""
+class _TracedInputs(runtime.Inputs):
+    """A row's facts whose reads are traced (a band value reads the count it is looked up by)."""
 
-    def __init__(self, program, scenario, trace):
-        super().__init__(program, scenario)
+    def __init__(self, program, facts, trace):
+        super().__init__(program, facts)
         self.trace = trace
 
     def fact(self, name):
@@ -1034,42 +1036,33 @@ class _TracedEvaluation(runtime._Evaluation):
         table = self.program.tables[name]
         self.trace.ask(self.trace.batch.fact_columns.get(table.by), "band " + name)
         if name not in self.values:
-            self.values[name] = table.lookup(runtime._Evaluation.fact(self, table.by))
+            self.values[name] = table.lookup(runtime.Inputs.fact(self, table.by))
         return self.values[name]
 
 
-class _Recorder(runtime._RequestDecision):
-    """The full decision procedure, answering `within` from running totals and tracing everything it reads.
+class _RunningTotals(runtime.History):
+    """A representative's history as batch keeps it: `within` answered from the running totals of their record
+    (see _Windows), each answer traced as a probe of the tree. Only whether the request fits is answered: the
+    hours used and the window are for reasons, which a batch does not write."""
 
-    Quiet: a batch writes outcome, pay and clauses, never the reasons and
-    checks, so they are not built (see runtime._RequestDecision).
-    """
-
-    quiet = True
-
-    def __init__(self, evaluation, request, hours, batch, state, scaled):
-        super().__init__(evaluation, request, hours)
+    def __init__(self, batch, state, scaled, trace):
         self.batch = batch
         self.state = state  # the representative's record, with its running totals (see _Windows)
-        self.scaled = scaled
-        self.trace = evaluation.trace
+        self.scaled = scaled  # the request's hours, scaled (see _scale)
+        self.trace = trace
 
-    def request_fact(self, name):
-        if name == "date":
-            self.trace.ask(self.batch.date_column)
-        return super().request_fact(name)
-
-    def within(self, categories, period, limit):
+    def within(self, categories, period, limit, day, hours):
         key = (tuple(categories), period)
         if key not in self.batch.windows.keys:
             raise AssertionError(f"the ruleset asks about a window batch evaluation does not keep: {key}")
-        day = dict.__getitem__(self.request, "date")
         used = self.batch.windows.used(self.state, key, day)
         limit_scaled = _whole(Fraction(limit) * self.batch.scale)
         fits = used + self.scaled <= limit_scaled
         self.trace.steps.append(("probe", key, limit_scaled, fits))
-        # The hours used and the window are only for the reasons, which a quiet decision does not write.
         return fits, None, None
+
+
+_QUIET = runtime.Notes(detailed=False)  # keeps nothing, so one serves every decision
 
 
 # ---- the run -------------------------------------------------------------------
@@ -1123,7 +1116,8 @@ class Batch:
         # Which columns each read of a decision depends on (see _TracedRequest).
         of_kind = lambda *wanted: tuple(i for i, name in enumerate(columns) if kinds[name][0] in wanted)  # noqa: E731
         self.fact_columns = {name: i for i, name in enumerate(columns) if kinds[name][0] == "fact"}
-        self.request_columns = {"category": of_kind("category"), "in working hours": of_kind("in hours"),
+        self.request_columns = {"category": of_kind("category"), "date": (self.date_column,),
+                                "in working hours": of_kind("in hours"),
                                 "notice days": of_kind("notice"), "stated": of_kind("state"),
                                 "request facts": of_kind("request fact")}
         # Per static column, the cell texts known to be valid (see _inputs).
@@ -1465,15 +1459,14 @@ class Batch:
             return problem
         facts, template = inputs
         trace = _Trace(self)
-        evaluation = _TracedEvaluation(self.program, Scenario(facts, [], []), trace)
+        inputs = _TracedInputs(self.program, facts, trace)
         request = _TracedRequest(template, id=row_id, date=day, quantity=(quantity[2], quantity[3]))
         request.trace = trace
-        recorder = _Recorder(evaluation, request, quantity[0], self, state, quantity[1])
+        history = _RunningTotals(self, state, quantity[1], trace)
         try:
-            decision = recorder.decide()
-        except runtime._MissingFact as missing:
-            clauses = getattr(missing, "clauses", ())
-            reads = f" (§{', §'.join(clauses)} reads it)" if clauses else ""
+            decision = runtime.Decision(self.program, inputs, history, request, quantity[0], day, _QUIET).decide()
+        except runtime.MissingFact as missing:
+            reads = f" (§{', §'.join(missing.clauses)} reads it)" if missing.clauses else ""
             return (f"the row does not give '{missing.name}', which this request needs{reads}",
                     f"add a '{missing.name}' column, or fill it in on this row")
         counts = ()

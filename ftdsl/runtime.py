@@ -6,6 +6,9 @@ module uses the standard library only, so that `ftdsl compile` can copy it
 into a standalone module, and so that a cached ruleset runs without Lark.
 """
 
+import bisect
+import contextlib
+import gc
 from fractions import Fraction
 
 from .conditions import build_test
@@ -14,17 +17,21 @@ from .numbers import decimal_text, json_number
 from .scenario import QUANTITY_KEYS, Scenario, ScenarioError, Vocabulary, problem, validate_scenario
 
 __all__ = ["ENTITLED", "DISCRETIONARY", "NOT_ENTITLED", "PAY_WORDS", "Program", "ScenarioError", "Scenario",
-           "QUANTITY_KEYS"]
+           "QUANTITY_KEYS", "MissingFact", "Inputs", "History", "Notes", "Decision"]
 
 ENTITLED = "entitled"
 DISCRETIONARY = "discretionary"
 NOT_ENTITLED = "not_entitled"
 _RANK = {ENTITLED: 2, DISCRETIONARY: 1, NOT_ENTITLED: 0}
 
-class _MissingFact(Exception):
+class MissingFact(Exception):
+    """A decision needed a fact the scenario (source 'fact') or the request (source 'request') does not give;
+    `clauses` are the clauses that read it, where known."""
+
     def __init__(self, name, source):
         self.name = name
         self.source = source
+        self.clauses = ()
 
 
 # ---- the program ----------------------------------------------------------------
@@ -53,36 +60,54 @@ class Program:
             return rules
         return [r for r in rules if r.covers(category)]
 
-    def decide(self, data):
-        """Decide every request of a scenario dict; return the report dict (see docs/scenarios.md)."""
+    def decide(self, data, detailed=True):
+        """Decide every request of a scenario dict; return the report dict (see docs/scenarios.md).
+
+        With `detailed` false the decisions have no reasons and no checks (as
+        batch evaluation makes them), and are otherwise the same."""
         scenario = validate_scenario(data, self.vocabulary)
-        return self.decide_scenario(scenario)
+        return self.decide_scenario(scenario, detailed)
 
-    def decide_scenario(self, scenario):
-        evaluation = _Evaluation(self, scenario)
-        return evaluation.run()
+    def decide_scenario(self, scenario, detailed=True):
+        """Decide a validated Scenario (see decide)."""
+        with collector_paused():
+            return _Evaluation(self, scenario, detailed).run()
 
 
-class _Evaluation:
-    """One scenario's evaluation: facts, values and the history of time counted."""
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector off while a ruleset is loaded or a scenario decided.
 
-    def __init__(self, program, scenario):
+    Both allocate many objects that stay alive until the end (tokens, trees
+    and model nodes; the history, reasons and checks of every request), and
+    the collector, triggered by allocations, walks them again and again:
+    with it on, 10,000 clauses took twice as long per clause as 1,000, and a
+    scenario of 64,000 requests 1.5 times as long per request as one of
+    1,000. None of those objects is garbage in a cycle, so nothing is lost
+    by waiting; cyclic garbage is collected as usual once it is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class Inputs:
+    """What a decision reads about the person: the scenario's facts by name, and the values the band tables
+    compute from them (each looked up once). MissingFact for a fact the scenario does not give."""
+
+    def __init__(self, program, facts):
         self.program = program
-        self.scenario = scenario
+        self.facts = facts
         self.values = {}
-        self.problems = []
-        self.day_hours = program.model.working_day
-        self.counted = []  # (date, category, hours, in working hours)
-        for item in scenario.taken:
-            hours = self.hours_of(item, f"taken[{item['order']}]")
-            if hours is not None:
-                self.counted.append((item["date"], item["category"], hours, item["in working hours"]))
 
-    # ---- reading facts
     def fact(self, name):
-        facts = self.scenario.facts
+        facts = self.facts
         if name not in facts:
-            raise _MissingFact(name, "fact")
+            raise MissingFact(name, "fact")
         return facts[name]
 
     def value(self, name):
@@ -90,11 +115,99 @@ class _Evaluation:
             table = self.program.tables[name]
             try:
                 count = self.fact(table.by)
-            except _MissingFact as missing:
+            except MissingFact as missing:
                 missing.clauses = (table.clause,)
                 raise
             self.values[name] = table.lookup(count)
         return self.values[name]
+
+
+class History:
+    """Time already counted against allowances and limits, by category and day.
+
+    In: entries as they are counted, in any order (`count`). Out: whether a
+    request fits under a limit in a window (`within`), from prefix sums, so
+    a scenario of n requests is decided in about n log n steps rather than
+    n squared. Time outside working hours counts only where the agreement
+    says time off in lieu counts. Batch evaluation (batch.py) answers
+    `within` from running totals instead.
+    """
+
+    def __init__(self, program):
+        self.year_start = program.model.year_start
+        self.counts_outside = program.counts_outside
+        self.days = {}  # category -> the days of its entries, in order
+        self.sums = {}  # category -> sums[i]: the hours of its first i entries
+
+    def count(self, day, category, hours, in_working_hours):
+        if not (in_working_hours or self.counts_outside):
+            return
+        days = self.days.setdefault(category, [])
+        sums = self.sums.setdefault(category, [Fraction(0)])
+        at = bisect.bisect_right(days, day)
+        days.insert(at, day)
+        sums.insert(at + 1, sums[at] + hours)
+        for later in range(at + 2, len(sums)):  # only for time taken after requests decided so far: rare and few
+            sums[later] += hours
+
+    def hours_in(self, categories, start, end):
+        """Hours counted from `start` to `end` (both included) for these categories."""
+        total = Fraction(0)
+        for category in categories:
+            days = self.days.get(category)
+            if days:
+                sums = self.sums[category]
+                total += sums[bisect.bisect_right(days, end)] - sums[bisect.bisect_left(days, start)]
+        return total
+
+    def within(self, categories, period, limit, day, hours):
+        """(whether `hours` on `day` fit under `limit` in the period holding `day`, the hours counted before
+        in that window, the window)."""
+        start, end = period.window(day, self.year_start)
+        if period.kind == "rolling":
+            end = day
+        used = self.hours_in(categories, start, end)
+        return used + hours <= limit, used, (start, end)
+
+
+class Notes:
+    """Where a decision writes its reasons and the checks of the rules it looked at.
+
+    `Notes(detailed=False)` keeps neither, for batch evaluation, whose output
+    has no reasons: a decision then takes every step and cites every clause,
+    with the same outcome and pay, but builds no sentences (where a reason is
+    costly to build, the decision asks `detailed` first).
+    """
+
+    def __init__(self, detailed=True):
+        self.detailed = detailed
+        self.reasons = []
+        self.checks = []
+
+    def say(self, reason):
+        if self.detailed:
+            self.reasons.append(reason)
+
+    def check(self, entry):
+        if self.detailed:
+            self.checks.append(entry)
+
+
+class _Evaluation:
+    """One scenario's evaluation: its inputs, and the history of time counted as its requests are decided."""
+
+    def __init__(self, program, scenario, detailed=True):
+        self.program = program
+        self.scenario = scenario
+        self.detailed = detailed
+        self.inputs = Inputs(program, scenario.facts)
+        self.problems = []
+        self.day_hours = program.model.working_day
+        self.history = History(program)
+        for item in scenario.taken:
+            hours = self.hours_of(item, f"taken[{item['order']}]")
+            if hours is not None:
+                self.history.count(item["date"], item["category"], hours, item["in working hours"])
 
     def hours_of(self, item, path):
         unit, number = item["quantity"]
@@ -116,13 +229,14 @@ class _Evaluation:
             if hours is None:
                 continue
             try:
-                decision = _RequestDecision(self, request, hours).decide()
-            except _MissingFact as missing:
-                self.problems.append(self.missingproblem(missing, request, path))
+                decision = Decision(self.program, self.inputs, self.history, request, hours, request["date"],
+                                    Notes(self.detailed)).decide()
+            except MissingFact as missing:
+                self.problems.append(self.missing_problem(missing, request, path))
                 continue
             decisions[request["order"]] = decision
             if decision["outcome"] != NOT_ENTITLED:
-                self.counted.append((request["date"], request["category"], hours, request["in working hours"]))
+                self.history.count(request["date"], request["category"], hours, request["in working hours"])
         if self.problems:
             raise ScenarioError(self.problems)
         facilities, undecided = self.report_facilities()
@@ -136,10 +250,10 @@ class _Evaluation:
             report["facilities not decided"] = undecided
         return report
 
-    def missingproblem(self, missing, request, path):
+    def missing_problem(self, missing, request, path):
         fact = self.program.facts_by_name.get(missing.name)
         type_name = "value" if fact is None else fact.type
-        clauses = getattr(missing, "clauses", ())
+        clauses = missing.clauses
         needed_by = f" (§{', §'.join(clauses)} reads it)" if clauses else ""
         if missing.source == "request" or (fact is not None and fact.request):
             return problem(f"{path}.{missing.name}", f"request '{request['id']}' does not give '{missing.name}', which "
@@ -154,14 +268,14 @@ class _Evaluation:
         for name, table in self.program.tables.items():
             entry = {"unit": table.unit, "clauses": [table.clause]}
             try:
-                value = self.value(name)
-            except _MissingFact as missing:
+                value = self.inputs.value(name)
+            except MissingFact as missing:
                 entry.update({"value": None, "needs": missing.name})
             else:
                 entry["value"] = None if value is None else (float(value) if table.unit == "FTE" else json_number(value))
                 entry["exact"] = None if value is None else decimal_text(value)
                 if value is None:
-                    entry["note"] = f"no band covers {decimal_text(self.fact(table.by))} {table.by}"
+                    entry["note"] = f"no band covers {decimal_text(self.inputs.fact(table.by))} {table.by}"
             report[table.written] = entry
         return report
 
@@ -171,8 +285,8 @@ class _Evaluation:
         for rule in self.program.by_kind.get("facilities", ()):
             test = self.program.tests[id(rule)]
             try:
-                holds = test is None or test(self.fact, _no_request, self.value)
-            except _MissingFact as missing:
+                holds = test is None or test(self.inputs.fact, _no_request, self.inputs.value)
+            except MissingFact as missing:
                 # Not silently left out: the reader is told what would decide it.
                 undecided.append({"clause": rule.clause, "facilities": rule.text, "needs": missing.name})
                 continue
@@ -182,7 +296,7 @@ class _Evaluation:
 
 
 def _no_request(name):
-    raise _MissingFact(name, "request")
+    raise MissingFact(name, "request")
 
 
 def _type_words(type_name):
@@ -190,26 +304,28 @@ def _type_words(type_name):
         type_name, f"a {type_name}")
 
 
-class _RequestDecision:
+class Decision:
     """The decision on one request, step by step, with reasons and clauses.
 
-    A quiet decision (`quiet` true, as batch evaluation makes them: its
-    output has no reasons) takes every step and cites every clause, but
-    writes no reasons and records no checks; its outcome, pay and clauses
-    are those of the decision that does.
+    In: the program; the person's facts (an Inputs); the time already
+    counted (a History, asked only through `within`); the validated request
+    (a dict from scenario.validate_time), its hours and its day; and where
+    to write reasons and checks (a Notes). Out: `decide()`, the decision as
+    `ftdsl run --format json` prints it. Batch evaluation gives its own
+    Inputs and History, which trace what the decision reads.
     """
 
-    quiet = False
-
-    def __init__(self, evaluation, request, hours):
-        self.evaluation = evaluation
-        self.program = evaluation.program
+    def __init__(self, program, inputs, history, request, hours, day, notes=None):
+        self.program = program
+        self.inputs = inputs
+        self.history = history
         self.request = request
         self.hours = hours
+        self.day = day
+        self.notes = Notes() if notes is None else notes
+        self.detailed = self.notes.detailed
         self.category = request["category"]
-        self.reasons = []
         self.clauses = []
-        self.checks = []
         self.assumed = {}  # request facts a rule read but the request left out: name -> the value assumed
 
     # ---- reading facts of the request
@@ -219,7 +335,7 @@ class _RequestDecision:
             return request["in working hours"]
         if name == "notice days":
             if request["notice days"] is None:
-                raise _MissingFact(name, "request")
+                raise MissingFact(name, "request")
             return Fraction(request["notice days"])
         if name == "category":
             return self.category
@@ -232,15 +348,15 @@ class _RequestDecision:
         if assumed is not None:
             self.assumed[name] = assumed
             return assumed
-        raise _MissingFact(name, "request")
+        raise MissingFact(name, "request")
 
     def holds(self, rule):
         test = self.program.tests[id(rule)]
         if test is None:
             return True
         try:
-            return bool(test(self.evaluation.fact, self.request_fact, self.evaluation.value))
-        except _MissingFact as missing:
+            return bool(test(self.inputs.fact, self.request_fact, self.inputs.value))
+        except MissingFact as missing:
             missing.clauses = (rule.clause,)
             raise
 
@@ -250,39 +366,19 @@ class _RequestDecision:
                 self.clauses.append(clause)
 
     def say(self, reason):
-        """Add a reason (unless the decision is quiet: where a reason is costly to build, test `quiet` first)."""
-        if not self.quiet:
-            self.reasons.append(reason)
+        self.notes.say(reason)
 
     def check(self, rule, kind, passed, detail, text=None, applies=True):
         """Record that a rule was looked at: whether it held, why, and whether it is about this request at all
         (`applies` false: its roles or condition leave the request out)."""
-        if self.quiet:
-            return
-        self.checks.append({"clause": rule.clause, "rule": kind, "text": rule.label if text is None else text,
-                            "holds": passed, "applies": applies, "detail": detail, "quotes": list(rule.quotes)})
+        if self.detailed:
+            self.notes.check({"clause": rule.clause, "rule": kind, "text": rule.label if text is None else text,
+                              "holds": passed, "applies": applies, "detail": detail, "quotes": list(rule.quotes)})
 
     def within(self, categories, period, limit):
-        """Whether the request fits under `limit` hours in the period, with the hours used before it and the window.
-
-        The only place a decision consults history: batch evaluation
-        (batch.py) answers it from running totals and remembers the answers.
-        A quiet decision reads only whether it fits (the rest is for its reasons).
-        """
-        used, window = self.window_hours(categories, period)
-        return used + self.hours <= limit, used, window
-
-    def window_hours(self, categories, period):
-        """Hours already counted in the period holding the request's date, for these categories."""
-        start, end = period.window(self.request["date"], self.program.model.year_start)
-        if period.kind == "rolling":
-            end = self.request["date"]
-        counts_outside = self.program.counts_outside
-        total = Fraction(0)
-        for day, category, hours, in_hours in self.evaluation.counted:
-            if category in categories and start <= day <= end and (in_hours or counts_outside):
-                total += hours
-        return total, (start, end)
+        """(whether the request fits under `limit` hours in the period, the hours counted before it, the window):
+        the only place a decision consults history. Without details only the first is read."""
+        return self.history.within(categories, period, limit, self.day, self.hours)
 
     # ---- the decision
     def decide(self):
@@ -304,15 +400,15 @@ class _RequestDecision:
             self.say(f"the request does not say '{name}', so it is taken as {'yes' if value else 'no'}")
         return {
             "id": self.request["id"],
-            "date": self.request["date"].isoformat(),
+            "date": self.day.isoformat(),
             "category": self.category,
             "hours": json_number(self.hours),
             "outcome": outcome,
             "paid": paid,
             "clauses": self.clauses,
             "pay clauses": pay_clauses,
-            "reasons": self.reasons,
-            "checks": self.checks,
+            "reasons": self.notes.reasons,
+            "checks": self.notes.checks,
         }
 
     def requirements(self):
@@ -330,7 +426,7 @@ class _RequestDecision:
         applicable = []
         for rule in self.program.rules_of("grant", self.category):
             if rule.roles is not None:
-                roles = self.evaluation.fact(self.program.model.roles_fact)
+                roles = self.inputs.fact(self.program.model.roles_fact)
                 if roles.isdisjoint(rule.roles):
                     self.check(rule, rule.kind, False, "only for " + " or ".join(rule.roles), applies=False)
                     continue
@@ -348,8 +444,8 @@ class _RequestDecision:
             self.cite(*(r.clause for r in considered))
             if not considered:
                 self.say(f"the agreement gives no time for {category}")
-            elif not self.quiet:  # the reason is made of the checks, which a quiet decision does not record
-                why = "; ".join(f"§{c['clause']} gives {c['text']} {c['detail']}" for c in self.checks
+            elif self.detailed:  # the reason is made of the checks, which only a detailed decision records
+                why = "; ".join(f"§{c['clause']} gives {c['text']} {c['detail']}" for c in self.notes.checks
                                 if c["rule"] in ("allowance", "reasonable", "granted") and not c["holds"])
                 self.say(f"no rule gives time for {category} here: {why}")
             return NOT_ENTITLED, None
@@ -372,7 +468,7 @@ class _RequestDecision:
                 amount = self.allowance_hours(rule, notes)
                 limit += amount
             fits, used, window = self.within((category,), period, limit)
-            arithmetic = None if self.quiet else self.arithmetic(used, fits, limit, period, window, f" for {category}")
+            arithmetic = self.arithmetic(used, fits, limit, period, window, f" for {category}") if self.detailed else None
             # The allowance's own clauses first, then the tables that computed it.
             clauses = list(dict.fromkeys([r.clause for r in rules] +
                                          [self.program.tables[r.quantity.value].clause for r in rules if r.quantity.value]))
@@ -407,15 +503,15 @@ class _RequestDecision:
         quantity = rule.quantity
         if quantity.value is None:
             return quantity.hours
-        value = self.evaluation.value(quantity.value)
+        value = self.inputs.value(quantity.value)
         table = self.program.tables[quantity.value]
         if value is None:
-            if not self.quiet:
-                notes.append(f"no band of §{table.clause} covers {decimal_text(self.evaluation.fact(table.by))} "
+            if self.detailed:
+                notes.append(f"no band of §{table.clause} covers {decimal_text(self.inputs.fact(table.by))} "
                              f"{table.by}, so it gives no time")
             return Fraction(0)
         hours = value * quantity.factor
-        if self.quiet:
+        if not self.detailed:
             return hours
         if table.unit == "FTE":
             notes.append(f"{table.written} is {decimal_text(value)} FTE (§{table.clause}) = {decimal_text(hours)} h "
@@ -441,7 +537,7 @@ class _RequestDecision:
             if not self.holds(rule):
                 continue
             fits, used, window = self.within(rule.categories, rule.period, rule.hours)
-            arithmetic = None if self.quiet else self.arithmetic(used, fits, rule.hours, rule.period, window)
+            arithmetic = self.arithmetic(used, fits, rule.hours, rule.period, window) if self.detailed else None
             self.check(rule, "limit", fits, arithmetic)
             if not fits:
                 self.cite(rule.clause)
@@ -460,7 +556,7 @@ class _RequestDecision:
                 continue
             given = self.request_fact("notice days") if self.request["notice days"] is not None else None
             if given is None:
-                missing = _MissingFact("notice days", "request")
+                missing = MissingFact("notice days", "request")
                 missing.clauses = (rule.clause,)
                 raise missing
             met = given >= rule.days
@@ -524,7 +620,7 @@ class _RequestDecision:
                 if r.condition is None:
                     not_met[id(r)] = "a rule with a condition that holds applies instead"
             candidates = [r for r in candidates if r.condition is not None]
-        if not self.quiet:
+        if self.detailed:
             for rule in rules:
                 why = not_met.get(id(rule))
                 self.check(rule, "pay", why is None, why or PAY_WORDS[rule.pay], text=rule.described)

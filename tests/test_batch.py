@@ -190,18 +190,13 @@ def test_a_quiet_decision_decides_as_one_with_reasons(programs, seed, ruleset):
     # Batch decisions are quiet (no reasons or checks are built); all else a decision gives stays the same.
     program = programs[ruleset]
     scenarios, _ = make_log(program, seed, reps=3, per_rep=20)
-    runtime = batch_module.runtime
     loud = [d for s in scenarios.values() for d in program.decide(s)["decisions"]]
-    runtime._RequestDecision.quiet = True
-    try:
-        quiet = [d for s in scenarios.values() for d in program.decide(s)["decisions"]]
-    finally:
-        runtime._RequestDecision.quiet = False
+    quiet = [d for s in scenarios.values() for d in program.decide(s, detailed=False)["decisions"]]
     assert all(d["reasons"] for d in loud) and any(d["checks"] for d in loud)
     assert all((d["reasons"], d["checks"]) == ([], []) for d in quiet)
     strip = lambda d: {k: v for k, v in d.items() if k not in ("reasons", "checks")}  # noqa: E731
     assert [strip(d) for d in quiet] == [strip(d) for d in loud]
-    assert batch_module._Recorder.quiet
+    assert not batch_module._QUIET.detailed
 
 
 def test_compiled_walk_decides_as_the_tree(programs, tmp_path):

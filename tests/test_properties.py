@@ -108,3 +108,28 @@ def test_decisions_do_not_depend_on_the_order_of_taken(westminster, taken, shuff
     again = westminster.decide({**scenario, "taken": shuffled})
     assert first["decisions"] == again["decisions"]
     assert westminster.decide(scenario) == first
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.sampled_from(["duties", "training"]), st.integers(0, 40),
+                          st.booleans()), max_size=40),
+       st.integers(0, 60), st.integers(0, 60), st.booleans())
+def test_history_counts_what_a_plain_sum_counts(entries, first, last, counts_outside):
+    """The runtime's history (prefix sums by category, entries counted in any order) gives, for any window,
+    the sum a person would work out: every entry of those categories from the first day to the last, time
+    outside working hours only where time off in lieu counts."""
+    import datetime
+
+    from ftdsl.runtime import History
+
+    start = datetime.date(2026, 1, 1)
+    program = ftdsl.load_ruleset_text("categories: duties, training\n§1 duties are paid\n" +
+                                      ("§2 time off in lieu counts against the allowances\n" if counts_outside else "")
+                                      ).program
+    history = History(program)
+    for offset, category, quarters, in_hours in entries:
+        history.count(start + datetime.timedelta(days=offset), category, Fraction(quarters, 4), in_hours)
+    low, high = start + datetime.timedelta(days=min(first, last)), start + datetime.timedelta(days=max(first, last))
+    expected = sum((Fraction(q, 4) for offset, category, q, in_hours in entries
+                    if category == "duties" and low <= start + datetime.timedelta(days=offset) <= high
+                    and (in_hours or counts_outside)), Fraction(0))
+    assert history.hours_in(("duties",), low, high) == expected
