@@ -71,6 +71,31 @@ def _span(file: str, meta_or_token) -> Span | None:
     return Span(file, meta_or_token.line, meta_or_token.column, meta_or_token.end_line, meta_or_token.end_column)
 
 
+# How many digits a number may have before its point and after it. A number
+# past 10^9 is refused whatever it counts (the checker says so for those of
+# ten digits, with the number in full); one of eleven digits or more is
+# refused here, from its length alone, before it is converted: Python's int()
+# refuses to turn more than 4,300 digits into text, and no agreement has a
+# number that long. Past 20 digits after the point an amount is not a figure
+# anyone agreed, and its exact fraction would be as long.
+MAX_WHOLE_DIGITS = 10
+MAX_DECIMAL_PLACES = 20
+
+
+def _digits(token: Token) -> tuple[int, int]:
+    """How many digits a number has before its point (leading zeros aside) and after it (trailing zeros aside)."""
+    whole, _, decimals = str(token).replace(",", "").partition(".")
+    return len(whole.lstrip("0")), len(decimals.rstrip("0"))
+
+
+def _shown(token: Token) -> str:
+    """A number as written, or its first digits and its length when it is too long to read."""
+    text = str(token)
+    if len(text) <= 30:
+        return text
+    return f"{text[:12]}… ({sum(ch.isdigit() for ch in text):,} digits)"
+
+
 def _number(token: Token) -> Decimal:
     return Decimal(str(token).replace(",", ""))
 
@@ -83,6 +108,17 @@ def _month(token: Token) -> int:
     return MONTHS.index(str(token).lower()) + 1
 
 
+# The hints for a number too large, by what it stands for (as the checker gives them for smaller ones).
+_TOO_LARGE_HINT = "check the number; a number in an agreement is at most 1000000000"
+_TOO_LARGE_HINTS = {
+    "to be an amount of time": "check the number; amounts are hours, days or weeks in an agreement",
+    "a table's range": "check the number; for an open-ended last row write '3001 or more'",
+    "a year": "write the year with four digits, for example 'April 2006'",
+    "a day of the month": "write the day as a number from 1 to 31, for example '1 April'",
+    "the length of a period": "use a count from 1 to 1000, for example 'in any 12 months'",
+}
+
+
 @v_args(meta=True)
 class _Builder(Transformer):
     def __init__(self, file: str):
@@ -93,8 +129,28 @@ class _Builder(Transformer):
     def span(self, meta):
         return _span(self.file, meta)
 
+    def _readable(self, token: Token, too_large: str, hint: str) -> bool:
+        """Whether a number is short enough to convert; if not, an E225 (or an
+        E103 for too many decimal places), decided from its length alone."""
+        whole, decimals = _digits(token)
+        if whole > MAX_WHOLE_DIGITS:
+            self.diagnostics.append(Diagnostic("E225", f"{_shown(token)} is too large {too_large}",
+                                               _span(self.file, token), hint=hint))
+            return False
+        if decimals > MAX_DECIMAL_PLACES:
+            self.diagnostics.append(Diagnostic(
+                "E225", f"{_shown(token)} has more than {MAX_DECIMAL_PLACES} digits after the point",
+                _span(self.file, token), hint="round it: the agreement's figures have a few decimal places at most"))
+            return False
+        return True
+
     def _whole(self, token: Token, what: str) -> int:
-        """A count, a day or a range bound: a whole number, or an E103 (never silently cut)."""
+        """A count, a day or a range bound: a whole number, or an E103 (never silently cut).
+
+        A number too long to convert is an E225, and 0 stands in for it (the
+        builder's errors stop the ruleset before its meaning is checked)."""
+        if not self._readable(token, f"for {what}", _TOO_LARGE_HINTS.get(what, _TOO_LARGE_HINT)):
+            return 0
         value = _number(token)
         if value != value.to_integral_value():
             text = str(token)
@@ -105,7 +161,9 @@ class _Builder(Transformer):
                                                hint=hint))
         return int(value)
 
-    def _amount_number(self, token: Token) -> Decimal:
+    def _amount_number(self, token: Token, too_large: str = "to be an amount of time") -> Decimal:
+        if not self._readable(token, too_large, _TOO_LARGE_HINTS.get(too_large, _TOO_LARGE_HINT)):
+            return Decimal(0)
         text = str(token)
         if re.match(r"0,\d", text):
             self.diagnostics.append(Diagnostic(
@@ -142,18 +200,24 @@ class _Builder(Transformer):
 
     def day_month_year(self, meta, children):
         day, month, year = children
-        return self._date(meta, self._whole(year, "a year"), _month(month), self._whole(day, "a day of the month"))
+        errors = len(self.diagnostics)
+        year, day = self._whole(year, "a year"), self._whole(day, "a day of the month")
+        return self._date(meta, year, _month(month), day, checked=len(self.diagnostics) == errors)
 
     def month_year(self, meta, children):
         month, year = children
-        return self._date(meta, self._whole(year, "a year"), _month(month), None)
+        errors = len(self.diagnostics)
+        year = self._whole(year, "a year")
+        return self._date(meta, year, _month(month), None, checked=len(self.diagnostics) == errors)
 
-    def _date(self, meta, year, month, day):
+    def _date(self, meta, year, month, day, checked: bool = True):
+        """The date, with an E110 if there is no such day (unless its numbers had errors of their own)."""
         import datetime
 
         try:
-            datetime.date(year, month, day or 1)
-        except ValueError:
+            if checked:
+                datetime.date(year, month, day or 1)
+        except (ValueError, OverflowError):
             self.diagnostics.append(Diagnostic("E110", f"there is no such date: {year:04d}-{month:02d}-{day or 1:02d}",
                                                self.span(meta), hint="write a real date, for example 2006-04-01 or 1 April 2006"))
         return n.DateText(year, month, day, span=self.span(meta))
@@ -167,9 +231,10 @@ class _Builder(Transformer):
 
     def year_start(self, meta, children):
         day, month = children
+        errors = len(self.diagnostics)
         day_number = self._whole(day, "a day of the month")
         month_number = _month(month)
-        if not 1 <= day_number <= _DAYS_IN_MONTH[month_number - 1]:
+        if len(self.diagnostics) == errors and not 1 <= day_number <= _DAYS_IN_MONTH[month_number - 1]:
             self.diagnostics.append(Diagnostic("E110", f"{month} has no day {day_number}", self.span(meta),
                                                hint="write a day that exists in every year, for example 'the year starts on 1 April'"))
         return n.YearStart(day_number, month_number, span=self.span(meta))
@@ -504,7 +569,7 @@ class _Builder(Transformer):
         return ">="
 
     def number_operand(self, meta, children):
-        return n.NumberOperand(self._amount_number(children[0]), span=self.span(meta))
+        return n.NumberOperand(self._amount_number(children[0], "to compare a fact with"), span=self.span(meta))
 
     def amount_operand(self, meta, children):
         # In a condition an amount is one sum of terms: "or" after it joins

@@ -370,14 +370,15 @@ class _Checker:
         if name.key in self.roles:
             return name.key
         self.error("E201", f"unknown role '{name}'", name.span,
-                   hint=did_you_mean(name.key, self.roles, "roles") or "declare it in 'roles: ...'")
+                   hint=_lookalike_hint(name, did_you_mean(name.key, self.roles, "roles") or "declare it in 'roles: ...'"))
         return None
 
     def category(self, name: n.Name) -> str | None:
         if name.key in self.categories:
             return name.key
         self.error("E202", f"unknown category '{name}'", name.span,
-                   hint=did_you_mean(name.key, self.categories, "categories") or "declare it in 'categories: ...'")
+                   hint=_lookalike_hint(name, did_you_mean(name.key, self.categories, "categories")
+                                        or "declare it in 'categories: ...'"))
         return None
 
     def category_list(self, names) -> tuple[str, ...] | None:
@@ -670,7 +671,7 @@ class _Checker:
         elif key in self.staff_groups:
             hint = f"'{name}' is a staff group: write 'staff group is {name}'"
         self.error("E203", f"unknown fact '{name}'", name.span,
-                   hint=hint or f"declare it: 'fact {name}: yes/no' (or count, number, date, text)")
+                   hint=_lookalike_hint(name, hint or f"declare it: 'fact {name}: yes/no' (or count, number, date, text)"))
         return None
 
     def name_value(self, ref: m.FactRef, value: n.Name):
@@ -680,7 +681,7 @@ class _Checker:
                 if value.key in self.staff_groups:
                     return value.key
                 self.error("E210", f"unknown staff group '{value}'", value.span,
-                           hint=did_you_mean(value.key, self.staff_groups, "staff groups"))
+                           hint=_lookalike_hint(value, did_you_mean(value.key, self.staff_groups, "staff groups")))
             case "role":
                 return self.role(value)
             case "category":
@@ -753,6 +754,15 @@ class _Checker:
                     seen[key] = item
 
 
+
+
+def _lookalike_hint(name: n.Name, hint: str | None) -> str | None:
+    """A hint for an unknown name, saying first which of its letters only looks like a plain one."""
+    odd = n.lookalikes(name.text)
+    if not odd:
+        return hint
+    said = " and ".join(item.described() for item in odd)
+    return f"it is spelt with {said}, another letter" + (f"; {hint}" if hint else "")
 
 
 def _operand_hint(type_name: str) -> str:

@@ -51,6 +51,7 @@ def lint(model: m.Model, ast=None) -> list[Diagnostic]:
     found.extend(unused_names(model, declared_spans(ast)))
     found.extend(unpaid_categories(model))
     found.extend(year_without_start(model))
+    found.extend(lookalike_names(ast))
     return sorted(found, key=_position)
 
 
@@ -672,3 +673,54 @@ def year_without_start(model: m.Model) -> list[Diagnostic]:
         "W150", f"{subject} {verb} time per year, but the agreement does not say when its year starts, "
         f"so the year is taken to start on 1 January{_listing(yearly)}", yearly[0].span,
         hint="add a definition, for example 'the year starts on 1 April'")]
+
+
+# ---- names with look-alike letters ------------------------------------------------------
+
+def _names_in(ast):
+    """Every name in an AST (nodes.Name), in source order where the AST keeps it."""
+    from . import nodes as n
+
+    stack = [ast]
+    while stack:  # no recursion: a condition may nest 100 deep
+        node = stack.pop()
+        if isinstance(node, n.Name):
+            yield node
+        elif isinstance(node, (tuple, list)):
+            stack.extend(reversed(node))
+        elif attrs.has(type(node)):
+            stack.extend(reversed([getattr(node, field.name) for field in attrs.fields(type(node))
+                                   if field.name not in ("span", "comments")]))
+
+
+def lookalike_names(ast) -> list[Diagnostic]:
+    """W160: a name spelt with a letter that looks like another (a long s, a
+    dotless i, a Cyrillic 'е'), so it is not the name it looks like: one
+    warning per name, where it first appears."""
+    from .nodes import lookalikes, name_key, plain_spelling
+
+    if ast is None:
+        return []
+    names = list(_names_in(ast))
+    first: dict[str, object] = {}
+    for name in names:
+        first.setdefault(name.key, name)
+    found = []
+    for key, name in first.items():
+        odd = lookalikes(name.text)
+        if not odd:
+            continue
+        plain = plain_spelling(name.text)
+        letters = " and ".join(item.described() for item in odd)
+        message = f"the name '{name.text}' is spelt with {letters}"
+        if plain != name.text:
+            message += f": it is not the name '{plain}', and a scenario or log that types '{plain}' does not match it"
+            twin = first.get(name_key(plain))
+            if twin is not None and twin.span is not None:
+                message += f"; '{twin.text}' on line {twin.span.line} is another name"
+            hint = f"retype it as '{plain}' here and wherever it is used, unless the agreement really spells it so"
+        else:
+            message += ", among letters of another script"
+            hint = "retype the name in one script, unless the agreement really spells it so"
+        found.append(_warning("W160", message, name.span, hint=hint))
+    return found

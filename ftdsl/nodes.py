@@ -48,6 +48,101 @@ def name_key(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").replace("\u00a0", " ").lower().split())
 
 
+# ---- letters that look like others ------------------------------------------
+
+# Characters that look like a plain Latin letter but are another, so a name
+# holding one is another name: 'dutieſ' (a long s) is not 'duties', and no
+# scenario that types 'duties' matches it. The Latin ones are letters the
+# grammar's names accept; the Cyrillic and Greek ones are what a keyboard
+# layout or a PDF's font slips into Latin words.
+LOOKALIKES = {
+    # Latin letters and signs that pass for plain ones
+    "\u017f": "s", "\u0131": "i", "\u0237": "j", "\u0138": "k", "\u01c0": "l", "\u0196": "l", "\u01c3": "!",
+    "\u00d7": "x", "\u0251": "a", "\u0261": "g", "\u0269": "i",
+    # Cyrillic
+    "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c", "\u0443": "y", "\u0445": "x",
+    "\u0456": "i", "\u0458": "j", "\u0455": "s", "\u0501": "d", "\u051b": "q", "\u051d": "w", "\u04bb": "h",
+    "\u04cf": "l", "\u0410": "A", "\u0412": "B", "\u0415": "E", "\u041a": "K", "\u041c": "M", "\u041d": "H",
+    "\u041e": "O", "\u0420": "P", "\u0421": "C", "\u0422": "T", "\u0425": "X", "\u0406": "I", "\u0408": "J",
+    "\u0405": "S", "\u04c0": "I",
+    # Greek
+    "\u03bf": "o", "\u03b1": "a", "\u03bd": "v", "\u03c1": "p", "\u03b9": "i", "\u03ba": "k", "\u03c5": "u",
+    "\u0391": "A", "\u0392": "B", "\u0395": "E", "\u0396": "Z", "\u0397": "H", "\u0399": "I", "\u039a": "K",
+    "\u039c": "M", "\u039d": "N", "\u039f": "O", "\u03a1": "P", "\u03a4": "T", "\u03a5": "Y", "\u03a7": "X",
+}
+
+
+def script(char: str) -> str | None:
+    """The script of a letter, from the first word of its Unicode name
+    ('LATIN', 'CYRILLIC', 'GREEK', ...); None for a character that is not a letter."""
+    if not char.isalpha():
+        return None
+    if char.isascii():
+        return "LATIN"
+    import unicodedata
+
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else None
+
+
+@attrs.frozen
+class Lookalike:
+    """A character in a name that makes it look like another name: the
+    character, its Unicode name, and the plain letter it passes for (None
+    when it is a letter of another script with no Latin twin)."""
+
+    char: str
+    unicode_name: str
+    plain: str | None
+
+    def described(self) -> str:
+        """"'ſ' (LATIN SMALL LETTER LONG S), which looks like 's'"."""
+        shown = f"'{self.char}' ({self.unicode_name})"
+        if self.plain is not None:
+            return f"{shown}, which looks like '{self.plain}'"
+        return f"{shown}, a letter of another script"
+
+
+def lookalikes(text: str) -> tuple[Lookalike, ...]:
+    """The characters of a name that make it look like another: a letter
+    of a second script (a Cyrillic 'е' among Latin letters), or a known
+    look-alike of a Latin letter in an otherwise Latin name (a long s, a
+    dotless i). A name wholly in one other script (Greek, say) has none,
+    and accented Latin letters (é, ŵ) and apostrophes are not look-alikes.
+
+    >>> [item.plain for item in lookalikes("dutie\u017f")]
+    ['s']
+    >>> lookalikes("caf\u00e9 \u0175yr")
+    ()
+    """
+    import unicodedata
+
+    counts: dict[str, int] = {}
+    for char in text:
+        kind = script(char)
+        if kind is not None:
+            counts[kind] = counts.get(kind, 0) + 1
+    # The name's own script: Latin whenever it has Latin letters (the
+    # language's names are Latin), else the script most of its letters use.
+    main = "LATIN" if "LATIN" in counts else max(sorted(counts), key=counts.__getitem__, default=None)
+    found: dict[str, Lookalike] = {}
+    for char in text:
+        if char in found:
+            continue
+        kind = script(char)
+        foreign = kind is not None and kind != main
+        if foreign or (main == "LATIN" and char in LOOKALIKES):
+            found[char] = Lookalike(char, unicodedata.name(char, f"U+{ord(char):04X}"),
+                                    LOOKALIKES.get(char) if main == "LATIN" else None)
+    return tuple(found.values())
+
+
+def plain_spelling(text: str) -> str:
+    """A name with every look-alike replaced by the letter it passes for ('dutieſ' -> 'duties')."""
+    swaps = {item.char: item.plain for item in lookalikes(text) if item.plain is not None}
+    return "".join(swaps.get(char, char) for char in text)
+
+
 # ---- quantities -------------------------------------------------------------
 
 @record

@@ -25,6 +25,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .errors import Diagnostic, FtdslError, Span, source_lines
 from .installation import grammar_folder
+from .nodes import LOOKALIKES, script
 
 
 @attrs.frozen
@@ -57,7 +58,10 @@ class _BlockIndenter(lark.lark.PostLex):
                 yield token
                 continue
             yield token
-            last_line = token.value.replace("\r\n", "\n").replace("\r", "\n").rsplit("\n", 1)[-1]
+            # The line after the token's last line break; found without copying
+            # the token, which holds every blank line of a run of them.
+            value = token.value
+            last_line = value[max(value.rfind("\n"), value.rfind("\r")) + 1:]
             indented = bool(last_line) and not last_line.lstrip(" \t\u00a0").startswith("#") and last_line[:1] in " \t\u00a0"
             if indented and not in_block:
                 in_block = True
@@ -395,8 +399,8 @@ def _parse_from(text: str, position: int, line: int) -> lark.Tree:
 
 # What the lexer reads past when looking for comments: a quotation (which
 # may hold a '#', a carriage return or a Unicode line separator, but never a
-# newline), a comment (to the end of its line), or a line break.
-_QUOTE_COMMENT_OR_BREAK = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|#[^\r\n]*|\r\n|\r|\n')
+# newline), a comment (to the end of its line), or a run of line breaks.
+_QUOTE_COMMENT_OR_BREAK = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|#[^\r\n]*|[\r\n]++')
 
 
 def extract_comments(text: str) -> list[Comment]:
@@ -418,8 +422,9 @@ def extract_comments(text: str) -> list[Comment]:
             start = match.start()
             comments.append(Comment(number, start - line_start + 1, found.rstrip(" \t"),
                                     not text[line_start:start].strip(" \t\u00a0")))
-        elif found[0] in "\r\n":
-            number, line_start = number + 1, match.end()
+        elif found[0] in "\r\n":  # a run of line breaks (blank lines), one match for all of them
+            breaks = found.count("\n") + found.count("\r") - found.count("\r\n")
+            number, line_start = number + breaks, match.end()
     return comments
 
 
@@ -547,7 +552,33 @@ _CHARACTER_HINTS = {
 }
 
 
+def _is_decimal_digit(char: str) -> bool:
+    """A decimal digit of any script (what a regular expression's \\d and Python's int() take)."""
+    return unicodedata.decimal(char, None) is not None
+
+
+def _other_script_digit(char: str, span: Span, source_line: str) -> Diagnostic:
+    """E104: a digit of another script ('৪', a Bengali four that looks like 8),
+    with the number it is part of written in the digits 0-9."""
+    start = end = span.column - 1
+    if source_line[start:start + 1] != char:  # no line to read the number from: name the digit alone
+        start = end = 0
+        source_line = char
+    joins = ".,-"
+    while start > 0 and (_is_decimal_digit(source_line[start - 1]) or source_line[start - 1] in joins):
+        start -= 1
+    while end + 1 < len(source_line) and (_is_decimal_digit(source_line[end + 1]) or source_line[end + 1] in joins):
+        end += 1
+    number = source_line[start:end + 1].strip(joins)
+    plain = "".join(str(unicodedata.decimal(ch)) if _is_decimal_digit(ch) else ch for ch in number)
+    name = unicodedata.name(char, f"U+{ord(char):04X}")
+    return Diagnostic("E104", f"'{char}' ({name}) is not a digit a ruleset reads: numbers are written with 0-9",
+                      span, hint=f"write {plain} with the digits 0-9")
+
+
 def _unexpected_character(char: str, span: Span, source_line: str) -> Diagnostic:
+    if char and not char.isascii() and _is_decimal_digit(char):
+        return _other_script_digit(char, span, source_line)
     column = span.column - 1
     before = source_line[column - 1:column] if column > 0 else ""
     after = source_line[column + 1:column + 2]
@@ -568,6 +599,10 @@ def _unexpected_character(char: str, span: Span, source_line: str) -> Diagnostic
             plain = unicodedata.normalize("NFKC", char)
             if plain != char and plain.isascii() and plain.strip():
                 hint = f"write '{plain}' instead (this is a look-alike from a PDF or word processor)"
+            elif char in LOOKALIKES:
+                kind = script(char)
+                letter = f"this {kind.capitalize()} letter" if kind not in (None, "LATIN") else "this letter"
+                hint = f"{letter} looks like the Latin '{LOOKALIKES[char]}' but is another: type '{LOOKALIKES[char]}'"
             elif char.isalpha():
                 hint = "names use letters a-z and accented letters; retype this letter"
             elif char.isascii() and char.isprintable():
