@@ -8,7 +8,8 @@ Exit codes: 0 the command did its job; 1 it ran and found something wrong
 (errors in `check`, differences with `diff --exit-code`, failing tests);
 2 it could not do its job (a file missing, a ruleset or scenario with
 errors, a bad option, standard output closed or full); 3 an internal error
-(a bug: please report it); 130 interrupted (Ctrl-C); 141 standard output
+(a bug: please report it); 130 interrupted (Ctrl-C); 143 stopped by
+SIGTERM (129 by SIGHUP), its temporary files removed; 141 standard output
 is a pipe whose reader has gone (`ftdsl run R S | head -1`), quietly, as
 git does.
 """
@@ -19,6 +20,7 @@ import errno
 import importlib
 import io
 import pkgutil
+import signal
 import sys
 
 import click
@@ -135,22 +137,77 @@ def _guard(name: str):
     return raw
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: raised where the program is, so that every write on the way out removes its
+    temporary file (as for Ctrl-C), and main() exits 128 + the signal's number.
+
+    A BaseException, so that no `except Exception` stops it, and not a
+    KeyboardInterrupt, which click would turn into "Aborted!"."""
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.number = number
+
+
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _stop(number, frame):
+    for each in _STOP_SIGNALS:  # a second signal must not cut short the cleaning up of the first
+        signal.signal(each, signal.SIG_IGN)
+    raise Terminated(number)
+
+
+def _catch_stop_signals() -> dict:
+    """SIGTERM and SIGHUP raise Terminated, unless they were ignored when ftdsl started (`nohup`); the
+    handlers replaced, to put back when main() is done (it may be called inside another program, a test)."""
+    replaced = {}
+    for number in _STOP_SIGNALS:
+        try:
+            if signal.getsignal(number) == signal.SIG_DFL:
+                replaced[number] = signal.signal(number, _stop)
+        except (OSError, ValueError):  # not the main thread, or a system without the signal
+            pass
+    return replaced
+
+
+def _restore_signals(replaced: dict) -> None:
+    for number, handler in replaced.items():
+        try:
+            signal.signal(number, handler)
+        except (OSError, ValueError):
+            pass
+
+
 def main(argv=None):
     """Entry point: run the command line, turning any failure into a message and an exit code."""
     output = _guard("stdout")
     _guard("stderr")
+    replaced = _catch_stop_signals()
     try:
-        code = _run(argv)
-        if sys.stdout is not None:  # what is still buffered is written now, while a failure can be reported
-            sys.stdout.flush()
-    except OutputFailed:  # said below
-        code = EXIT_ERROR
-    except KeyboardInterrupt:
-        code = _interrupted()
-    if code != EXIT_INTERRUPTED and output is not None and output.failure is not None:
-        # Output that could not be written decides the exit code, even if something caught the failure on the way.
-        code = _output_failed(output.failure)
+        try:
+            code = _run(argv)
+            if sys.stdout is not None:  # what is still buffered is written now, while a failure can be reported
+                sys.stdout.flush()
+        except OutputFailed:  # said below
+            code = EXIT_ERROR
+        except KeyboardInterrupt:
+            code = _interrupted()
+        if code != EXIT_INTERRUPTED and output is not None and output.failure is not None:
+            # Output that could not be written decides the exit code, even if something caught the failure on the way.
+            code = _output_failed(output.failure)
+    except Terminated as stopped:
+        code = _terminated(stopped.number)
+    _restore_signals(replaced)
     sys.exit(code)
+
+
+def _terminated(number: int) -> int:
+    """Remove what the run was writing and say, in one line, that it was stopped; 128 + the signal's number."""
+    files = sys.modules.get(f"{__package__}.files")
+    if files is not None:  # anything still listed as live (every write removes its own on the way out)
+        files.remove_live()
+    return _say(f"ftdsl: terminated ({signal.Signals(number).name})", 128 + number)
 
 
 def _run(argv) -> int:

@@ -21,6 +21,9 @@ from ._shared import EXIT_FOUND, fail
 # A log is recognised by its extension (a scenario is .json, or anything else).
 _LOG_FORMATS = _OUTPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
+# A log run's own folder in the system's temporary folder: standard input's copy, and decisions for standard output.
+_RUN_FOLDER = "ftdsl-run-"
+
 
 @click.command()
 @click.argument("ruleset", type=click.Path())
@@ -127,7 +130,12 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
 
     progress = _Progress() if sys.stderr.isatty() else None
     batch = Batch(program, name, log_format, output_format, strict=strict, progress=progress, on_error=on_error)
-    with tempfile.TemporaryDirectory(prefix="ftdsl-run-") as folder:
+    from ..files import hold, output_target, remove_abandoned_folders
+
+    if output:  # refused before a long log is read (and checked again when the file is made)
+        output_target(output, (ruleset, log))
+    remove_abandoned_folders(_RUN_FOLDER)  # what runs killed outright (SIGKILL) left: old, the user's, unlocked
+    with tempfile.TemporaryDirectory(prefix=_RUN_FOLDER) as folder, hold(folder):
         path = log
         if log == "-":
             path = os.path.join(folder, "stdin")
@@ -160,7 +168,11 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
         finally:
             if progress is not None:
                 progress.done()
-        writer.commit()
+        try:
+            writer.commit()
+        except BaseException:  # an interrupt or a signal while the decisions are put in place
+            writer.discard()
+            raise
     if batch.error_count > len(shown):
         click.echo(f"{visible(name)}: {batch.error_count - len(shown)} more rows with errors (see the 'error' column)",
                    err=True)
