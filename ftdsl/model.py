@@ -76,25 +76,30 @@ class Period(Frozen):
         Calendar weeks run Monday to Sunday; months are calendar months; the
         year starts on the agreement's year start (1 January if it has none);
         a rolling window ends on `day` and reaches back `count` units.
+
+        A window that would run off the calendar (past 9999-12-31, or before
+        0001-01-01) is cut at its end: no date of a scenario or log lies
+        beyond it, so the time counted in the window is the same.
         """
         if self.kind == "week":
-            start = day - datetime.timedelta(days=day.weekday())
-            return start, start + datetime.timedelta(days=6)
+            start = day - datetime.timedelta(days=day.weekday())  # 0001-01-01 is a Monday
+            return start, _days_after(start, 6)
         if self.kind == "month":
-            start = day.replace(day=1)
-            return start, add_months(start, 1) - datetime.timedelta(days=1)
+            return day.replace(day=1), day.replace(day=_month_days(day.year, day.month))
         if self.kind == "year":
             month, first = year_start or (1, 1)
-            start = datetime.date(day.year, month, first)
-            if start > day:
-                start = datetime.date(day.year - 1, month, first)
-            return start, add_months(start, 12) - datetime.timedelta(days=1)
+            year = day.year if (month, first) <= (day.month, day.day) else day.year - 1
+            start = datetime.date(year, month, first) if year >= 1 else datetime.date.min
+            if year + 1 > datetime.MAXYEAR:
+                return start, datetime.date.max
+            return start, datetime.date(year + 1, month, first) - datetime.timedelta(days=1)
         if self.unit == "days":
-            return day - datetime.timedelta(days=self.count - 1), day
+            return _days_after(day, -(self.count - 1)), day
         if self.unit == "weeks":
-            return day - datetime.timedelta(days=7 * self.count - 1), day
+            return _days_after(day, -(7 * self.count - 1)), day
         months = self.count if self.unit == "months" else 12 * self.count
-        return add_months(day, -months) + datetime.timedelta(days=1), day
+        before = add_months(day, -months)
+        return (datetime.date.min if before is None else before + datetime.timedelta(days=1)), day
 
     def describe_window(self, window: tuple[datetime.date, datetime.date]) -> str:
         """A window of this period in words: "March 2026", "the week of 2026-03-16", "2026-04-01 to 2027-03-31"."""
@@ -111,13 +116,26 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier), or the month's last day where it is shorter."""
-    month_index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(month_index, 12)
-    last = (31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30,
-            31, 30, 31)[month]
-    return datetime.date(year, month + 1, min(day.day, last))
+def add_months(day: datetime.date, months: int) -> datetime.date | None:
+    """The same day `months` later (or earlier), or the month's last day where it is shorter; None when that
+    month is past the ends of the calendar (before the year 1 or after 9999)."""
+    year, month = divmod(day.year * 12 + (day.month - 1) + months, 12)
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        return None
+    return datetime.date(year, month + 1, min(day.day, _month_days(year, month + 1)))
+
+
+def _month_days(year: int, month: int) -> int:
+    """How many days a month has (month 1 to 12)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _days_after(day: datetime.date, days: int) -> datetime.date:
+    """The date `days` after `day` (before it, for a negative count), cut at the ends of the calendar."""
+    ordinal = day.toordinal() + days
+    return datetime.date.fromordinal(min(max(ordinal, 1), datetime.date.max.toordinal()))
 
 
 class Quantity(Frozen):

@@ -10,12 +10,22 @@ row means what the same request in a scenario means. Standard library only
 
 import datetime
 import json
+import re
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+
+from .model import MONTHS
 
 SCENARIO_KEYS = ("facts", "taken", "requests", "expect", "description", "name", "comment", "notes")
 QUANTITY_KEYS = ("hours", "days", "half days")
 # Past this, a quantity is a typing slip, not a request (a year is 8,760 hours).
 LARGEST_HOURS = Fraction(10 ** 6)
+# Past this, a count or number is a typing slip: a ruleset itself can write no number past 10^9 (E225).
+LARGEST_COUNT = 10 ** 9
+# More decimal places than this is not a measurement (and would make exact
+# fractions too large to show): refused rather than rounded. Every float's
+# shortest form has fewer, so no Python float given to the library is refused.
+MOST_PLACES = 400
 
 
 class ScenarioError(Exception):
@@ -30,6 +40,74 @@ class ScenarioError(Exception):
 def name_key(text):
     """Names match whatever their case, spacing or apostrophe style."""
     return " ".join(str(text).replace("\u2019", "'").replace("\u00a0", " ").lower().split())
+
+
+def repeated_names(keys):
+    """The first two of `keys` that are one name (the same name_key, such as "date" and "Date"), or None.
+
+    Names match whatever their case and spacing, so two such keys in one
+    object would say the same thing twice and one would be lost.
+    """
+    seen = {}
+    for key in keys:
+        name = name_key(key)
+        if name in seen:
+            return seen[name], key
+        seen[name] = key
+    return None
+
+
+def repeated_name_problem(first, second, path, what):
+    """The problem of two keys of one object that are one name (see repeated_names)."""
+    return problem(path, f"'{first}' and '{second}' are the same {what} (names match whatever their case and "
+                         "spacing), given twice", f"give '{name_key(first)}' once")
+
+
+def refuse_repeated_keys(pairs):
+    """A json object_pairs_hook: the object as a dict, or ValueError when one key is given twice.
+
+    json.loads would keep the last of two equal keys and silently drop the
+    first; this refuses instead, so nothing a user wrote is lost.
+    """
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f'the key "{key}" is given twice in one object')
+            seen.add(key)
+    return found
+
+
+def json_decimal(text):
+    """A json parse_float hook: a number written with a point or an exponent, as the exact Decimal written.
+
+    An exponent past what Decimal holds (1e99999999999999999999) is kept as
+    the largest (or smallest) it holds, which validation refuses as such.
+    """
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        sign = "-" if text.startswith("-") else ""
+        return Decimal(sign + ("1E-999999999999999999" if "e-" in text.lower() else "1E+999999999999999999"))
+
+
+def json_int(text):
+    """A json parse_int hook: an int, or the exact Decimal for one with more digits than int() reads from text
+    (4,300 unless set otherwise), which validation then refuses as far too large."""
+    try:
+        return int(text)
+    except ValueError:
+        return Decimal(text)
+
+
+def is_text(value):
+    """Whether a string is text a file can hold: False for one holding a lone surrogate ("\\ud800" in JSON)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def problem(path, message, hint=None):
@@ -121,8 +199,13 @@ def validate_facts(raw, vocabulary, problems):
         problems.append(problem("facts", "'facts' must be an object of fact names and values",
                                  'for example "facts": {"staff group": "teaching"}'))
         return facts
+    seen = {}
     for given_name, value in raw.items():
         key = name_key(given_name)
+        if key in seen:
+            problems.append(repeated_name_problem(seen[key], given_name, "facts", "fact"))
+            continue
+        seen[key] = given_name
         fact = vocabulary.facts.get(key)
         if fact is None:
             if key in vocabulary.request_facts:
@@ -155,14 +238,29 @@ def convert_value(value, type_name, vocabulary, path, problems):
             return name_key(value) in ("yes", "true")
         return bad("yes or no (true or false)")
     if type_name == "count":
+        number = exact_number(value)
+        if number is TOO_LARGE and value < 0 or isinstance(number, Fraction) and number < 0:
+            return bad("0 or more")
+        if number is TOO_LARGE or isinstance(number, Fraction) and number > LARGEST_COUNT:
+            problems.append(problem(path, f"{_show(value)} is far more than any count ftdsl reads "
+                                          f"(at most {LARGEST_COUNT:,})", "check the number"))
+            return INVALID
         if isinstance(value, bool) or not isinstance(value, int):
             return bad("a whole number (0, 1, 2, ...)", "write the number without quotes or decimals")
-        if value < 0:
-            return bad("0 or more")
         return Fraction(value)
     if type_name == "number":
-        number = _exact(value)
-        return bad("a number") if number is None else number
+        number = exact_number(value)
+        if number is NOT_A_NUMBER:
+            return bad("a number", number_hint(value))
+        if number is TOO_PRECISE:
+            problems.append(problem(path, f"{_show(value)} has more than {MOST_PLACES} decimal places",
+                                    "round it to the places that mean something"))
+            return INVALID
+        if number is TOO_LARGE or abs(number) > LARGEST_COUNT:
+            problems.append(problem(path, f"{_show(value)} is far larger than any number ftdsl reads "
+                                          f"(at most {LARGEST_COUNT:,} either side of 0)", "check the number"))
+            return INVALID
+        return number
     if type_name == "date":
         parsed = parse_date(value)
         if parsed is None:
@@ -202,6 +300,16 @@ def convert_value(value, type_name, vocabulary, path, problems):
 
 def _show(value):
     """A value as it is written in JSON, cut short if long."""
+    if isinstance(value, Decimal) or isinstance(value, int) and not isinstance(value, bool):
+        # str() of an int past 4,300 digits is an error; Decimal's is not. A
+        # Decimal is shown with its digits as written where that is short enough.
+        number = Decimal(value)
+        text = format(number, "f") if number.is_finite() and abs(number.adjusted()) < 60 else ""
+        if not text or len(text) > 60:
+            text = str(number)  # 1E+100
+        if len(text) <= 60:
+            return text
+        return f"{text[:20]}... (a number of {sum(c.isdigit() for c in text)} digits)"
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
@@ -211,37 +319,98 @@ def _show(value):
 
 def _date_message(value):
     """Why a scenario's date is not a date, in the calendar's words where it can."""
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-" \
-            and (value[:4] + value[5:7] + value[8:]).isdigit():
+    if isinstance(value, str) and _ISO_DATE.match(value):
         year, month, day = int(value[:4]), int(value[5:7]), int(value[8:])
+        if year == 0:
+            return f'must be a real date written YYYY-MM-DD: the calendar starts in the year 1 ("{value}")'
         if not 1 <= month <= 12:
             return f'must be a real date written YYYY-MM-DD: there is no month {month} in "{value}"'
-        month_name = datetime.date(2000, month, 1).strftime("%B")
-        return f'must be a real date written YYYY-MM-DD: {month_name} {year} has no day {day} ("{value}")'
+        return f'must be a real date written YYYY-MM-DD: {MONTHS[month - 1]} {year} has no day {day} ("{value}")'
     return f"must be a real date written YYYY-MM-DD, not {_show(value)}"
 
 
-def _exact(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
-    # repr() of a float is the shortest decimal that reads back as it, so
-    # 0.1 becomes exactly 1/10 rather than the binary float's long tail.
-    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+NOT_A_NUMBER = "not a number"  # exact_number's answers when it has no Fraction to give
+TOO_LARGE = "too large"
+TOO_PRECISE = "too precise"
 
 
-def _number_in_text(text):
-    """The number a text holds ("3", "7.5"), or None."""
+def exact_number(value):
+    """A number as an exact Fraction, or why not: NOT_A_NUMBER, TOO_LARGE, TOO_PRECISE.
+
+    An int is itself; a Decimal (a number read from JSON text by
+    json_decimal or json_int, or from a log's cell by number_from_text) is
+    exactly what was written, so 6.0000000000000001 is not 6; a float given
+    by a caller of the library is read as its repr(), the shortest decimal
+    that reads back as it, so 0.1 is 1/10 rather than the binary float's long
+    tail. TOO_LARGE is from 10^18 on (far past any limit of the callers,
+    which check their own), said without making the number; TOO_PRECISE is
+    more than MOST_PLACES decimal places.
+    """
+    if isinstance(value, bool):
+        return NOT_A_NUMBER
+    if isinstance(value, int):
+        return TOO_LARGE if value.bit_length() > 60 else Fraction(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return NOT_A_NUMBER
+        number = Fraction(repr(value))
+        return TOO_LARGE if abs(number) >= 10 ** 18 else number
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return NOT_A_NUMBER
+        if value.is_zero():
+            return Fraction(0)
+        if value.adjusted() >= 18:
+            return TOO_LARGE
+        _, digits, exponent = value.as_tuple()
+        trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))  # 1.500 has one place that counts
+        if -(exponent + trailing) > MOST_PLACES:
+            return TOO_PRECISE
+        return Fraction(value)
+    return NOT_A_NUMBER
+
+
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
+
+
+def number_from_text(text):
+    """The exact number a log's cell holds, as a Decimal, or None when the text is not a plain number.
+
+    A plain number is the digits 0-9, with a point and more digits for a
+    fraction and a minus sign before a negative one ("7.5", "-2"), with
+    spaces around it allowed. Anything Python's float() would read besides
+    ("1_1", "١١" in Arabic-Indic digits, "1e3", ".5", "nan", "infinity") is
+    not: what it means is a guess, and number_hint says what to write.
+    """
+    text = text.strip()
+    return Decimal(text) if _PLAIN_NUMBER.match(text) else None
+
+
+def number_hint(value):
+    """What to write instead of a value that is not a number, where something can be said (else None)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if number_from_text(text) is not None:
+        return f"write the number without quotes: {text}"
     try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if number == number and abs(number) != float("inf") else None
+        meant = Decimal(text)  # reads "1_1", "١١", "1e3", ".5", "+3" as the number they most likely mean
+    except (InvalidOperation, ValueError):
+        meant = None
+    if meant is not None and meant.is_finite() and -MOST_PLACES < meant.adjusted() < 18:
+        plain = format(meant, "f")
+        if plain != text:
+            return f"write {plain}: a number is the digits 0-9, with a point before a fraction"
+    return "write the digits 0-9, with a point before a fraction, for example 7.5"
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def parse_date(value):
-    if not isinstance(value, str) or len(value) != 10:
+    """A date written YYYY-MM-DD (digits 0-9), or None. Python's date.fromisoformat also reads ISO week dates
+    ("2026-W12-5"), ordinal dates ("2026-079") and dates without dashes, which are no date a scenario may hold."""
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
         return None
     try:
         return datetime.date.fromisoformat(value)
@@ -261,8 +430,13 @@ def validate_time(item, path, vocabulary, problems, is_request):
     if is_request:
         allowed |= {"notice days"} | set(vocabulary.request_facts) | set(vocabulary.state_fields)
     entry = {"id": None, "in working hours": True, "notice days": None, "request facts": {}, "stated": set()}
+    seen = {}
     for given, value in item.items():
         key = name_key(given)
+        if key in seen:
+            problems.append(repeated_name_problem(seen[key], given, path, "field"))
+            continue
+        seen[key] = given
         if key not in allowed:
             hint = suggest(key, allowed)
             if key == "notice days" and not is_request:
@@ -272,10 +446,15 @@ def validate_time(item, path, vocabulary, problems, is_request):
             continue
         field_path = f"{path}.{given}"
         if key == "id":
-            if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value) == "":
-                problems.append(problem(field_path, f"the id must be text or a number, not {_show(value)}"))
+            if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+                problems.append(problem(field_path, f"the id must be text or a whole number, not {_show(value)}",
+                                        "write the id in quotes" if isinstance(value, (float, Decimal)) else None))
+            elif isinstance(value, str) and not is_text(value):
+                problems.append(problem(field_path, f"the id is not valid text: it holds a lone surrogate "
+                                                    f"({_show(value)}), half of a character that no file can hold",
+                                        "write the id with whole characters"))
             else:
-                entry["id"] = str(value)
+                entry["id"] = value if isinstance(value, str) else str(Decimal(value))
         elif key == "date":
             parsed = parse_date(value)
             if parsed is None:
@@ -291,13 +470,14 @@ def validate_time(item, path, vocabulary, problems, is_request):
             else:
                 entry["category"] = name_key(value)
         elif key in QUANTITY_KEYS:
-            number = _exact(value)
-            if number is None or number < 0:
-                hint = None
-                if isinstance(value, str) and _exact(_number_in_text(value)) is not None:
-                    hint = f"write the number without quotes: {value.strip()}"
-                problems.append(problem(field_path, f"must be a number, 0 or more, not {_show(value)}", hint))
-            elif number > LARGEST_HOURS:
+            number = exact_number(value)
+            if number is NOT_A_NUMBER or value < 0:
+                problems.append(problem(field_path, f"must be a number, 0 or more, not {_show(value)}",
+                                        number_hint(value)))
+            elif number is TOO_PRECISE:
+                problems.append(problem(field_path, f"{_show(value)} {key} has more than {MOST_PLACES} decimal "
+                                                    "places", "round it to the places that mean something"))
+            elif number is TOO_LARGE or number > LARGEST_HOURS:
                 problems.append(problem(field_path, f"{_show(value)} {key} is far more than a year holds",
                                          "check the number"))
             else:
@@ -311,7 +491,11 @@ def validate_time(item, path, vocabulary, problems, is_request):
             if in_hours is not INVALID:
                 entry["in working hours"] = in_hours
         elif key == "notice days":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            number = exact_number(value)
+            if number is TOO_LARGE and value > 0 or isinstance(number, Fraction) and number > LARGEST_COUNT:
+                problems.append(problem(field_path, f"{_show(value)} days is far more notice than ftdsl counts "
+                                                    f"(at most {LARGEST_COUNT:,})", "check the number"))
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 problems.append(problem(field_path, f"must be a whole number of days, 0 or more, not {_show(value)}"))
             else:
                 entry["notice days"] = value

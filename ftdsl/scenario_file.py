@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from .limits import LARGEST_FILE
+from .scenario import json_decimal, json_int, refuse_repeated_keys
 
 
 def read_scenario(path: str) -> dict:
@@ -40,9 +41,16 @@ def read_scenario(path: str) -> dict:
 
 
 def parse_scenario_text(text: str) -> dict:
-    """JSON text to a dict; every key given once, plain numbers only (ValueError otherwise)."""
-    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_reject_repeated_keys)
+    """JSON text to a dict; every key given once, plain numbers only (ValueError otherwise).
 
+    Numbers are read exactly as written: an integer as an int, and one
+    with a point or an exponent as a Decimal (never through a binary
+    float, which would read 6.0000000000000001 hours as 6); one too long or
+    too large for that is kept as a Decimal too, for validation to refuse
+    at its place in the scenario.
+    """
+    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=refuse_repeated_keys,
+                      parse_float=json_decimal, parse_int=json_int)
 
 
 
@@ -63,17 +71,6 @@ def _read_bytes(path: str) -> bytes | None:
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _reject_repeated_keys(pairs: list) -> dict:
-    # json.loads would keep the last of two equal keys and silently drop the
-    # first: refuse instead, so nothing a user wrote is lost.
-    seen = {}
-    for key, value in pairs:
-        if key in seen:
-            raise ValueError(f'the key "{key}" is given twice in one object')
-        seen[key] = value
-    return seen
 
 
 def _json_error(error: ValueError, text: str, name: str):
