@@ -40,6 +40,7 @@ written.
 
 from __future__ import annotations
 
+import builtins
 import codecs
 import collections
 import csv
@@ -57,13 +58,15 @@ import re
 import shutil
 import sys
 import tempfile
+from decimal import Decimal
 from fractions import Fraction
 
 from . import runtime
 from .conditions import reads
 from .numbers import decimal_text, json_number
-from .scenario import (LARGEST_HOURS, QUANTITY_KEYS, convert_value, name_key, parse_date, suggest, validate_facts,
-                       validate_time)
+from .scenario import (LARGEST_HOURS, NOT_A_NUMBER, QUANTITY_KEYS, TOO_LARGE, TOO_PRECISE, convert_value,
+                       exact_number, is_text, json_decimal, json_int, name_key, number_from_text, parse_date,
+                       refuse_repeated_keys, repeated_names, suggest, validate_facts, validate_time)
 
 CHUNK_ROWS = 200_000  # rows per sorted run in the fallback; about 100 MB of Python objects at most
 FLUSH_ROWS = 4096  # output lines gathered before one write (and one progress update)
@@ -155,19 +158,31 @@ def _cell_value(text, kind):
         key = name_key(text)
         return key in ("yes", "true") if key in ("yes", "no", "true", "false") else text
     if what == "notice":
-        return int(text) if _WHOLE.match(text.strip()) else text
+        return _whole_number(text)
     if what in ("fact", "request fact"):
         type_name = kind[1]
         if type_name == "count":
-            return int(text) if _WHOLE.match(text.strip()) else text
+            return _whole_number(text)
         if type_name == "number":
-            try:
-                return float(text)
-            except ValueError:
-                return text
+            # Exactly as written, and only the digits 0-9: float() would read "1_1" and "١١" as 11.
+            number = number_from_text(text)
+            return text if number is None else number
         if type_name == "list of roles":
             return [role.strip() for role in text.split(";") if role.strip()]
     return text
+
+
+def _whole_number(text):
+    """A cell of whole-number digits as the int they say (as a Decimal past what int() reads from text, which
+    validation refuses as far too large); any other text as it is, to be reported."""
+    digits = text.strip()
+    if not _WHOLE.match(digits):
+        return text
+    return int(digits) if len(digits) <= 18 else Decimal(digits)
+
+
+def _shortened(text, most=40):
+    return text if len(text) <= most else f"{text[:20]}... ({len(text):,} characters)"
 
 
 def _json_cell(value):
@@ -182,6 +197,8 @@ def _json_cell(value):
         return ";".join(str(v) for v in value)
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, Decimal):  # a number as written (scenario.json_decimal), without an exponent where small
+        return format(value, "f") if value.is_finite() and abs(value.adjusted()) < 30 else str(value)
     return str(value)
 
 
@@ -374,7 +391,9 @@ class _JsonRows:
             if text.strip():
                 break
         try:
-            data = json.loads(text, parse_constant=_reject_constant)
+            # Numbers as written (not through binary floats), and a key given twice refused, as in a scenario.
+            data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=refuse_repeated_keys,
+                              parse_float=json_decimal, parse_int=json_int)
         except ValueError as error:
             if "\0" in text:  # perhaps a byte that is not UTF-8 (see _mark_not_utf8)
                 bad = self._not_utf8(text)
@@ -383,8 +402,14 @@ class _JsonRows:
             return _BadRow(f"not valid JSON: {getattr(error, 'msg', error)}", "each line is one JSON object")
         if not isinstance(data, dict):
             return _BadRow("each line must be a JSON object of fields", '{"rep": "R1", "date": "2026-04-01", ...}')
+        clash = repeated_names(data)
+        if clash is not None:
+            return _BadRow(f"'{clash[0]}' and '{clash[1]}' are the same field, given twice", "give each field once")
         row = [""] * self.width
         for given, value in data.items():
+            if isinstance(value, str) and not is_text(value):
+                return _BadRow(f"the field '{given}' is not valid text (it holds a lone surrogate)",
+                               "write the text itself, not an escape such as \\ud800")
             slot = self.keys.get(given)
             if slot is None:
                 key = name_key(given)
@@ -524,9 +549,38 @@ class _Windows:
                           f"        state[{slot}] = {start}",
                           f"        state[{slot + 1}] = hours"]
         names = {"deque": collections.deque}
-        exec(compile("\n".join(lines) + "\n", "<ftdsl running totals>", "exec"), names)  # noqa: S102 - our own code
-        found = self._adders[keys] = names["add"]
+        found = self._adders[keys] = _run_generated(lines, names, "<ftdsl running totals>")["add"]
         return found
+
+
+# The built-in functions code batch generates may call; it runs with no others.
+_GENERATED_BUILTINS = {"len": len, "str": str, "int": int, "enumerate": enumerate, "next": next,
+                       "StopIteration": StopIteration, "ValueError": ValueError, "BaseException": BaseException}
+
+
+def _run_generated(lines, names, filename):
+    """Run code batch wrote (running totals, the row loop) in the namespace `names`; return the namespace.
+
+    The code holds only names batch made, the objects in `names`, literals
+    written with repr(), and the few built-ins in _GENERATED_BUILTINS: it
+    runs with no other built-ins, so even a mistake in batch cannot reach
+    open(), __import__ or eval. No text from a log or ruleset is ever
+    written into it; rows reach it only as data at run time.
+    """
+    code = compile("\n".join(lines) + "\n", filename, "exec")
+    used = set()
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        used.update(current.co_names)
+        stack.extend(c for c in current.co_consts if hasattr(c, "co_names"))
+    wanted = {name for name in used if name not in names and name in _GENERATED_BUILTINS}
+    unknown = {name for name in used if name not in names and name not in wanted and hasattr(builtins, name)}
+    if unknown:  # a generator change that needs another built-in must name it in _GENERATED_BUILTINS
+        raise AssertionError(f"generated code uses built-ins it is not given: {sorted(unknown)}")
+    namespace = {**names, **{name: _GENERATED_BUILTINS[name] for name in wanted}, "__builtins__": {}}
+    exec(code, namespace)  # noqa: S102 - batch's own code, with no built-ins but those named above
+    return namespace
 
 
 def _scale(program):
@@ -947,8 +1001,7 @@ def _compile_loop(batch, context, line_of=None):
         # `reader.line_num` is ahead of `line` only when the csv module failed
         # inside a record; otherwise the error is at the line the loop reached.
         write(1, "except BaseException:", " if reader.line_num < line:", "  reader.line_num = line", " raise")
-    exec(compile("\n".join(helpers + lines) + "\n", "<ftdsl row loop>", "exec"), names)  # noqa: S102 - our own code
-    return names["run"]
+    return _run_generated(helpers + lines, names, "<ftdsl row loop>")["run"]
 
 
 def _filled(text):
@@ -1210,12 +1263,13 @@ class Batch:
             found = (f"the row gives both '{given[0][0]}' and '{given[1][0]}'", "give exactly one of hours, days or half days")
         else:
             unit, text = given[0]
-            number = Fraction(text) if _DECIMAL.match(text) else None
+            # Read exactly, as scenario.py reads a scenario's numbers: "1_1" or Arabic-Indic digits are not 11.
+            number = exact_number(number_from_text(text)) if _DECIMAL.match(text) else NOT_A_NUMBER
             day = self.program.model.working_day
-            if number is None:
-                found = (f"'{unit}' must be a number, 0 or more, not \"{text}\"", None)
-            elif number > LARGEST_HOURS:
-                found = (f"{text} {unit} is far more than a year holds", "check the number")
+            if number is NOT_A_NUMBER or number is TOO_PRECISE:
+                found = (f"'{unit}' must be a number, 0 or more, not \"{_shortened(text)}\"", None)
+            elif number is TOO_LARGE or number > LARGEST_HOURS:
+                found = (f"{_shortened(text)} {unit} is far more than a year holds", "check the number")
             elif unit != "hours" and day is None:
                 found = (f"this agreement does not define a working day, so '{unit}' cannot be converted to hours",
                          'give the time in "hours"')
@@ -1584,7 +1638,10 @@ class Batch:
         back in row order."""
         raw, handle = self._open(path)
         progress = self.progress
-        with handle, tempfile.TemporaryDirectory(prefix="ftdsl-sort-") as folder:
+        from .files import hold, remove_abandoned_folders
+
+        remove_abandoned_folders("ftdsl-sort-")  # left by a run that was killed (SIGKILL) before it could clean up
+        with handle, tempfile.TemporaryDirectory(prefix="ftdsl-sort-") as folder, hold(folder):
             size = os.fstat(raw.fileno()).st_size or 1
             rows = self._read_guard(lambda: self._open_rows(handle), None)
             self._prepare(rows)

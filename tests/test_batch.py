@@ -677,3 +677,15 @@ def test_options_that_would_be_ignored_are_usage_errors(tmp_path, args, says):
     result = run_cli("run", str(WESTMINSTER), *[paths.get(a, a) for a in args], cwd=tmp_path)
     assert result.returncode == 2 and says in result.stderr, result.stderr
     assert not list(tmp_path.glob("decisions*"))
+
+
+def test_code_batch_writes_runs_with_only_the_builtins_it_names():
+    """The running totals and the row loop are code batch writes for itself; it runs with no built-ins but the
+    few it names, so open(), __import__ and eval are out of its reach, and a generator change that needs
+    another one fails loudly instead of running with all of them."""
+    namespace = batch_module._run_generated(["def f(items):", "    return len(items)"], {}, "<test>")
+    assert namespace["__builtins__"] == {} and namespace["f"]([1, 2]) == 2
+    assert set(namespace) - {"f", "__builtins__"} == {"len"}
+    for reaching in (["x = open"], ["x = __import__('os')"], ["x = eval('1')"]):
+        with pytest.raises(AssertionError, match="built-ins it is not given"):
+            batch_module._run_generated(reaching, {}, "<test>")
