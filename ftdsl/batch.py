@@ -339,6 +339,12 @@ class _CsvRows:
         before = self.reader.line_num
         try:
             row = next(self.reader)
+        except csv.Error as error:
+            # That record's error, not the log's: the reader goes on at the next line.
+            if "field larger than field limit" in str(error):
+                return _BadRow(f"a cell is longer than {csv.field_size_limit():,} characters",
+                               "a cell holds one value: check for a quote that is never closed")
+            return _BadRow(f"the row is not valid CSV: {error}", "check the row's quotes")
         finally:
             self.line_num = line_num + self.reader.line_num - before
         if "\0" in line or self.reader.line_num - before > 1:  # perhaps a byte that is not UTF-8
@@ -1767,8 +1773,16 @@ def _row_problem(problem):
     return (message.replace("a request", "the row"), problem.get("hint"))
 
 
+# A cell a spreadsheet would take for a formula (=HYPERLINK(...), +cmd, -2+3, @SUM) when the decisions are
+# opened in Excel or LibreOffice; such a cell is written after an apostrophe, which spreadsheets show as text.
+_FORMULA_START = frozenset("=+-@\t\r")
+
+
 def _csv_text(text):
-    """A text as a CSV cell: quoted when the csv module's minimal quoting would quote it."""
+    """A text as a CSV cell: quoted when the csv module's minimal quoting would quote it, and after an apostrophe
+    when a spreadsheet would read it as a formula."""
+    if text and text[0] in _FORMULA_START:
+        text = "'" + text
     if _CSV_SPECIAL.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text

@@ -73,6 +73,16 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _looks_like_a_log(text: str) -> bool:
+    """Whether a text that is not one JSON object is a CSV header with the columns every log has, or JSON
+    Lines (one object a line, each with a rep)."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    if first.startswith("{"):
+        return '"rep"' in first and len(text.strip().splitlines()) > 1
+    columns = {column.strip().strip('"').lower() for column in first.split(",")}
+    return {"rep", "date"} <= columns
+
+
 def _json_error(error: ValueError, text: str, name: str):
     from .errors import Diagnostic, FtdslError, Span
 
@@ -83,6 +93,9 @@ def _json_error(error: ValueError, text: str, name: str):
         hint = "check the brackets, commas and quotes near here"
         if text.lstrip().startswith(("§", "#", "agreement", "roles", "categories")):
             hint = "this looks like a ruleset (.ftr); give the ruleset first and the scenario (.json) second"
+        elif _looks_like_a_log(text):
+            hint = ("this looks like a log of requests, one a row: name the file .csv or .jsonl, or give "
+                    "--input-format csv (or jsonl), and ftdsl run decides every row")
         return FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {error.msg}",
                                      Span(name, error.lineno, error.colno), hint=hint), {name: text})
     return FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {error}", Span(name, 0, 0),

@@ -24,6 +24,7 @@ from fractions import Fraction
 import attrs
 
 from .errors import Diagnostic, FtdslError, Span, did_you_mean
+from .display import visible
 from .model import FURTHER
 from .scenario import name_key
 
@@ -347,22 +348,27 @@ def _band(table, count: int):
 # ---- rendering --------------------------------------------------------------------
 
 def render(results: list[SuiteResult], show_coverage: bool = True) -> str:
-    """Results as text: one line per test, failures with expected and got and the reasons, then coverage."""
+    """Results as text: one line per test, failures with expected and got and the reasons, then coverage.
+
+    Every text from a ruleset, a scenario or a path is shown with its control characters made visible
+    (display.visible), so a request id holding a line break cannot start a line of its own."""
     lines = []
     counts = {"passed": 0, "failed": 0, "error": 0, "no expectations": 0}
     for suite in results:
-        lines.append(suite.ruleset)
+        lines.append(visible(suite.ruleset))
         if suite.error is not None:
             lines.append(_indent(suite.error.render(), "  "))
             counts["error"] += 1
             continue
         if not suite.results:
-            lines.append(f"  no tests (put them in {os.path.join(os.path.dirname(suite.ruleset), 'examples', os.path.splitext(os.path.basename(suite.ruleset))[0])}/)")
+            folder = os.path.join(os.path.dirname(suite.ruleset), "examples",
+                                  os.path.splitext(os.path.basename(suite.ruleset))[0])
+            lines.append(f"  no tests (put them in {visible(folder)}/)")
         for result in suite.results:
             counts[result.status] += 1
             label = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "no expectations": "ran"}[result.status]
             note = " (no expectations)" if result.status == "no expectations" else ""
-            lines.append(f"  {label:<5} {result.path}{note}")
+            lines.append(f"  {label:<5} {visible(result.path)}{note}")
             if result.error is not None:
                 lines.append(_indent(result.error.render(), "        "))
             lines.extend(_mismatch_lines(result.mismatches))
@@ -370,8 +376,8 @@ def render(results: list[SuiteResult], show_coverage: bool = True) -> str:
             exercised = suite.rules - len(suite.uncovered)
             lines.append(f"  coverage: {exercised} of {suite.rules} rules and bands exercised")
             for item in suite.uncovered:
-                where = f"{item.span.file}:{item.span.line}: " if item.span else ""
-                lines.append(f"    not exercised: {where}{item.text}")
+                where = f"{visible(item.span.file)}:{item.span.line}: " if item.span else ""
+                lines.append(f"    not exercised: {where}{visible(item.text)}")
     summary = ", ".join(f"{number} {word}" for word, number in counts.items() if number or word == "passed")
     lines.append(summary)
     return "\n".join(lines) + "\n"
@@ -381,12 +387,12 @@ def _mismatch_lines(mismatches) -> list[str]:
     lines = []
     shown_reasons = set()
     for mismatch in mismatches:
-        lines.append(f"        {mismatch.where}: {mismatch.key}: expected {_show(mismatch.expected)}, "
-                     f"got {_show(mismatch.got)}")
+        lines.append(f"        {visible(mismatch.where)}: {visible(mismatch.key)}: expected "
+                     f"{visible(_show(mismatch.expected))}, got {visible(_show(mismatch.got))}")
         if mismatch.reasons and mismatch.where not in shown_reasons:
             shown_reasons.add(mismatch.where)
             lines.append("          because:")
-            lines.extend(f"            - {reason}" for reason in mismatch.reasons)
+            lines.extend(f"            - {visible(reason)}" for reason in mismatch.reasons)
     return lines
 
 

@@ -85,3 +85,58 @@ def test_a_lone_surrogate_in_an_id_is_that_rows_error(tmp_path):
     rows = _decided(result)
     assert result.returncode == 1 and "internal error" not in result.stderr
     assert "not valid text" in rows["1"]["error"] and rows["2"]["outcome"] == "entitled"
+
+
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text(tmp_path):
+    """A rep or id that Excel would take for a formula comes out after an apostrophe; JSON Lines keeps it."""
+    lines = [HEADER, '"=HYPERLINK(""http://x"",""y"")",+1,2026-04-06,duties,1,representative,non-teaching,true,1750',
+             "@SUM(A1),-2,2026-04-07,duties,1,representative,non-teaching,true,1750"]
+    result = _run(tmp_path, "log.csv", "\n".join(lines) + "\n")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["rep"], r["id"]) for r in rows] == [('\'=HYPERLINK("http://x","y")', "'+1"), ("'@SUM(A1)", "'-2")]
+    assert all(r["outcome"] == "entitled" for r in rows)
+    log = tmp_path / "log.csv"
+    kept = run_cli("run", str(WESTMINSTER), str(log), "--output-format", "jsonl")
+    assert [json.loads(line)["rep"] for line in kept.stdout.splitlines()] == ['=HYPERLINK("http://x","y")', "@SUM(A1)"]
+
+
+def test_a_cell_too_long_to_read_is_that_rows_error(tmp_path):
+    long_cell = '"' + "x" * 200_000 + '"'
+    lines = [HEADER, _csv_row("1", "2026-04-06", "1"),
+             f"{long_cell},2,2026-04-07,duties,1,representative,non-teaching,true,1750", _csv_row("3", "2026-04-08", "1")]
+    result = _run(tmp_path, "log.csv", "\n".join(lines) + "\n")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.returncode == 1
+    assert [r["outcome"] for r in rows] == ["entitled", "", "entitled"]
+    assert "longer than 131,072 characters" in rows[1]["error"] and rows[1]["line"] == "3"
+
+
+def test_a_log_from_a_pipe_is_read_once_and_decided(tmp_path):
+    """A shell's <(...) or a named pipe can be read only once; a log whose dates go back in time is read
+    again by the sorting fallback, so it is kept as standard input is."""
+    import os
+    import subprocess
+    import threading
+
+    from conftest import ftdsl_command
+
+    lines = [HEADER, _csv_row("1", "2026-04-09", "5"), _csv_row("2", "2026-04-06", "2")]
+    fifo = tmp_path / "log.pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text("\n".join(lines) + "\n", encoding="utf-8"))
+    writer.start()
+    result = subprocess.run([*ftdsl_command(), "run", str(WESTMINSTER), str(fifo), "--input-format", "csv"],
+                            capture_output=True, text=True, timeout=60)
+    writer.join(timeout=10)
+    assert result.returncode == 0, result.stderr
+    rows = _decided(result)
+    # By date: 2 h on 6 April, then 5 h on 9 April makes 7 h > 6 h a month (§6.12), which §6.13 leaves to management.
+    assert rows["2"]["outcome"] == "entitled" and rows["1"]["outcome"] == "discretionary"
+
+
+def test_a_log_given_where_a_scenario_is_read_says_how_to_give_it(tmp_path):
+    log = tmp_path / "requests"
+    log.write_text("\n".join([HEADER, _csv_row("1", "2026-04-06", "1")]) + "\n", encoding="utf-8")
+    result = run_cli("run", str(WESTMINSTER), str(log))
+    assert result.returncode == 2 and "E300" in result.stderr
+    assert "this looks like a log of requests" in result.stderr and "--input-format csv" in result.stderr

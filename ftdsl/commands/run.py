@@ -61,6 +61,17 @@ def command(ruleset, scenario, output_format, input_format, log_output_format, o
         raise
 
 
+def _is_pipe(path):
+    """Whether `path` names a pipe (a FIFO, or /dev/fd/N from a shell's process substitution), which can be
+    read only once: a log's sorting fallback reads it again."""
+    import stat
+
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _refuse_options_that_do_not_apply(log_format, output_format, log_output_format, output, summary, strict):
     """A usage error for an option that would be silently ignored: a log's options on a scenario, a
     scenario's --format on a log, or an -o name that says another kind of file than ftdsl would write."""
@@ -143,6 +154,10 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
 
             with open(path, "wb") as handle:
                 shutil.copyfileobj(stdin_binary(), handle)
+        elif _is_pipe(log):  # a named pipe, or a shell's <(...): read once, so kept as standard input is
+            path = os.path.join(folder, "piped")
+            with open(log, "rb") as source, open(path, "wb") as handle:
+                shutil.copyfileobj(source, handle)
         elif not os.path.isfile(log):
             from ..source import read_text
 
