@@ -59,29 +59,9 @@ def evaluate(condition, read) -> bool | None:
 def _built(condition):
     match condition:
         case AllOf(items=items):
-            tests = tuple(_built(item) for item in items)
-
-            def test_all(F, R, V):
-                unknown = False
-                for one in tests:  # in order, stopping at the first that fails: a later one may need a missing fact
-                    result = one(F, R, V)
-                    if result is False:
-                        return False
-                    unknown = unknown or result is None
-                return None if unknown else True
-            return test_all
+            return _decided_by(tuple(_built(item) for item in items), False)
         case AnyOf(items=items):
-            tests = tuple(_built(item) for item in items)
-
-            def test_any(F, R, V):
-                unknown = False
-                for one in tests:
-                    result = one(F, R, V)
-                    if result is True:
-                        return True
-                    unknown = unknown or result is None
-                return None if unknown else False
-            return test_any
+            return _decided_by(tuple(_built(item) for item in items), True)
         case NoneOf(item=item):
             inner = _built(item)
 
@@ -125,6 +105,21 @@ def _built(condition):
                     return False
             return test_compare
     raise TypeError(f"not a condition: {condition!r}")
+
+
+def _decided_by(tests, deciding):
+    """The test of `and` (deciding False) or `or` (deciding True) over tests: the parts in order, stopping at
+    the first that gives `deciding` (a later part may need a fact the scenario does not give); None when no
+    part decides and one is unknown."""
+    def test_each(F, R, V):
+        unknown = False
+        for one in tests:
+            result = one(F, R, V)
+            if result is deciding:
+                return deciding
+            unknown = unknown or result is None
+        return None if unknown else not deciding
+    return test_each
 
 
 def _read(fact):

@@ -36,6 +36,7 @@ _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 #: The code points visible() shows as escapes.
 CONTROL_CODES = (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F),
                  *range(0x2066, 0x206A), *range(0xD800, 0xE000))
+_SURROGATES = range(0xD800, 0xE000)
 
 
 def _escape(code: int) -> str:
@@ -45,11 +46,27 @@ def _escape(code: int) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_ESCAPES = {code: _escape(code) for code in CONTROL_CODES}
+class _Table(dict):
+    """A str.translate table that makes a lone surrogate's escape when one is met: the 2,048 of them
+    are not built on every start, since nearly no text holds one."""
+
+    def __init__(self, entries, escape):
+        super().__init__(entries)
+        self.escape = escape
+
+    def __missing__(self, code):
+        if code in _SURROGATES:
+            found = self[code] = self.escape(code)
+            return found
+        raise LookupError(code)
+
+
+_FEW = [code for code in CONTROL_CODES if code not in _SURROGATES]
+_ESCAPES = _Table({code: _escape(code) for code in _FEW}, _escape)
 # Text already laid out in lines keeps its newlines (a carriage return just before
 # one too, for a file with Windows line endings) and its tabs.
-_LINE_ESCAPES = {code: text for code, text in _ESCAPES.items() if code not in (0x09, 0x0A)}
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in CONTROL_CODES if code >= 0x20}
+_LINE_ESCAPES = _Table({code: _ESCAPES[code] for code in _FEW if code not in (0x09, 0x0A)}, _escape)
+_JSON_ESCAPES = _Table({code: f"\\u{code:04x}" for code in _FEW if code >= 0x20}, lambda code: f"\\u{code:04x}")
 _ANY = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 

@@ -119,18 +119,10 @@ def _write_through(target: str, path: str, data: bytes, original: bytes) -> None
             if handle.read() != original:
                 _changed(path)
             try:
-                handle.seek(0)
-                handle.write(data)
-                handle.truncate()
-                handle.flush()
-                os.fsync(handle.fileno())
+                _overwrite(handle, data)
             except BaseException as failure:
                 try:
-                    handle.seek(0)
-                    handle.write(original)
-                    handle.truncate()
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                    _overwrite(handle, original)
                 except OSError:
                     reason = getattr(failure, "strerror", None) or failure or type(failure).__name__
                     _fail("E011", f"cannot write '{path}': {reason}; putting its old text back failed too",
@@ -297,6 +289,15 @@ def write_private(path: str, data: bytes) -> None:
     except BaseException:
         remove_quietly(temporary)
         raise
+
+
+def _overwrite(handle, data: bytes) -> None:
+    """Make an open file hold exactly `data`, on disk."""
+    handle.seek(0)
+    handle.write(data)
+    handle.truncate()
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
 def remove_quietly(path: str) -> None:

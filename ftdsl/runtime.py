@@ -82,7 +82,7 @@ def collector_paused():
     and model nodes; the history, reasons and checks of every request), and
     the collector, triggered by allocations, walks them again and again:
     with it on, 10,000 clauses took twice as long per clause as 1,000, and a
-    scenario of 64,000 requests 1.5 times as long per request as one of
+    scenario of 16,000 requests 1.6 times as long per request as one of
     1,000. None of those objects is garbage in a cycle, so nothing is lost
     by waiting; cyclic garbage is collected as usual once it is back on.
     """

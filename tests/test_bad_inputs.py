@@ -153,7 +153,9 @@ def test_a_closed_standard_input_is_a_clear_error():
 def test_an_endless_file_is_refused_not_read_into_memory():
     from conftest import WESTMINSTER
 
-    for args, what in ((["check", "/dev/zero"], "ruleset"), (["run", str(WESTMINSTER), "/dev/zero"], "scenario")):
+    example = str(WESTMINSTER.parent / "examples" / "westminster" / "duties-over-allowance.json")
+    for args, what in ((["check", "/dev/zero"], "ruleset"), (["run", str(WESTMINSTER), "/dev/zero"], "scenario"),
+                       (["run", "/dev/zero", example], "ruleset")):  # run's ruleset goes by the cache first
         result = run_cli(*args)
         assert result.returncode == 2, result.stderr
         assert f"error E006: '/dev/zero' is larger than 256 MB, too large to be a {what}" in result.stderr

@@ -16,18 +16,10 @@ from hypothesis import strategies as st
 
 from ftdsl.api import load_ruleset_text
 from ftdsl.lint import _Witnesses, lint, witness
+from test_lint import HEAD as LINT_HEAD
+from test_lint import PAID
 
-HEAD = """a working day is 7 hours 12 minutes
-a working week is 36 hours
-the year starts on 1 April
-roles: representative, convenor
-staff groups: teaching, non-teaching
-categories: duties, training
-fact roles: list of roles
-fact staff group: staff group
-fact members: count
-§9 duties, training are paid
-"""
+HEAD = LINT_HEAD + PAID  # the declarations test_lint.py's rulesets start with, and pay
 FIRST_RULE_LINE = HEAD.count("\n") + 1  # the line of the first rule written after HEAD
 
 
