@@ -1280,7 +1280,7 @@ class Batch:
                 found = (f"this agreement does not define a working day, so '{unit}' cannot be converted to hours",
                          'give the time in "hours"')
             else:
-                hours = number if unit == "hours" else number * day * (Fraction(1, 2) if unit == "half days" else 1)
+                hours = self.program.model.hours_of(unit, number)
                 shown = json_number(hours)
                 found = (hours, _whole(hours * self.scale), unit, number, str(shown), json.dumps(shown))
         memo = self.quantities if len(found) == 6 else self.quantity_problems

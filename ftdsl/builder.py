@@ -13,12 +13,12 @@ from decimal import Decimal
 import lark
 from lark import Token, Transformer, v_args
 
+from . import model
 from . import nodes as n
 from .errors import Diagnostic, FtdslError, Span
 from .parser import extract_comments, parse_tree
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
+MONTHS = tuple(name.lower() for name in model.MONTHS)  # as the grammar reads them, whatever their case
 # In a year that is not a leap year: the day a year starts on must exist in
 # every year. (A table rather than the calendar module, which a cold run
 # would import for this alone.)

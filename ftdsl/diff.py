@@ -643,7 +643,7 @@ def _year_text(start):
     if start is None:
         return None
     month, day = start
-    return f"{day} {('January February March April May June July August September October November December').split()[month - 1]}"
+    return f"{day} {m.MONTHS[month - 1]}"
 
 
 def _definitions(old: m.Model, new: m.Model) -> list[Change]:

@@ -167,10 +167,8 @@ class _Variants:
     def hours(self, position) -> Fraction:
         """A request's exact hours, as the runtime converts them."""
         unit, number = self.scenario.requests[position]["quantity"]
-        day = self.program.model.working_day
-        if unit == "hours" or day is None:
-            return Fraction(number)
-        return number * day * (Fraction(1, 2) if unit == "half days" else 1)
+        hours = self.program.model.hours_of(unit, number)
+        return Fraction(number) if hours is None else Fraction(hours)
 
     def outcome(self, position, change) -> str | None:
         """The outcome of the request at `position` after `change(request)`; None if it cannot be decided."""

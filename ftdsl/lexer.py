@@ -18,6 +18,8 @@ from __future__ import annotations
 from pygments.lexer import RegexLexer, bygroups
 from pygments.token import Comment, Keyword, Literal, Name, Number, Operator, Punctuation, String, Text
 
+from .model import MONTHS
+
 KEYWORDS = frozenset("""
 a above additional against agreed agreement allowances and any anyone are assumed at averaged be by case
 categories circumstances clause counts day each earnings effective employer every exceptional facilities fact for
@@ -29,7 +31,7 @@ variations vary week when where with without working year
 
 _WORD = r"[a-zA-Z\u00c0-\u024f][a-zA-Z0-9\u00c0-\u024f'\u2019/-]*"
 _CLAUSE_ID = r"[0-9IVXivx]+(?:\.[0-9]+)*[a-z]?(?:\([a-z0-9]+\))?"
-_MONTHS = r"(?i:january|february|march|april|may|june|july|august|september|october|november|december)(?![A-Za-z])"
+_MONTHS = r"(?i:" + "|".join(MONTHS) + r")(?![A-Za-z])"
 
 
 def _word(lexer, match):

@@ -491,6 +491,15 @@ class Model(Frozen):
         """The scenario fact that lists a representative's roles, if the ruleset has one."""
         return next((f.name for f in self.facts if f.type == "list of roles" and not f.request), None)
 
+    def hours_of(self, unit: str, number):
+        """An amount given in 'hours', 'days' or 'half days' in hours, by the agreement's working day; None for
+        days or half days where the agreement defines no working day."""
+        if unit == "hours":
+            return number
+        if self.working_day is None:
+            return None
+        return number * self.working_day * (Fraction(1, 2) if unit == "half days" else 1)
+
     def key(self):
         """The model with every collection sorted: equal for rulesets that
         say the same thing in another order."""

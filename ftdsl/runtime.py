@@ -202,7 +202,6 @@ class _Evaluation:
         self.detailed = detailed
         self.inputs = Inputs(program, scenario.facts)
         self.problems = []
-        self.day_hours = program.model.working_day
         self.history = History(program)
         for item in scenario.taken:
             hours = self.hours_of(item, f"taken[{item['order']}]")
@@ -211,13 +210,11 @@ class _Evaluation:
 
     def hours_of(self, item, path):
         unit, number = item["quantity"]
-        if unit == "hours":
-            return number
-        if self.day_hours is None:
+        hours = self.program.model.hours_of(unit, number)
+        if hours is None:
             self.problems.append(problem(f"{path}.{unit}", f"this agreement does not define a working day, so '{unit}' "
                                           "cannot be converted to hours", 'give the time in "hours"'))
-            return None
-        return number * self.day_hours * (Fraction(1, 2) if unit == "half days" else 1)
+        return hours
 
     # ---- the whole scenario
     def run(self):
