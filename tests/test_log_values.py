@@ -123,7 +123,7 @@ def test_a_log_from_a_pipe_is_read_once_and_decided(tmp_path):
     lines = [HEADER, _csv_row("1", "2026-04-09", "5"), _csv_row("2", "2026-04-06", "2")]
     fifo = tmp_path / "log.pipe"
     os.mkfifo(fifo)
-    writer = threading.Thread(target=lambda: fifo.write_text("\n".join(lines) + "\n", encoding="utf-8"))
+    writer = threading.Thread(target=lambda: fifo.write_text("\n".join(lines) + "\n", encoding="utf-8"), daemon=True)
     writer.start()
     result = subprocess.run([*ftdsl_command(), "run", str(WESTMINSTER), str(fifo), "--input-format", "csv"],
                             capture_output=True, text=True, timeout=60)
