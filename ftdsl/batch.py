@@ -1,7 +1,7 @@
 """Batch evaluation: a Program and a log of requests (CSV or JSON Lines) in, one decision per row out.
 
 Each row is one request by one representative (`rep`), with the facts
-the ruleset reads as columns. Every representative's requests are decided
+the ruleset reads as columns; logs.py reads the rows. Every representative's requests are decided
 in date order (ties in input order) against that representative's own
 history, exactly as `Program.decide` decides one scenario holding those
 requests; the output has one line per input row, in input order.
@@ -41,7 +41,6 @@ written.
 from __future__ import annotations
 
 import builtins
-import codecs
 import collections
 import csv
 import datetime
@@ -55,18 +54,16 @@ import operator
 import os
 import pickle
 import re
-import shutil
-import sys
 import tempfile
-from decimal import Decimal
 from fractions import Fraction
 
 from . import runtime
 from .conditions import reads
 from .numbers import decimal_text, json_number
+from .logs import (NOT_UTF8, SNIFF_BYTES, BadRow, CsvRows, JsonRows, Layout, LogError, cell_value, refuse_non_text,
+                   shortened)
 from .scenario import (LARGEST_HOURS, NOT_A_NUMBER, QUANTITY_KEYS, TOO_LARGE, TOO_PRECISE, convert_value,
-                       exact_number, is_text, json_decimal, json_int, name_key, number_from_text, parse_date,
-                       refuse_repeated_keys, repeated_names, suggest, validate_facts, validate_time)
+                       exact_number, number_from_text, parse_date, validate_facts, validate_time)
 
 CHUNK_ROWS = 200_000  # rows per sorted run in the fallback; about 100 MB of Python objects at most
 FLUSH_ROWS = 4096  # output lines gathered before one write (and one progress update)
@@ -75,20 +72,8 @@ _PASSES = ("pass 1 of 3: sorting by date", "pass 2 of 3: deciding", "pass 3 of 3
 _MEMO_LIMIT = 200_000  # entries in a per-run lookup table before it is emptied and refilled
 
 OUTPUT_COLUMNS = ("line", "rep", "id", "date", "category", "hours", "outcome", "paid", "clauses", "error")
-INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
-_WHOLE = re.compile(r"[0-9]+\Z")
 _CSV_SPECIAL = re.compile(r'[",\r\n]')  # what the csv module's minimal quoting quotes
-
-
-class LogError(Exception):
-    """A problem with the log as a whole (its header, its format): message, line, hint."""
-
-    def __init__(self, message, line=0, hint=None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.hint = hint
 
 
 class RowError(Exception):
@@ -103,360 +88,6 @@ class RowError(Exception):
 
 class _Unsorted(Exception):
     """A representative's dates went backwards: switch to the sorting fallback."""
-
-
-def input_format_of(path, given=None):
-    """'csv' or 'jsonl', from --input-format or the file's extension; None when neither says."""
-    if given:
-        return given
-    return INPUT_FORMATS.get(os.path.splitext(path)[1].lower())
-
-
-# ---- the columns a log may have --------------------------------------------------
-
-class Layout:
-    """What each field of a log means for one ruleset: the known field names and their kinds."""
-
-    def __init__(self, program):
-        vocabulary = program.vocabulary
-        self.kinds = {"rep": ("rep",), "id": ("id",), "date": ("date",), "category": ("category",),
-                      "notice days": ("notice",), "in working hours": ("in hours",),
-                      "note": ("ignore",), "comment": ("ignore",)}
-        for unit in QUANTITY_KEYS:
-            self.kinds[unit] = ("quantity", unit)
-        for name, fact in vocabulary.facts.items():
-            self.kinds.setdefault(name, ("fact", fact.type))
-        for name, fact in vocabulary.request_facts.items():
-            self.kinds.setdefault(name, ("request fact", fact.type))
-        for name in vocabulary.state_fields:
-            self.kinds.setdefault(name, ("state",))
-
-    def columns(self, names, where):
-        """Canonical field names for a header's column names; LogError for an unknown or repeated one."""
-        columns = []
-        for given in names:
-            key = name_key(given)
-            if key not in self.kinds:
-                hint = suggest(key, self.kinds) or "columns: " + ", ".join(sorted(self.kinds))
-                raise LogError(f"unknown column '{given}'", where, hint)
-            if key in columns:
-                raise LogError(f"the column '{given}' appears twice", where)
-            columns.append(key)
-        for required in ("rep", "date", "category"):
-            if required not in columns:
-                raise LogError(f"the log has no '{required}' column", where,
-                               "the columns are rep, id, date, category, hours (or days, half days) and the facts")
-        if not any(c in QUANTITY_KEYS for c in columns):
-            raise LogError("the log has no 'hours', 'days' or 'half days' column", where)
-        return columns
-
-
-def _cell_value(text, kind):
-    """A CSV cell's text as the JSON value a scenario would hold (invalid text is passed on to be reported)."""
-    what = kind[0]
-    if what == "in hours":
-        key = name_key(text)
-        return key in ("yes", "true") if key in ("yes", "no", "true", "false") else text
-    if what == "notice":
-        return _whole_number(text)
-    if what in ("fact", "request fact"):
-        type_name = kind[1]
-        if type_name == "count":
-            return _whole_number(text)
-        if type_name == "number":
-            # Exactly as written, and only the digits 0-9: float() would read "1_1" and "١١" as 11.
-            number = number_from_text(text)
-            return text if number is None else number
-        if type_name == "list of roles":
-            return [role.strip() for role in text.split(";") if role.strip()]
-    return text
-
-
-def _whole_number(text):
-    """A cell of whole-number digits as the int they say (as a Decimal past what int() reads from text, which
-    validation refuses as far too large); any other text as it is, to be reported."""
-    digits = text.strip()
-    if not _WHOLE.match(digits):
-        return text
-    return int(digits) if len(digits) <= 18 else Decimal(digits)
-
-
-def _shortened(text, most=40):
-    return text if len(text) <= most else f"{text[:20]}... ({len(text):,} characters)"
-
-
-def _json_cell(value):
-    """A JSON Lines value as CSV cell text, so both formats take one path."""
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, Decimal):  # a number as written (scenario.json_decimal), without an exponent where small
-        return format(value, "f") if value.is_finite() and abs(value.adjusted()) < 30 else str(value)
-    return str(value)
-
-
-# ---- bytes that are not UTF-8 -----------------------------------------------------
-#
-# A log is decoded with the error handler registered here rather than
-# "strict", so that one row saved in another encoding (a Windows-1252 'é' in a
-# name) is an error for that row, at its own line, and not the end of the run.
-# Each byte that is not UTF-8 becomes a NUL followed by the byte as a lone
-# surrogate (as "surrogateescape" writes it; no UTF-8 text decodes to one).
-# The NUL finds the row at no cost to the others: a CSV line holding one
-# already leaves the fast path for the csv module (_CsvRows.quoted), and a
-# JSON line holding one is not valid JSON. Only there are surrogates looked for.
-
-_NOT_UTF8 = "ftdsl-log-not-utf8"  # the error handler's name
-_ESCAPED = re.compile("[\udc00-\udcff]")  # a byte that is not UTF-8, as a lone surrogate
-_SHOWN = re.compile("\0?[\udc00-\udcff]")  # the same with its NUL, as the output shows it (U+FFFD)
-_MARK_NUL = re.compile("\0(?=[\udc00-\udcff])")
-
-
-def _mark_not_utf8(error):
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    return "".join("\0" + chr(0xDC00 + byte) for byte in error.object[error.start:error.end]), error.end
-
-
-codecs.register_error(_NOT_UTF8, _mark_not_utf8)
-
-
-def _byte_text(escaped, where=""):
-    """A byte escaped as a lone surrogate as a message shows it: 0xe9{where}, probably é saved by ... 'ANSI'."""
-    from .source import describe_byte
-
-    return describe_byte(ord(escaped) - 0xDC00, where, saved_by="Excel")
-
-
-def _not_utf8_row(fields, line, hint):
-    """A _BadRow for a row whose fields ((column name or None, text) pairs, the names None when the row could not
-    be matched to the columns) hold a byte that is not UTF-8; None when none does (a NUL is then only a NUL)."""
-    fields = list(fields)
-    for name, text in fields:
-        found = _ESCAPED.search(text)
-        if found is not None:
-            break
-    else:
-        return None
-    cells = ("", "", "")
-    if name is not None:
-        shown = {key: _SHOWN.sub("\ufffd", value) for key, value in fields if key in ("rep", "id", "date")}
-        cells = (shown.get("rep", ""), shown.get("id") or str(line), shown.get("date", ""))
-    byte = _byte_text(found.group(), f" in '{name}'" if name else "")
-    return _BadRow(f"the row is not valid UTF-8 text (byte {byte})", hint, cells)
-
-
-def _refuse_not_utf8(text, line=1):
-    """LogError for a log whose header (or, in JSON Lines, whose first line, not a JSON object) is not UTF-8."""
-    found = _ESCAPED.search(text)
-    if found is not None:
-        raise LogError(f"the log is not valid UTF-8 text (byte {_byte_text(found.group())})", line,
-                       "save the log as UTF-8 (in Excel: Save As, 'CSV UTF-8')")
-
-
-# Files people give instead of a text log, by their first bytes.
-_SNIFF_BYTES = 1 << 16
-_SAVE_AS_CSV = "in Excel, use Save As and choose 'CSV UTF-8 (Comma delimited)'"
-_DOCUMENTS = (
-    (b"%PDF", "a PDF document", "export the requests as CSV (UTF-8) from the system that made the PDF"),
-    (b"PK\x03\x04", "an Excel workbook (.xlsx) or other zipped file", _SAVE_AS_CSV),
-    (b"\xd0\xcf\x11\xe0", "an old Excel or Word file (.xls, .doc)", _SAVE_AS_CSV),
-    (b"{\\rtf", "a rich-text document (.rtf)", "save it as plain text (UTF-8)"),
-)
-
-
-def _refuse_non_text(head):
-    """LogError for a log that is not text at all, from its first bytes: a document, UTF-16, or a first line
-    holding NUL bytes (a NUL further on is only a NUL in a cell, read as the csv module reads it)."""
-    for magic, kind, hint in _DOCUMENTS:
-        if head.startswith(magic):
-            raise LogError(f"the log is {kind}, not a text file (CSV or JSON Lines)", 1, hint)
-    first = re.split(b"[\r\n]", head, maxsplit=1)[0]
-    # UTF-16 without a byte-order mark: English text has a NUL every other byte, and only there.
-    utf16 = len(first) >= 4 and any(b"\0" not in first[text::2] and not first[1 - text::2].strip(b"\0")
-                                    for text in (0, 1))
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16:
-        raise LogError("the log is saved as UTF-16, not UTF-8", 1,
-                       "save the log as UTF-8 (in Excel: Save As, 'CSV UTF-8')")
-    if b"\0" in first:
-        raise LogError("the log looks like a binary file, not text (its first line holds NUL bytes)", 1,
-                       "give a CSV or JSON Lines file of requests, saved as UTF-8 text")
-
-
-# ---- reading logs ----------------------------------------------------------------
-
-class _CsvRows:
-    """Rows of a CSV log as lists of cell text, with `line_num` (the line the last row ended on, counted as
-    the csv module counts) and the header's columns.
-
-    Most lines of a log hold no quote: for such a line, splitting on commas
-    gives exactly the cells the csv module gives (its excel dialect treats
-    nothing else specially, and a line read with newline="" ends at its only
-    line break), in about half the time. A line with a quote, a NUL or more
-    characters than the csv module's field limit goes to a csv reader, which
-    reads as many lines as the record spans and raises its own errors. A byte
-    that is not UTF-8 comes with a NUL (see _mark_not_utf8), so its line goes
-    there too, and such a record is returned as a _BadRow.
-    """
-
-    def __init__(self, handle, layout, name):
-        self.handle = handle
-        self.lines = _Lines(handle)
-        self.reader = csv.reader(self.lines)
-        try:
-            header = next(self.reader)
-        except StopIteration:
-            raise LogError("the log is empty: it needs a header row naming its columns", 1) from None
-        except csv.Error as error:
-            raise LogError(f"the header is not valid CSV: {error}", 1) from None
-        self.line_num = self.reader.line_num
-        if any("\0" in name for name in header):
-            _refuse_not_utf8("".join(header))
-        self.columns = layout.columns(header, 1)
-        self.width = len(self.columns)
-
-    def __iter__(self):
-        limit = csv.field_size_limit()
-        for line in self.handle:
-            if '"' in line or "\0" in line or len(line) > limit:
-                yield self.quoted(line, self.line_num)
-                continue
-            self.line_num += 1
-            line = line.rstrip("\r\n")
-            yield line.split(",") if line else []  # the csv module reads a blank line as no cells
-
-    def quoted(self, line, line_num):
-        """The record the csv module reads starting with `line`, which follows line `line_num`; sets `line_num`
-        to the line the record ends on (also when the csv module raises)."""
-        self.lines.back = line  # the reader starts from this line
-        before = self.reader.line_num
-        try:
-            row = next(self.reader)
-        except csv.Error as error:
-            # That record's error, not the log's: the reader goes on at the next line.
-            if "field larger than field limit" in str(error):
-                return _BadRow(f"a cell is longer than {csv.field_size_limit():,} characters",
-                               "a cell holds one value: check for a quote that is never closed")
-            return _BadRow(f"the row is not valid CSV: {error}", "check the row's quotes")
-        finally:
-            self.line_num = line_num + self.reader.line_num - before
-        if "\0" in line or self.reader.line_num - before > 1:  # perhaps a byte that is not UTF-8
-            bad = _not_utf8_row(zip(self.columns if len(row) == self.width else itertools.repeat(None), row),
-                                self.line_num, "save the log as UTF-8 (in Excel: Save As, 'CSV UTF-8')")
-            if bad is not None:
-                return bad
-        return row
-
-
-class _Lines:
-    """A text stream's lines for a csv reader, with one line put back (`back`) to be read first."""
-
-    def __init__(self, handle):
-        self.handle = handle
-        self.back = None
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        line = self.back
-        if line is None:
-            return next(self.handle)
-        self.back = None
-        return line
-
-
-class _JsonRows:
-    """Rows of a JSON Lines log, each made into a list of cell text over every field the ruleset knows."""
-
-    def __init__(self, handle, layout, name):
-        self.handle = handle
-        self.layout = layout
-        self.columns = list(layout.kinds)
-        self.slots = {name: index for index, name in enumerate(self.columns)}
-        self.width = len(self.columns)
-        self.line_num = 0
-        self.keys = {}
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        while True:
-            text = self.handle.readline()
-            if not text:
-                raise StopIteration
-            self.line_num += 1
-            if text.strip():
-                break
-        try:
-            # Numbers as written (not through binary floats), and a key given twice refused, as in a scenario.
-            data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=refuse_repeated_keys,
-                              parse_float=json_decimal, parse_int=json_int)
-        except ValueError as error:
-            if "\0" in text:  # perhaps a byte that is not UTF-8 (see _mark_not_utf8)
-                bad = self._not_utf8(text)
-                if bad is not None:
-                    return bad
-            return _BadRow(f"not valid JSON: {getattr(error, 'msg', error)}", "each line is one JSON object")
-        if not isinstance(data, dict):
-            return _BadRow("each line must be a JSON object of fields", '{"rep": "R1", "date": "2026-04-01", ...}')
-        clash = repeated_names(data)
-        if clash is not None:
-            return _BadRow(f"'{clash[0]}' and '{clash[1]}' are the same field, given twice", "give each field once")
-        row = [""] * self.width
-        for given, value in data.items():
-            if isinstance(value, str) and not is_text(value):
-                return _BadRow(f"the field '{given}' is not valid text (it holds a lone surrogate)",
-                               "write the text itself, not an escape such as \\ud800")
-            slot = self.keys.get(given)
-            if slot is None:
-                key = name_key(given)
-                if key not in self.slots:
-                    return _BadRow(f"unknown field '{given}'", suggest(key, self.slots))
-                slot = self.keys[given] = self.slots[key]
-            row[slot] = _json_cell(value)
-        return row
-
-    def _not_utf8(self, text):
-        """A _BadRow for a line holding a byte that is not UTF-8, or None. A first line that is not even meant
-        as a JSON object (a binary file, say) is a LogError: the log is not text."""
-        if _ESCAPED.search(text) is None:
-            return None
-        if self.line_num == 1 and not text.lstrip().startswith("{"):
-            _refuse_not_utf8(text)
-        fields = [(None, text)]
-        try:
-            data = json.loads(_MARK_NUL.sub("", text), parse_constant=_reject_constant)
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            fields = [(name_key(given), _json_cell(value)) for given, value in data.items()]
-            if not any(_ESCAPED.search(value) for _, value in fields):
-                fields = [(None, text)]  # the byte is in a field's name
-        return _not_utf8_row(fields, self.line_num, "save the log as UTF-8")
-
-
-class _BadRow(list):
-    """A row that could not be read at all; it carries its problem, and the rep, id and date to show (empty
-    when the row could not be matched to the columns)."""
-
-    def __init__(self, message, hint=None, cells=("", "", "")):
-        super().__init__()
-        self.message = message
-        self.hint = hint
-        self.cells = cells
-
-
-def _reject_constant(name):
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 # ---- running totals --------------------------------------------------------------
@@ -939,7 +570,7 @@ def _compile_loop(batch, context, line_of=None):
     write(top + 1, f"{item} = None", f"for {item} in islice(source, FLUSH_ROWS):")
     if lines_source:
         # A line without a quote (nearly every line) is split on commas, which
-        # gives exactly the cells the csv module gives for it (see _CsvRows);
+        # gives exactly the cells the csv module gives for it (see CsvRows);
         # its id cannot need quoting in the output. Other lines are read by
         # the csv module.
         write(base,
@@ -1155,8 +786,8 @@ class Batch:
     # ---- reading
     def _open_rows(self, handle):
         if self.input_format == "jsonl":
-            return _JsonRows(handle, self.layout, self.log_name)
-        return _CsvRows(handle, self.layout, self.log_name)
+            return JsonRows(handle, self.layout, self.log_name)
+        return CsvRows(handle, self.layout, self.log_name)
 
     def _prepare(self, rows):
         columns = rows.columns
@@ -1238,7 +869,7 @@ class Batch:
                 if not text.strip():
                     return _MISSING
                 problems = []
-                value = convert_value(_cell_value(text, ("fact", type_name)), type_name,
+                value = convert_value(cell_value(text, ("fact", type_name)), type_name,
                                               self.program.vocabulary, "", problems)
                 return _MISSING if problems else table.lookup(value)
 
@@ -1273,9 +904,9 @@ class Batch:
             number = exact_number(number_from_text(text)) if _DECIMAL.match(text) else NOT_A_NUMBER
             day = self.program.model.working_day
             if number is NOT_A_NUMBER or number is TOO_PRECISE:
-                found = (f"'{unit}' must be a number, 0 or more, not \"{_shortened(text)}\"", None)
+                found = (f"'{unit}' must be a number, 0 or more, not \"{shortened(text)}\"", None)
             elif number is TOO_LARGE or number > LARGEST_HOURS:
-                found = (f"{_shortened(text)} {unit} is far more than a year holds", "check the number")
+                found = (f"{shortened(text)} {unit} is far more than a year holds", "check the number")
             elif unit != "hours" and day is None:
                 found = (f"this agreement does not define a working day, so '{unit}' cannot be converted to hours",
                          'give the time in "hours"')
@@ -1350,9 +981,9 @@ class Batch:
             if not text.strip() and kind[-1] != "list of roles":
                 continue
             if kind[0] == "fact":
-                facts_given[name] = _cell_value(text, kind)
+                facts_given[name] = cell_value(text, kind)
             else:
-                item[name] = _cell_value(text, kind)
+                item[name] = cell_value(text, kind)
         problems = []
         facts = validate_facts(facts_given, self.program.vocabulary, problems)
         request = validate_time(item, "row", self.program.vocabulary, problems, is_request=True)
@@ -1384,11 +1015,11 @@ class Batch:
         if not text.strip() and kind[-1] != "list of roles":
             found = None
         elif kind[0] == "fact":
-            facts = validate_facts({name: _cell_value(text, kind)}, vocabulary, problems)
+            facts = validate_facts({name: cell_value(text, kind)}, vocabulary, problems)
             found = ("fact problem", name, problems[0]) if problems else ("fact", name, facts[name])
         else:
             item = {"date": "2000-01-03", "hours": 0, "category": self.request_template["category"],
-                    name: _cell_value(text, kind)}
+                    name: cell_value(text, kind)}
             entry = validate_time(item, "row", vocabulary, problems, is_request=True)
             if problems:
                 found = ("field problem", name, problems[0])
@@ -1411,7 +1042,7 @@ class Batch:
     def _decide_rows(self, rows, flush, lines=None):
         """Decide rows in the order given, calling flush(list of output lines) after every FLUSH_ROWS read.
 
-        `rows` is a _CsvRows, whose lines the compiled loop reads itself, or
+        `rows` is a CsvRows, whose lines the compiled loop reads itself, or
         any iterator of rows with the line of the last one in `rows.line_num`
         (or, when given, in `lines[-1]`). Raises _Unsorted when a
         representative's date goes backwards.
@@ -1432,7 +1063,7 @@ class Batch:
                    "quantity_of": self._valid_quantity, "reps": self.reps, "new_record": self.windows.new_record,
                    "rep_text": self._text,
                    "id_text": _json_text if jsonl else _csv_text, "used": self.windows.used, "Unsorted": _Unsorted}
-        if isinstance(rows, _CsvRows):
+        if isinstance(rows, CsvRows):
             context.update(quoted=rows.quoted, LIMIT=csv.field_size_limit(), BLANK=[""])
             source, line, line_of = rows.handle, rows.line_num, None
         else:
@@ -1455,7 +1086,7 @@ class Batch:
         """Write the error line for a row the compiled loop does not decide: one that could not be read, has the
         wrong number of fields, no rep, or no valid date or amount. A blank row is skipped."""
         if len(row) != self.width:
-            if isinstance(row, _BadRow):
+            if isinstance(row, BadRow):
                 self._append(self._error_line(line, *row.cells, row.message, row.hint))
             elif row:
                 self._append(self._error_line(line, "", "", "", f"the row has {len(row)} fields; the header has "
@@ -1604,13 +1235,13 @@ class Batch:
     def _open(self, path):
         raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the text wrapper
         try:
-            _refuse_non_text(raw.read(_SNIFF_BYTES))
+            refuse_non_text(raw.read(SNIFF_BYTES))
             raw.seek(0)
         except BaseException:
             raw.close()
             raise
         # Bytes that are not UTF-8 are marked, not raised (see _mark_not_utf8): they are the errors of their rows.
-        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", errors=_NOT_UTF8,
+        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", errors=NOT_UTF8,
                                   newline="" if self.input_format == "csv" else None)
         return raw, handle
 
@@ -1657,10 +1288,10 @@ class Batch:
             def records():
                 nonlocal count
                 for row in rows:
-                    if not row and not isinstance(row, _BadRow):
+                    if not row and not isinstance(row, BadRow):
                         continue
                     record = self._date(row[self.i_date]) if len(row) == self.width else False
-                    yield ((record[0] if record else sentinel).toordinal(), rows.line_num, row if not isinstance(row, _BadRow)
+                    yield ((record[0] if record else sentinel).toordinal(), rows.line_num, row if not isinstance(row, BadRow)
                            else ("bad", row.message, row.hint, row.cells))
                     count += 1
                     if progress is not None and not count % FLUSH_ROWS:
@@ -1676,7 +1307,7 @@ class Batch:
             def replay():
                 for _, line, row in heapq.merge(*by_date):
                     lines.append(line)
-                    yield _BadRow(*row[1:]) if isinstance(row, tuple) else row
+                    yield BadRow(*row[1:]) if isinstance(row, tuple) else row
 
             decided = []
 
