@@ -1,7 +1,8 @@
 """Batch evaluation: a Program and a log of requests (CSV or JSON Lines) in, one decision per row out.
 
 Each row is one request by one representative (`rep`), with the facts
-the ruleset reads as columns; logs.py reads the rows. Every representative's requests are decided
+the ruleset reads as columns; logs.py reads the rows, and totals.py keeps
+the running totals. Every representative's requests are decided
 in date order (ties in input order) against that representative's own
 history, exactly as `Program.decide` decides one scenario holding those
 requests; the output has one line per input row, in input order.
@@ -40,8 +41,6 @@ written.
 
 from __future__ import annotations
 
-import builtins
-import collections
 import csv
 import datetime
 import functools
@@ -49,7 +48,6 @@ import heapq
 import io
 import itertools
 import json
-import math
 import operator
 import os
 import pickle
@@ -64,12 +62,12 @@ from .logs import (NOT_UTF8, SNIFF_BYTES, BadRow, CsvRows, JsonRows, Layout, Log
                    shortened)
 from .scenario import (LARGEST_HOURS, NOT_A_NUMBER, QUANTITY_KEYS, TOO_LARGE, TOO_PRECISE, convert_value,
                        exact_number, number_from_text, parse_date, validate_facts, validate_time)
+from .totals import MEMO_LIMIT, Windows, run_generated, scale, whole
 
 CHUNK_ROWS = 200_000  # rows per sorted run in the fallback; about 100 MB of Python objects at most
 FLUSH_ROWS = 4096  # output lines gathered before one write (and one progress update)
 # How the progress of the sorting fallback's passes is labelled (Batch._sorted).
 _PASSES = ("pass 1 of 3: sorting by date", "pass 2 of 3: deciding", "pass 3 of 3: writing in row order")
-_MEMO_LIMIT = 200_000  # entries in a per-run lookup table before it is emptied and refilled
 
 OUTPUT_COLUMNS = ("line", "rep", "id", "date", "category", "hours", "outcome", "paid", "clauses", "error")
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
@@ -88,167 +86,6 @@ class RowError(Exception):
 
 class _Unsorted(Exception):
     """A representative's dates went backwards: switch to the sorting fallback."""
-
-
-# ---- running totals --------------------------------------------------------------
-
-class _Windows:
-    """The (categories, period) pairs a ruleset counts against, where each period starts, and where each
-    representative's record keeps its running total.
-
-    A representative's record (`new_record`) is one flat list: the last
-    date decided, the name as the output writes it, then two slots per
-    window (`total_slot[key]`): for a calendar period, the start of the
-    period the total is for (None before any) and the hours (scaled); for a
-    rolling window, the deque of (day, hours) entries inside it (None before
-    any) and their sum. One list per representative keeps memory small and
-    gives the cyclic garbage collector one object to visit instead of a
-    dict and a list per window.
-    """
-
-    def __init__(self, program):
-        self.year_start = program.model.year_start
-        keys = set()
-        for rule in program.model.grants:
-            if rule.kind == "allowance":
-                keys.add(((rule.category,), rule.period))
-        for rule in program.model.limits:
-            keys.add((tuple(rule.categories), rule.period))
-        self.keys = keys
-        ordered = sorted(keys, key=repr)
-        by_category = {}
-        for key in ordered:
-            for category in key[0]:
-                by_category.setdefault(category, []).append(key)
-        self.by_category = {c: tuple(k) for c, k in by_category.items()}
-        self.rolling = {key: key[1].kind == "rolling" for key in keys}
-        self.total_slot = {key: 2 + 2 * i for i, key in enumerate(ordered)}
-        self.empty = [None, 0] * len(ordered)  # a new record's slots for the totals
-        self.starts = {key[1]: {} for key in keys}
-        # A day's record (Batch._date) holds the day, its ISO text and the
-        # start of each of these periods, at the index given here.
-        self.periods = tuple(sorted({key[1] for key in keys}, key=repr))
-        self.slot = {period: 2 + i for i, period in enumerate(self.periods)}
-        self._adders = {}
-
-    def new_record(self, day, name):
-        """A representative's record (see the class) before any time is counted."""
-        return [day, name, *self.empty]
-
-    def start(self, period, day):
-        starts = self.starts[period]
-        start = starts.get(day)
-        if start is None:
-            if len(starts) > _MEMO_LIMIT:
-                starts.clear()
-            start = starts[day] = period.window(day, self.year_start)[0]
-        return start
-
-    def used(self, state, key, day):
-        """Hours (scaled) already counted in the window of `key` that holds `day`, from a representative's record."""
-        slot = self.total_slot[key]
-        start = self.start(key[1], day)
-        if self.rolling[key]:
-            entries = state[slot]
-            while entries and entries[0][0] < start:
-                state[slot + 1] -= entries.popleft()[1]
-            return state[slot + 1]
-        return state[slot + 1] if state[slot] == start else 0
-
-    def record(self, day):
-        """The tuple (day, ISO text, start of each period in `periods`) that the hot loop reads for a date."""
-        return (day, day.isoformat(), *(self.start(period, day) for period in self.periods))
-
-    def adder(self, keys):
-        """A function add(state, record, hours) counting `hours` on a date (its record) in the windows `keys` of a
-        representative's record, written out for them.
-
-        Generated straight-line code avoids a loop over the keys and the
-        per-key slot and period lookups.
-        """
-        found = self._adders.get(keys)
-        if found is not None:
-            return found
-        lines = ["def add(state, record, hours):"]
-        for key in keys:
-            slot = self.total_slot[key]
-            if self.rolling[key]:
-                lines += [f"    entries = state[{slot}]",
-                          "    if entries is None:",
-                          f"        entries = state[{slot}] = deque()",
-                          "    entries.append((record[0], hours))",
-                          f"    state[{slot + 1}] += hours"]
-            else:
-                start = f"record[{self.slot[key[1]]}]"
-                lines += [f"    if state[{slot}] == {start}:",
-                          f"        state[{slot + 1}] += hours",
-                          "    else:",
-                          f"        state[{slot}] = {start}",
-                          f"        state[{slot + 1}] = hours"]
-        names = {"deque": collections.deque}
-        found = self._adders[keys] = _run_generated(lines, names, "<ftdsl running totals>")["add"]
-        return found
-
-
-# The built-in functions code batch generates may call; it runs with no others.
-_GENERATED_BUILTINS = {"len": len, "str": str, "int": int, "enumerate": enumerate, "next": next,
-                       "StopIteration": StopIteration, "ValueError": ValueError, "BaseException": BaseException}
-
-
-def _run_generated(lines, names, filename):
-    """Run code batch wrote (running totals, the row loop) in the namespace `names`; return the namespace.
-
-    The code holds only names batch made, the objects in `names`, literals
-    written with repr(), and the few built-ins in _GENERATED_BUILTINS: it
-    runs with no other built-ins, so even a mistake in batch cannot reach
-    open(), __import__ or eval. No text from a log or ruleset is ever
-    written into it; rows reach it only as data at run time.
-    """
-    code = compile("\n".join(lines) + "\n", filename, "exec")
-    used = set()
-    stack = [code]
-    while stack:
-        current = stack.pop()
-        used.update(current.co_names)
-        stack.extend(c for c in current.co_consts if hasattr(c, "co_names"))
-    wanted = {name for name in used if name not in names and name in _GENERATED_BUILTINS}
-    unknown = {name for name in used if name not in names and name not in wanted and hasattr(builtins, name)}
-    if unknown:  # a generator change that needs another built-in must name it in _GENERATED_BUILTINS
-        raise AssertionError(f"generated code uses built-ins it is not given: {sorted(unknown)}")
-    namespace = {**names, **{name: _GENERATED_BUILTINS[name] for name in wanted}, "__builtins__": {}}
-    exec(code, namespace)  # noqa: S102 - batch's own code, with no built-ins but those named above
-    return namespace
-
-
-def _scale(program):
-    """A whole number that makes the ruleset's hours (and hours in hundredths) whole, so running totals
-    are mostly int arithmetic; anything finer stays an exact Fraction."""
-    denominators = [100]
-    day = program.model.working_day
-    if day is not None:
-        denominators.append((Fraction(day) / 2).denominator)
-
-    def walk(value):
-        if isinstance(value, Fraction):
-            denominators.append(value.denominator)
-        elif isinstance(value, (tuple, list)):
-            for item in value:
-                walk(item)
-
-    for grant in program.model.grants:
-        if grant.quantity is not None:
-            walk(grant.quantity.hours)
-            walk(grant.quantity.factor)
-    for limit in program.model.limits:
-        walk(limit.hours)
-    for table in program.model.tables:
-        walk(tuple(row.value for row in table.rows))
-        walk(table.step)
-    return math.lcm(*denominators)
-
-
-def _whole(value):
-    return value.numerator if value.denominator == 1 else value
 
 
 # ---- decision trees --------------------------------------------------------------
@@ -298,7 +135,7 @@ class _Leaf:
         self.clauses = tuple(decision["clauses"])
         self.category = decision["category"]
         self.counts = counts
-        self.add = None  # _Windows.adder(counts), set by the batch when counts is not empty
+        self.add = None  # Windows.adder(counts), set by the batch when counts is not empty
         paid = {True: "true", False: "false", None: ""}[self.paid]
         # The end of the output line (CSV or JSON Lines), from the category
         # on: the hours go between head and tail, as rows reaching one leaf
@@ -379,7 +216,7 @@ class _KeyNumbers:
         if text not in self.valid[column]:
             return 0
         ids = self.ids_of(column)
-        if len(ids) > _MEMO_LIMIT:
+        if len(ids) > MEMO_LIMIT:
             ids.clear()  # in place: the compiled loop holds it
         found = ids[text] = self.number(self.key(text))
         return found
@@ -638,7 +475,7 @@ def _compile_loop(batch, context, line_of=None):
         # `reader.line_num` is ahead of `line` only when the csv module failed
         # inside a record; otherwise the error is at the line the loop reached.
         write(1, "except BaseException:", " if reader.line_num < line:", "  reader.line_num = line", " raise")
-    return _run_generated(helpers + lines, names, "<ftdsl row loop>")["run"]
+    return run_generated(helpers + lines, names, "<ftdsl row loop>")["run"]
 
 
 def _filled(text):
@@ -655,7 +492,7 @@ class _Memo(dict):
     def __call__(self, text):
         answer = self.get(text, _MISSING_ANSWER)
         if answer is _MISSING_ANSWER:
-            if len(self) > _MEMO_LIMIT:
+            if len(self) > MEMO_LIMIT:
                 self.clear()
             answer = self[text] = self.function(text)
         return answer
@@ -732,13 +569,13 @@ class _TracedInputs(runtime.Inputs):
 
 class _RunningTotals(runtime.History):
     """A representative's history as batch keeps it: `within` answered from the running totals of their record
-    (see _Windows), each answer traced as a probe of the tree. Only whether the request fits is answered: the
+    (see Windows), each answer traced as a probe of the tree. Only whether the request fits is answered: the
     hours used and the window are for reasons, which a batch does not write."""
 
     def __init__(self, batch, state, scaled, trace):
         self.batch = batch
-        self.state = state  # the representative's record, with its running totals (see _Windows)
-        self.scaled = scaled  # the request's hours, scaled (see _scale)
+        self.state = state  # the representative's record, with its running totals (see Windows)
+        self.scaled = scaled  # the request's hours, scaled (see scale)
         self.trace = trace
 
     def within(self, categories, period, limit, day, hours):
@@ -746,7 +583,7 @@ class _RunningTotals(runtime.History):
         if key not in self.batch.windows.keys:
             raise AssertionError(f"the ruleset asks about a window batch evaluation does not keep: {key}")
         used = self.batch.windows.used(self.state, key, day)
-        limit_scaled = _whole(Fraction(limit) * self.batch.scale)
+        limit_scaled = whole(Fraction(limit) * self.batch.scale)
         fits = used + self.scaled <= limit_scaled
         self.trace.steps.append(("probe", key, limit_scaled, fits))
         return fits, None, None
@@ -775,9 +612,9 @@ class Batch:
         self.progress = progress
         self.on_error = on_error
         self.layout = Layout(program)
-        self.windows = _Windows(program)
+        self.windows = Windows(program)
         self.year_start = program.model.year_start
-        self.scale = _scale(program)
+        self.scale = scale(program)
         self.counts_outside = program.counts_outside
         self.error_count = 0
         self.rows = 0
@@ -878,10 +715,10 @@ class Batch:
 
     # ---- the per-row lookups
     def _date(self, text):
-        """A date cell's record (_Windows.record: the day, its ISO text, its periods' starts), or False."""
+        """A date cell's record (Windows.record: the day, its ISO text, its periods' starts), or False."""
         record = self.dates.get(text)
         if record is None:
-            if len(self.dates) > _MEMO_LIMIT:
+            if len(self.dates) > MEMO_LIMIT:
                 self.dates.clear()
             day = parse_date(text.strip())
             record = self.dates[text] = self.windows.record(day) if day is not None else False
@@ -913,9 +750,9 @@ class Batch:
             else:
                 hours = self.program.model.hours_of(unit, number)
                 shown = json_number(hours)
-                found = (hours, _whole(hours * self.scale), unit, number, str(shown), json.dumps(shown))
+                found = (hours, whole(hours * self.scale), unit, number, str(shown), json.dumps(shown))
         memo = self.quantities if len(found) == 6 else self.quantity_problems
-        if len(memo) > _MEMO_LIMIT:
+        if len(memo) > MEMO_LIMIT:
             memo.clear()  # in place: the compiled loop holds it
         memo[cells] = found
         return found
@@ -968,7 +805,7 @@ class Batch:
         # The sets are emptied in place: the compiled loop holds them.
         for column in self.static_columns:
             known = self.valid[column]
-            if len(known) > _MEMO_LIMIT:
+            if len(known) > MEMO_LIMIT:
                 known.clear()
             known.add(row[column])
 
@@ -1006,7 +843,7 @@ class Batch:
         found = memo.get(text, _MISSING_ANSWER)
         if found is not _MISSING_ANSWER:
             return found
-        if len(memo) > _MEMO_LIMIT:
+        if len(memo) > MEMO_LIMIT:
             memo.clear()
         name = self.columns[column]
         kind = self.layout.kinds[name]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import ftdsl
 from ftdsl import batch as batch_module
+from ftdsl import totals
 from ftdsl.batch import Batch
 from conftest import RULESETS, WESTMINSTER, run_cli
 
@@ -683,9 +684,9 @@ def test_code_batch_writes_runs_with_only_the_builtins_it_names():
     """The running totals and the row loop are code batch writes for itself; it runs with no built-ins but the
     few it names, so open(), __import__ and eval are out of its reach, and a generator change that needs
     another one fails loudly instead of running with all of them."""
-    namespace = batch_module._run_generated(["def f(items):", "    return len(items)"], {}, "<test>")
+    namespace = totals.run_generated(["def f(items):", "    return len(items)"], {}, "<test>")
     assert namespace["__builtins__"] == {} and namespace["f"]([1, 2]) == 2
     assert set(namespace) - {"f", "__builtins__"} == {"len"}
     for reaching in (["x = open"], ["x = __import__('os')"], ["x = eval('1')"]):
         with pytest.raises(AssertionError, match="built-ins it is not given"):
-            batch_module._run_generated(reaching, {}, "<test>")
+            totals.run_generated(reaching, {}, "<test>")
