@@ -70,40 +70,23 @@ def _built(condition):
                 return None if result is None else not result
             return test_not
         case IsTrue(fact=fact):
-            read = _read(fact)
-
-            def test_true(F, R, V):
-                value = read(F, R, V)
-                return None if value is UNKNOWN else value is True
-            return test_true
+            return _on_fact(fact, lambda value: value is True)
         case Contains(fact=fact, value=wanted):
-            read = _read(fact)
-
-            def test_contains(F, R, V):
-                value = read(F, R, V)
-                return None if value is UNKNOWN else wanted in value
-            return test_contains
+            return _on_fact(fact, lambda value: wanted in value)
         case InSet(fact=fact, values=values):
-            read, choices = _read(fact), frozenset(values)
-
-            def test_in(F, R, V):
-                value = read(F, R, V)
-                return None if value is UNKNOWN else value in choices
-            return test_in
+            choices = frozenset(values)
+            return _on_fact(fact, lambda value: value in choices)
         case Comparison(fact=fact, op=op, value=literal):
-            read, compare = _read(fact), _OPERATORS[op]
+            compare = _OPERATORS[op]
 
-            def test_compare(F, R, V):
-                value = read(F, R, V)
-                if value is UNKNOWN:
-                    return None
+            def compared(value):
                 if value is None:  # a count outside every band has no value: no comparison holds
                     return False
                 try:
                     return compare(value, literal)
                 except TypeError:  # a value of another type (a date against a number) is not equal, less or more
                     return False
-            return test_compare
+            return _on_fact(fact, compared)
     raise TypeError(f"not a condition: {condition!r}")
 
 
@@ -120,6 +103,16 @@ def _decided_by(tests, deciding):
             unknown = unknown or result is None
         return None if unknown else not deciding
     return test_each
+
+
+def _on_fact(fact, holds):
+    """The test of a condition on one fact: holds(its value), or None while the value is unknown."""
+    read = _read(fact)
+
+    def test_fact(F, R, V):
+        value = read(F, R, V)
+        return None if value is UNKNOWN else holds(value)
+    return test_fact
 
 
 def _read(fact):
