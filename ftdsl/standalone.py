@@ -51,7 +51,10 @@ if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: python " + sys.argv[0] + " SCENARIO.json")
     with open(sys.argv[1], encoding="utf-8-sig") as handle:
-        data = json.load(handle)
+        try:  # numbers as written and each key once, as ftdsl run reads a scenario
+            data = json.load(handle, parse_float=json_decimal, parse_int=json_int, object_pairs_hook=refuse_repeated_keys)
+        except ValueError as error:
+            sys.exit("error: " + sys.argv[1] + " is not a scenario ftdsl reads: " + str(error))
     try:
         sys.stdout.write(json.dumps(decide(data), indent=2, ensure_ascii=False) + "\\n")
     except ScenarioError as error:

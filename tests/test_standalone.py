@@ -116,3 +116,19 @@ def test_a_rulesets_file_name_never_becomes_code(tmp_path, name):
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout == ruleset.name + "\n"
     assert not (folder / "PWNED").exists()
+
+
+def test_the_modules_script_reads_numbers_as_written(compiled, tmp_path):
+    """6.0000000000000001 hours asked against §6.12's 6 hours a month is over it, as ftdsl run says; a binary
+    float would make it exactly 6 and within."""
+    example = json.loads(next(e for e in EXAMPLES if e.name == "duties-over-allowance.json").read_text("utf-8"))
+    example["taken"] = []
+    example["requests"] = [dict(example["requests"][0], hours="HOURS")]
+    scenario = tmp_path / "over.json"
+    scenario.write_text(json.dumps(example).replace('"HOURS"', "6.0000000000000001"), encoding="utf-8")
+    script = subprocess.run([sys.executable, "-I", "-S", str(compiled["westminster"] / "rules.py"), str(scenario)],
+                            capture_output=True, text=True, timeout=60)
+    assert script.returncode == 0, script.stderr
+    assert json.loads(script.stdout)["decisions"][0]["outcome"] == "discretionary"
+    run = run_cli("run", str(WESTMINSTER), str(scenario), "--format", "json", "--no-cache")
+    assert script.stdout == run.stdout
