@@ -38,7 +38,7 @@ _OPERATORS = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operat
               ">=": operator.ge}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=4096)  # lint and diff evaluate the same conditions many times
 def build_test(condition):
     """The test of a checked condition: a function (F, R, V) -> True, False or None (unknown); None for no
     condition. Equal conditions share one test."""

@@ -17,6 +17,7 @@ a check) and every command uses it.
 from __future__ import annotations
 
 import datetime
+import functools
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -290,7 +291,7 @@ class Rule(Frozen):
 
     step = ""  # 'grant', 'limit', 'discretion', 'requirement', 'notice', 'state', 'pay' or 'facilities'
 
-    @property
+    @functools.cached_property  # stored in the record's __dict__, which Frozen's __setattr__ does not guard
     def when_text(self) -> str:
         """The rule's condition in words ("" for none)."""
         return describe_condition(self.condition)

@@ -203,10 +203,14 @@ class _Evaluation:
         self.inputs = Inputs(program, scenario.facts)
         self.problems = []
         self.history = History(program)
-        for item in scenario.taken:
+        taken = []
+        for item in scenario.taken:  # in file order, so that problems are reported in it
             hours = self.hours_of(item, f"taken[{item['order']}]")
             if hours is not None:
-                self.history.count(item["date"], item["category"], hours, item["in working hours"])
+                taken.append((item["date"], item["category"], hours, item["in working hours"]))
+        # By date, so each entry is counted at the end of its category's sums (History.count).
+        for entry in sorted(taken, key=lambda entry: entry[0]):
+            self.history.count(*entry)
 
     def hours_of(self, item, path):
         unit, number = item["quantity"]
@@ -336,7 +340,7 @@ class Decision:
             return Fraction(request["notice days"])
         if name == "category":
             return self.category
-        if name == "date":
+        if name == "date":  # read from the request, not self.day, so that batch's trace sees a rule read it
             return request["date"].isoformat()
         if name in request["request facts"]:
             return request["request facts"][name]

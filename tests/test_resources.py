@@ -8,8 +8,8 @@
   (checked here on small sizes with a generous bound; the 1,000 against
   100,000-clause measurement is benchmarks/bench_resources.py, whose last
   figures are in docs/security.md);
-- the generated code has no loops and no recursion, so every evaluation
-  terminates (tests/test_hostile.py checks the generated source's syntax).
+- a condition's test calls one closure per record it is built from, so every
+  evaluation terminates, and the deepest condition the builder accepts decides.
 """
 
 from __future__ import annotations
