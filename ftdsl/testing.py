@@ -2,13 +2,16 @@
 
 A test is a scenario file with an "expect" section (docs/testing.md):
 
-    "expect": {"r1": {"outcome": "entitled", "paid": true, "clauses": ["6.12"]},
+    "expect": {"r1": {"outcome": "entitled", "paid": true, "clauses": ["6.12"], "hours": "1.5 days"},
                "values": {"branch secretary release": 2.0}}
 
-Only the keys given are compared. For a ruleset DIR/NAME.ftr the tests are
-DIR/examples/NAME/*.json. Coverage says which rules no test exercised: a
-rule is exercised when a tested request was decided by it (see
-`_Coverage` for exactly what counts).
+Only the keys given are compared. Outcomes may be written as the text
+output prints them ("not entitled", in any case) and amounts in the
+agreement's own units ("1.5 days", "0.5 FTE"), converted by the ruleset's
+working day (Model.hours_of) and compared exactly. For a ruleset
+DIR/NAME.ftr the tests are DIR/examples/NAME/*.json. Coverage says which
+rules no test exercised: a rule is exercised when a tested request was
+decided by it (see `_Coverage` for exactly what counts).
 
 >>> ruleset_for("rulesets/examples/westminster/teacher-bands.json")
 'rulesets/westminster.ftr'
@@ -18,17 +21,33 @@ from __future__ import annotations
 
 import json
 import os
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import attrs
 
-from .errors import Diagnostic, FtdslError, Span, did_you_mean
 from .display import visible
+from .errors import Diagnostic, FtdslError, Span, did_you_mean
 from .model import FURTHER
-from .scenario import name_key
+from .numbers import decimal_text
+from .report import OUTCOME_WORDS
+from .scenario import exact_number, json_decimal, json_int, name_key
 
 OUTCOMES = ("entitled", "discretionary", "not_entitled")
+# Every way an expectation may name an outcome, once put in lower case with '_' read as a space and runs of
+# spaces as one: the JSON name ("not_entitled") and the words the text output prints ("NOT ENTITLED").
+OUTCOME_FORMS = {form: outcome for outcome in OUTCOMES
+                 for form in (outcome.replace("_", " "), OUTCOME_WORDS[outcome].casefold())}
+# The units an expected amount may be written in, spelt as a ruleset spells them (and 'h' as ftdsl prints
+# hours), by the unit Model.hours_of converts from; FTE is the unit of a band table's shares of the week.
+TIME_UNITS = {"hour": "hours", "hours": "hours", "h": "hours",
+              "day": "days", "days": "days", "working day": "days", "working days": "days",
+              "whole day": "days", "whole days": "days",
+              "half day": "half days", "half days": "half days"}
+FTE = "FTE"
+# Units of the language an expectation does not take: a request's or a value's amount is not a number of weeks.
+OTHER_UNITS = ("week", "weeks", "working week", "working weeks", "minute", "minutes")
 # Keys of a decision a test may expect; the lists compare in any order.
 DECISION_KEYS = ("outcome", "paid", "clauses", "pay clauses", "hours", "category", "date")
 LIST_KEYS = ("clauses", "pay clauses")
@@ -155,6 +174,7 @@ def run_suite(suite: Suite) -> SuiteResult:
 def run_test(ruleset, path: str):
     """Run one test file; return (TestResult, the decisions report or None, the scenario dict or None)."""
     from .api import load_scenario
+    from .scenario_file import parse_scenario_text
     from .source import read_text
 
     try:
@@ -165,23 +185,38 @@ def run_test(ruleset, path: str):
                 raise _expect_error(path, read_text(path), "expect", "'expect' must be an object of request ids",
                                     'for example "expect": {"r1": {"outcome": "entitled"}}')
             return TestResult(path, "no expectations", requests=len(report["decisions"])), report, data
-        # Read again with exact decimals, so that 0.1 FTE is compared as 1/10.
+        # Read again as the scenario was read: numbers exact as written, so that 0.1 FTE is compared as 1/10.
         text = read_text(path)
-        expect = json.loads(text, parse_float=Decimal)["expect"]
-        mismatches = compare(expect, report, path, text)
+        expect = parse_scenario_text(text)["expect"]
+        mismatches = compare(expect, report, ruleset.model, path, text, hours=request_hours(ruleset, data))
     except FtdslError as error:
         return TestResult(path, "error", error=error), None, None
     status = "failed" if mismatches else "passed"
     return TestResult(path, status, tuple(mismatches), requests=len(report["decisions"])), report, data
 
 
-def compare(expect: dict, report: dict, path: str = "<test>", text: str | None = None) -> list[Mismatch]:
-    """Every expectation the report does not meet; FtdslError (E301) for an expectation that cannot be read."""
+def request_hours(ruleset, data: dict) -> dict[str, Fraction]:
+    """Each request's exact hours, by id, as the runtime converts them (the report's are JSON numbers, which
+    may be floats). `data` is a scenario the ruleset has decided, so it is valid."""
+    from .scenario import validate_scenario
+
+    scenario = validate_scenario(data, ruleset.program.vocabulary)
+    return {r["id"]: Fraction(ruleset.model.hours_of(*r["quantity"])) for r in scenario.requests}
+
+
+def compare(expect: dict, report: dict, model, path: str = "<test>", text: str | None = None,
+            hours: dict | None = None) -> list[Mismatch]:
+    """Every expectation the report does not meet.
+
+    `model` converts amounts written in days or half days (Model.hours_of); `hours` gives each request's
+    exact hours by id (by default read from the report). An expectation that cannot be read is an
+    FtdslError: E301 (an unknown request id, key or outcome), E303 (an amount in a unit it does not take)
+    or E304 (days where the ruleset defines no working day)."""
     decisions = {d["id"]: d for d in report["decisions"]}
     mismatches = []
     for key, expected in expect.items():
         if key == VALUES:
-            mismatches.extend(_compare_values(expected, report, path, text))
+            mismatches.extend(_compare_values(expected, report, model, path, text))
             continue
         if key not in decisions:
             raise _expect_error(path, text, f"expect.{key}", f"there is no request with the id '{key}'",
@@ -194,10 +229,20 @@ def compare(expect: dict, report: dict, path: str = "<test>", text: str | None =
             if field not in DECISION_KEYS:
                 raise _expect_error(path, text, f"expect.{key}.{field}", f"'{field}' is not part of a decision",
                                     did_you_mean(field, DECISION_KEYS, "keys"))
-            if field == "outcome" and value not in OUTCOMES:
-                raise _expect_error(path, text, f"expect.{key}.outcome", f"'{value}' is not an outcome",
-                                    "outcomes: " + ", ".join(OUTCOMES))
-            if not _same(field, value, decision[field]):
+            place = _Place(path, text, ("expect", key, field))
+            if field == "outcome":
+                if _outcome(value) is None:
+                    raise place.error(f"{_quoted(value)} is not an outcome", _outcome_hint(value))
+                if _outcome(value) != decision["outcome"]:
+                    mismatches.append(Mismatch(f"request {key}", field, value, decision["outcome"],
+                                               tuple(decision["reasons"])))
+            elif field == "hours":
+                got = (hours or {}).get(key)
+                got = Fraction(str(decision["hours"])) if got is None else got
+                mismatch = _compare_hours(value, got, model, place)
+                if mismatch is not None:
+                    mismatches.append(Mismatch(f"request {key}", field, *mismatch, tuple(decision["reasons"])))
+            elif not _same(field, value, decision[field]):
                 mismatches.append(Mismatch(f"request {key}", field, value, decision[field], tuple(decision["reasons"])))
     return mismatches
 
@@ -205,12 +250,24 @@ def compare(expect: dict, report: dict, path: str = "<test>", text: str | None =
 def _same(field: str, expected, got) -> bool:
     if field in LIST_KEYS and isinstance(expected, list):
         return sorted(map(str, expected)) == sorted(map(str, got))
-    if field == "hours" and isinstance(expected, (int, Decimal)) and not isinstance(expected, bool):
-        return Fraction(str(expected)) == Fraction(str(got))
     return expected == got
 
 
-def _compare_values(expected, report, path, text) -> list[Mismatch]:
+def _outcome(value) -> str | None:
+    """The outcome an expectation names ("not entitled", "Not entitled", "NOT ENTITLED", "not_entitled", and so
+    for each outcome, as the JSON or the text output writes it), or None."""
+    if not isinstance(value, str):
+        return None
+    return OUTCOME_FORMS.get(" ".join(value.replace("_", " ").split()).casefold())
+
+
+def _outcome_hint(value) -> str:
+    forms = 'outcomes, in any case: "entitled", "discretionary", "not entitled" (or "not_entitled")'
+    close = did_you_mean(value, [o.replace("_", " ") for o in OUTCOMES]) if isinstance(value, str) else None
+    return f"{close} {forms}" if close else forms
+
+
+def _compare_values(expected, report, model, path, text) -> list[Mismatch]:
     if not isinstance(expected, dict):
         raise _expect_error(path, text, "expect.values", "must be an object of value names and numbers",
                             'for example "values": {"branch secretary release": 2.0}')
@@ -220,26 +277,239 @@ def _compare_values(expected, report, path, text) -> list[Mismatch]:
         if name_key(name) not in values:
             raise _expect_error(path, text, f"expect.values.{name}", f"the ruleset computes no value '{name}'",
                                 did_you_mean(name, [n for n, _ in values.values()], "values"))
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, Decimal))):
-            raise _expect_error(path, text, f"expect.values.{name}", "must be a number (or null for no value)")
         display, entry = values[name_key(name)]
+        place = _Place(path, text, ("expect", VALUES, name))
+        in_fte = entry["unit"] == FTE
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str))):
+            raise place.error("must be a number, an amount such as " + ('"0.5 FTE"' if in_fte else '"1.5 days"')
+                              + ", or null for no value", code="E301")
         exact = entry.get("exact")
-        got = None if entry.get("value") is None else exact
+        got = None if entry.get("value") is None or exact is None or exact.startswith("≈") else Fraction(exact)
         if value is None:
-            same = got is None
+            if entry.get("value") is not None:
+                mismatches.append(Mismatch(f"value '{display}'", "value", None, Shown(_plain(exact, entry["unit"]))))
+            continue
+        amount = _read_amount(value, model, place, f"'{display}'", in_fte)
+        if got is not None and amount.value(model) == got:
+            continue
+        if entry.get("value") is None:
+            shown = Shown("no value" + (f" (needs '{entry['needs']}')" if entry.get("needs") else
+                                        f" ({entry['note']})" if entry.get("note") else ""))
+        elif got is None or not amount.unit:
+            shown = Shown(_plain(exact, entry["unit"]))
         else:
-            same = got is not None and not got.startswith("≈") and Fraction(got) == Fraction(str(value))
-        if not same:
-            shown = "no value" + (f" (needs '{entry['needs']}')" if entry.get("needs") else
-                                  f" ({entry['note']})" if entry.get("note") else "")
-            unit = "FTE" if entry["unit"] == "FTE" else "h"
-            mismatches.append(Mismatch(f"value '{display}'", "value", value, shown if got is None else f"{got} {unit}"))
+            shown = Shown(amount.show_other(got, model))
+        mismatches.append(Mismatch(f"value '{display}'", "value", amount.expected(value, model), shown))
     return mismatches
 
 
-def _expect_error(path, text, where, message, hint=None) -> FtdslError:
+def _plain(exact: str, unit: str) -> str:
+    """A computed value as the report gives it, with its unit: '1.5 FTE', '2 h'."""
+    return f"{exact} {'FTE' if unit == FTE else 'h'}"
+
+
+# ---- amounts as a test writes them ----------------------------------------------
+
+_AMOUNT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([^0-9]*?)\s*\Z")
+
+
+@attrs.frozen
+class Shown:
+    """A value for a failure line, shown as it reads ('1.5 days (10.8 h)', '2 h'), not as JSON."""
+
+    text: str
+
+
+@attrs.frozen
+class Amount:
+    """An expected amount as a test writes it: a number, and its unit ('hours', 'days', 'half days' or 'FTE';
+    '' for a plain number, which is hours, or a value's own unit). `number` is None for a number too large
+    or too finely divided to be any amount ftdsl computes (it is then never met)."""
+
+    number: Fraction | None
+    unit: str = ""
+    written: str = ""  # the number as the test writes it
+
+    def value(self, model) -> Fraction | None:
+        """In hours (or FTE, for a value in FTE), converted by the ruleset's working day."""
+        if self.number is None or self.unit in ("", FTE):
+            return self.number
+        return model.hours_of(self.unit, self.number)
+
+    def expected(self, raw, model):
+        """The expected side of a failure line: a plain number as written; an amount with its unit, and the hours
+        it comes to where it is days or half days ('1.5 days (10.8 h)')."""
+        if not self.unit:
+            return raw
+        hours = self.value(model)
+        return Shown(f"{self.written} {_unit_words(self.unit, self.written)}"
+                     + (f" ({decimal_text(hours)} h)" if self.unit in ("days", "half days") and hours is not None
+                        else ""))
+
+    def show_other(self, got: Fraction, model) -> str:
+        """The actual side in this amount's unit, and in hours where that is days or half days:
+        '1 day (7.2 h)', '≈0.1389 days (1 h)', '2.5 hours', '1.5 FTE'."""
+        if self.unit in ("hours", FTE):
+            text = decimal_text(got)
+            return f"{text} {_unit_words(self.unit, text)}"
+        text = decimal_text(got / model.hours_of(self.unit, 1))
+        return f"{text} {_unit_words(self.unit, text)} ({decimal_text(got)} h)"
+
+
+def _unit_words(unit: str, number: str) -> str:
+    """A unit as a failure line writes it after a number: '1 day', '1.5 days', '1 half day', '0.5 FTE'."""
+    return unit[:-1] if number == "1" and unit != FTE else unit
+
+
+def _compare_hours(value, got: Fraction, model, place) -> tuple | None:
+    """(expected, actual) as a failure line shows them when a request's hours are not as expected, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        raise place.error('must be a number of hours, or an amount such as "1.5 days"', code="E301")
+    amount = _read_amount(value, model, place, "a request's time", fte=False)
+    if amount.value(model) == got:
+        return None
+    if not amount.unit:
+        return value, Shown(decimal_text(got))
+    return amount.expected(value, model), Shown(amount.show_other(got, model))
+
+
+def _read_amount(value, model, place, what: str, fte: bool) -> Amount:
+    """An expected amount: a plain number (an int, an exact Decimal as a test file is read, or a float from a
+    caller of the library, read as its repr), or text such as "1.5 days", "36 hours",
+    "2 half days", "0.5 FTE". `what` is what the amount is of, for messages ("a request's time", or a value's
+    name); `fte` says whether it is a share of the working week (a band table in FTE) rather than time.
+    FtdslError E303 for text that is not an amount in a unit the expectation takes, E304 for days or half
+    days where the ruleset defines no working day."""
+    if not isinstance(value, str):
+        return Amount(_exact(value))
+    found = _AMOUNT.match(value)
+    forms = _forms(model, what, fte)
+    if found is None:
+        raise place.error(f"{_quoted(value)} is not an amount{'' if fte else ' of time'}", forms, code="E303")
+    written, words = found.groups()
+    number = _exact(Decimal(written))
+    if not words:
+        return Amount(number, "", written)  # "3": the plain number, written in quotes
+    key = " ".join(words.replace("-", " ").split()).casefold()
+    unit = FTE if key == "fte" else TIME_UNITS.get(key)
+    if unit is None:
+        if key in OTHER_UNITS:
+            message = f"an expected amount cannot be in {key if key.endswith('s') else key + 's'}"
+        else:
+            message = f"unknown unit '{words}' in {_quoted(value)}"
+            close = did_you_mean(key, [*sorted(set(TIME_UNITS.values())), FTE])
+            forms = f"{close} {forms}" if close else forms
+        raise place.error(message, forms, code="E303")
+    if fte and unit != FTE:
+        raise place.error(f"{_quoted(value)} is time, but {what} is a share of the working week (FTE)", forms,
+                          code="E303")
+    if not fte and unit == FTE:
+        raise place.error(f"{_quoted(value)} is a share of the working week (FTE), but {what} is in hours", forms,
+                          code="E303")
+    if unit != "hours" and unit != FTE and model.hours_of(unit, Fraction(1)) is None:
+        raise place.error(f"{_quoted(value)} needs the length of a working day, which this agreement does not define",
+                          'write the time in hours: a number (7.5) or "7.5 hours"', code="E304")
+    return Amount(number, unit, written)
+
+
+def _forms(model, what: str, fte: bool) -> str:
+    """The forms an expected amount may take, for a hint."""
+    if fte:
+        return f"{what} is in FTE: write a number (0.5) or \"0.5 FTE\""
+    day = model.hours_of("days", Fraction(1))
+    if day is None:
+        return 'write hours as a number (7.5) or "7.5 hours" (this agreement defines no working day)'
+    hours = decimal_text(day)
+    if hours.startswith("≈"):  # a working day of hours that do not end as a decimal (7 hours 20 minutes)
+        return 'write hours as a number (7.5), or an amount with its unit: "7.5 hours", "1.5 days", "2 half days"'
+    return (f'write hours as a number ({hours}), or an amount with its unit: "{hours} hours", "1 day", '
+            '"2 half days" (each one working day here)')
+
+
+def _exact(number) -> Fraction | None:
+    """A number read from the test as an exact Fraction (scenario.exact_number); None for one too large
+    (10^18 and more) or too finely divided (past 10^-800) to be an amount any ruleset computes."""
+    found = exact_number(number)
+    if isinstance(found, Fraction):
+        return found
+    if isinstance(number, Decimal) and number.is_finite() and number.adjusted() < 18:
+        try:
+            if -number.as_tuple().exponent <= 800:
+                return Fraction(number)
+        except (InvalidOperation, ValueError):
+            pass
+    return None
+
+
+def _quoted(value) -> str:
+    """What a test wrote, quoted for a message: 'granted' for text, JSON for anything else."""
+    return f"'{value}'" if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+# ---- where an expectation is written ----------------------------------------------
+
+@attrs.frozen
+class _Place:
+    """Where a value of the expect section is: the test file, its text, and the keys leading to the value."""
+
+    path: str
+    text: str | None
+    keys: tuple[str, ...]
+
+    def error(self, message: str, hint: str | None = None, code: str = "E301") -> FtdslError:
+        """An error at the value, its message led by the value's place in the section (expect.r1.hours)."""
+        where = ".".join(self.keys)
+        found = _find_value(self.text, self.keys) if self.text else None
+        if found is None:
+            return _expect_error(self.path, self.text, where, message, hint, code=code)
+        start, end = found
+        line, column = _line_column(self.text, start)
+        end_line, end_column = _line_column(self.text, end)
+        return FtdslError(Diagnostic(code, f"{where}: {message}", Span(self.path, line, column, end_line, end_column),
+                                     hint=hint), {self.path: self.text})
+
+
+_DECODER = json.JSONDecoder(parse_float=json_decimal, parse_int=json_int)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _find_value(text: str, keys) -> tuple[int, int] | None:
+    """Where the value at `keys` (object keys from the top of the file) starts and ends in the JSON text,
+    or None. Only the objects on the way are walked; every other value is skipped whole."""
+    try:
+        at = _SPACE.match(text, 1 if text.startswith("\ufeff") else 0).end()
+        for key in keys:
+            if text[at:at + 1] != "{":
+                return None
+            at = _SPACE.match(text, at + 1).end()
+            while True:
+                if text[at:at + 1] != '"':
+                    return None
+                name, at = json.decoder.scanstring(text, at + 1)
+                at = _SPACE.match(text, at).end()
+                if text[at:at + 1] != ":":
+                    return None
+                at = _SPACE.match(text, at + 1).end()
+                if name == key:
+                    break
+                _, at = _DECODER.raw_decode(text, at)
+                at = _SPACE.match(text, at).end()
+                if text[at:at + 1] != ",":
+                    return None
+                at = _SPACE.match(text, at + 1).end()
+        _, end = _DECODER.raw_decode(text, at)
+        return at, end
+    except (ValueError, IndexError, RecursionError):
+        return None
+
+
+def _line_column(text: str, at: int) -> tuple[int, int]:
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
+def _expect_error(path, text, where, message, hint=None, code="E301") -> FtdslError:
     line, column = _locate(text, where.split(".")[1] if "." in where else where)
-    return FtdslError(Diagnostic("E301", f"{where}: {message}", Span(path, line, column), hint=hint),
+    return FtdslError(Diagnostic(code, f"{where}: {message}", Span(path, line, column), hint=hint),
                       {path: text} if text else {})
 
 
@@ -397,10 +667,10 @@ def _mismatch_lines(mismatches) -> list[str]:
 
 
 def _show(value) -> str:
+    if isinstance(value, Shown):
+        return value.text
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, str) and (value.startswith("no value") or value.endswith((" h", " FTE"))):
-        return value
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from decimal import Decimal
+from fractions import Fraction
 
-from conftest import RULESETS, WESTMINSTER, run_cli
+import pytest
+from conftest import ROOT, RULESETS, WESTMINSTER, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ftdsl import testing
+from ftdsl.errors import FtdslError
+from ftdsl.report import OUTCOME_WORDS
 from ftdsl.testing import Suite, discover, render, ruleset_for, run_suite
 
 
@@ -95,3 +104,205 @@ def test_a_scenario_without_expectations_runs_but_covers_nothing(tmp_path):
     result = run_suite(Suite(str(ruleset), testing.tests_for(str(ruleset))))
     assert result.results[0].status == "no expectations"
     assert len(result.uncovered) == result.rules
+
+
+# ---- amounts in the agreement's units, outcomes as printed ---------------------------
+#
+# Westminster: "a working day is 7 hours 12 minutes", so 1 day = 7.2 h and 1 half day = 3.6 h; training is
+# "up to 5 days per year" = 36 h from 1 April; the branch secretary release for 251 – 500 members is 0.5 FTE,
+# 1001 – 1500 members 1.5 FTE; the teacher representative time for 31 or more members is 2 hours.
+
+DAY = Fraction(36, 5)
+HOURS_PER = {"hours": Fraction(1), "days": DAY, "half days": DAY / 2}
+
+
+def _decided(westminster, expect, amount=("days", 1), category="duties", facts=None):
+    """compare() on a one-request scenario decided by Westminster: the mismatches (or the error raised)."""
+    data = {"facts": facts or REPRESENTATIVE,
+            "requests": [{"id": "r1", "date": "2026-05-11", "category": category, amount[0]: amount[1]}],
+            "expect": expect}
+    report = westminster.decide(data)
+    return testing.compare(expect, report, westminster.model, hours=testing.request_hours(westminster, data))
+
+
+@pytest.mark.parametrize("request_amount, expected", [
+    (("days", 1), "1 day"), (("days", 1), "7.2 hours"), (("days", 1), "2 half days"), (("days", 1), 7.2),
+    (("days", 1), "7.2"), (("days", 1), "7.2 h"), (("days", 1), "1 working day"), (("days", 1), "2 Half-Days"),
+    (("half days", 1), "0.5 days"), (("half days", 1), "3.6 hours"), (("half days", 1), "1 half day"),
+    (("hours", 10.8), "1.5 days"), (("hours", 10.8), "3 half days"), (("hours", 36), "5 days"),
+    # Exact: 0.1 day is 0.72 h (as a float, 0.1 * 7.2 is 0.7200000000000001).
+    (("days", Decimal("0.1")), "0.72 hours"), (("days", Decimal("0.1")), Decimal("0.72")),
+    (("days", Decimal("0.1")), "0.1 days"), (("hours", Decimal("0.36")), "0.05 days"),
+])
+def test_an_amount_is_met_in_any_unit_the_ruleset_converts(westminster, request_amount, expected):
+    assert _decided(westminster, {"r1": {"hours": expected}}, request_amount) == []
+
+
+@pytest.mark.parametrize("request_amount, expected", [
+    (("days", 1), "1.5 days"), (("days", 1), "7 hours"), (("days", 1), "1 half day"), (("days", 1), 7),
+    (("days", Decimal("0.1")), "0.7200001 hours"), (("hours", 7), "1 day"),
+])
+def test_an_amount_not_met_in_any_unit_fails(westminster, request_amount, expected):
+    [mismatch] = _decided(westminster, {"r1": {"hours": expected}}, request_amount)
+    assert mismatch.key == "hours"
+
+
+def test_a_failure_shows_the_amount_in_the_unit_it_was_written_in(westminster):
+    lines = lambda expect, amount: testing._mismatch_lines(_decided(westminster, expect, amount))[0].strip()
+    assert lines({"r1": {"hours": "1.5 days"}}, ("days", 1)) == \
+        "request r1: hours: expected 1.5 days (10.8 h), got 1 day (7.2 h)"
+    assert lines({"r1": {"hours": "1 half day"}}, ("days", 1)) == \
+        "request r1: hours: expected 1 half day (3.6 h), got 2 half days (7.2 h)"
+    assert lines({"r1": {"hours": "7 hours"}}, ("days", 1)) == "request r1: hours: expected 7 hours, got 7.2 hours"
+    # 1 h is 5/36 of a day: not a decimal, so shown rounded and marked.
+    assert lines({"r1": {"hours": "1 day"}}, ("hours", 1)) == \
+        "request r1: hours: expected 1 day (7.2 h), got ≈0.1389 days (1 h)"
+    # A plain number is hours, shown as today.
+    assert lines({"r1": {"hours": 7}}, ("days", 1)) == "request r1: hours: expected 7, got 7.2"
+
+
+def test_values_are_compared_in_their_own_unit(westminster):
+    teacher = {**REPRESENTATIVE, "staff group": "teaching", "school members": 31}
+    assert _decided(westminster, {"values": {"branch secretary release": "1.5 FTE"}}) == []  # 1200 members
+    assert _decided(westminster, {"values": {"branch secretary release": "0.5 FTE"}},
+                    facts={**REPRESENTATIVE, "branch members": 300}) == []
+    assert _decided(westminster, {"values": {"teacher representative time": "2 hours"}}, facts=teacher) == []
+    assert _decided(westminster, {"values": {"teacher representative time": 2}}, facts=teacher) == []
+    [fte] = _decided(westminster, {"values": {"branch secretary release": "1 FTE"}})
+    [hours] = _decided(westminster, {"values": {"teacher representative time": "0.25 days"}}, facts=teacher)
+    assert testing._mismatch_lines([fte, hours]) == [
+        "        value 'branch secretary release': value: expected 1 FTE, got 1.5 FTE",
+        "        value 'teacher representative time': value: expected 0.25 days (1.8 h), got ≈0.2778 days (2 h)"]
+
+
+@pytest.mark.parametrize("written, outcome", [
+    ("not entitled", "not_entitled"), ("Not entitled", "not_entitled"), ("NOT ENTITLED", "not_entitled"),
+    ("not_entitled", "not_entitled"), ("  not   entitled ", "not_entitled"), ("Entitled", "entitled"),
+    ("ENTITLED", "entitled"), ("Discretionary", "discretionary"),
+    ("DISCRETIONARY (for management to agree)", "discretionary"),
+])
+def test_outcomes_are_accepted_as_printed(written, outcome):
+    assert testing._outcome(written) == outcome
+    report = {"decisions": [{"id": "r1", "outcome": outcome, "reasons": []}], "values": {}}
+    assert testing.compare({"r1": {"outcome": written}}, report, None) == []
+    other = next(o for o in testing.OUTCOMES if o != outcome)
+    report = {"decisions": [{"id": "r1", "outcome": other, "reasons": []}], "values": {}}
+    [mismatch] = testing.compare({"r1": {"outcome": written}}, report, None)
+    assert testing._mismatch_lines([mismatch])[0].strip() == \
+        f'request r1: outcome: expected {json.dumps(written)}, got "{other}"'
+
+
+@pytest.mark.parametrize("expected, code, message, hint", [
+    ("1.5 dayz", "E303", "expect.r1.hours: unknown unit 'dayz' in '1.5 dayz'", "did you mean 'days'?"),
+    ("0.5 FTE", "E303", "'0.5 FTE' is a share of the working week (FTE), but a request's time is in hours",
+     '"7.2 hours", "1 day", "2 half days" (each one working day here)'),
+    ("1 week", "E303", "an expected amount cannot be in weeks", 'a number (7.2)'),
+    ("30 minutes", "E303", "an expected amount cannot be in minutes", 'a number (7.2)'),
+    ("lots", "E303", "'lots' is not an amount of time", '"7.2 hours"'),
+    ("-1 days", "E303", "'-1 days' is not an amount of time", '"7.2 hours"'),
+    (True, "E301", 'must be a number of hours, or an amount such as "1.5 days"', None),
+])
+def test_an_amount_that_cannot_be_read_is_an_error_at_its_place(westminster, expected, code, message, hint):
+    with pytest.raises(FtdslError) as raised:
+        _decided(westminster, {"r1": {"hours": expected}})
+    [diagnostic] = raised.value.diagnostics
+    assert (diagnostic.code, message in diagnostic.message) == (code, True), diagnostic.message
+    assert hint is None or hint in diagnostic.hint, diagnostic.hint
+
+
+def test_a_value_in_the_wrong_unit_is_an_error(westminster):
+    for value, expected in (("branch secretary release", "18 hours"),
+                            ("teacher representative time", "0.5 FTE")):
+        with pytest.raises(FtdslError) as raised:
+            _decided(westminster, {"values": {value: expected}})
+        assert raised.value.diagnostics[0].code == "E303"
+        assert f"'{value}'" in raised.value.diagnostics[0].message + raised.value.diagnostics[0].hint
+
+
+def test_expectation_errors_name_the_file_line_and_column_of_the_value(tmp_path):
+    scenario = _scenario({"r1": {"outcome": "entitled", "hours": "3 dayz"}})
+    ruleset = _copy_westminster(tmp_path, {"unit.json": scenario,
+                                           "outcome.json": _scenario({"r1": {"outcome": "NOT ALLOWED"}})})
+    result = run_cli("test", "--no-coverage", str(ruleset), cwd=tmp_path)
+    assert result.returncode == 2
+    lines = (tmp_path / "examples" / "westminster" / "unit.json").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if '"3 dayz"' in text)
+    column = lines[line - 1].index('"3 dayz"') + 1
+    assert f"unit.json:{line}:{column}: error E303: expect.r1.hours: unknown unit 'dayz'" in result.stdout
+    assert "error E301: expect.r1.outcome: 'NOT ALLOWED' is not an outcome" in result.stdout
+    assert '"not entitled" (or "not_entitled")' in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_days_are_an_error_where_the_ruleset_defines_no_working_day(tmp_path):
+    (tmp_path / "hours.ftr").write_text(
+        "roles: representative\ncategories: duties\nfact roles: list of roles\n\n"
+        "§1 representative may take up to 10 hours per month for duties\n", encoding="utf-8")
+    folder = tmp_path / "examples" / "hours"
+    folder.mkdir(parents=True)
+    base = {"facts": {"roles": ["representative"]},
+            "requests": [{"id": "r1", "date": "2026-03-02", "category": "duties", "hours": 7.5}]}
+    (folder / "day.json").write_text(json.dumps({**base, "expect": {"r1": {"hours": "1 day"}}}), encoding="utf-8")
+    (folder / "hours.json").write_text(json.dumps({**base, "expect": {"r1": {"hours": "7.5 hours"}}}),
+                                       encoding="utf-8")
+    result = run_cli("test", "--no-coverage", "hours.ftr", cwd=tmp_path)
+    assert result.returncode == 2
+    assert ("error E304: expect.r1.hours: '1 day' needs the length of a working day, which this agreement does "
+            "not define") in result.stdout
+    assert 'hint: write the time in hours: a number (7.5) or "7.5 hours"' in result.stdout
+    assert "ok    examples/hours/hours.json" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def _doc_blocks(heading: str) -> list[str]:
+    text = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    section = text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```(?:json)?\n(.*?)```", section, re.DOTALL)
+
+
+def test_the_documented_example_passes_and_fails_as_shown(tmp_path):
+    # docs/testing.md: the example with amounts in days, half days and FTE passes; with "3.5 days" it fails
+    # with the line the page shows.
+    example, failure = _doc_blocks("## Amounts and outcomes as the agreement writes them")
+    ruleset = _copy_westminster(tmp_path, {"example.json": json.loads(example)})
+    result = run_cli("test", "--no-coverage", str(ruleset))
+    assert result.returncode == 0, result.stdout
+    assert "1 passed" in result.stdout
+    assert '"hours": "4 days"' in example
+    (tmp_path / "examples" / "westminster" / "example.json").write_text(
+        example.replace('"hours": "4 days"', '"hours": "3.5 days"'), encoding="utf-8")
+    result = run_cli("test", "--no-coverage", str(ruleset))
+    assert result.returncode == 1
+    assert failure.rstrip("\n") in result.stdout.splitlines()
+
+
+# ---- laws ------------------------------------------------------------------------
+
+_DECIMALS = st.integers(0, 2000).map(lambda n: Decimal(n) / 100)
+
+
+@settings(max_examples=60)
+@given(request_unit=st.sampled_from(sorted(HOURS_PER)), number=_DECIMALS,
+       unit=st.sampled_from(sorted(HOURS_PER)), other=_DECIMALS, same=st.booleans(),
+       spelling=st.sampled_from(["{n} {u}", "{n}{u}", "  {n}   {u} ", "{n} {U}"]))
+def test_an_amount_in_any_unit_passes_exactly_when_its_hours_do(westminster, request_unit, number, unit, other,
+                                                                same, spelling):
+    actual = Fraction(number) * HOURS_PER[request_unit]  # hours, by the agreement's working day
+    if same and (actual / HOURS_PER[unit]).denominator in (1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250):
+        expected = Decimal(str((actual / HOURS_PER[unit]).numerator)) / (actual / HOURS_PER[unit]).denominator
+    else:
+        expected = other
+    hours = Fraction(expected) * HOURS_PER[unit]
+    written = spelling.format(n=expected, u=unit, U=unit.upper())
+    in_unit = _decided(westminster, {"r1": {"hours": written}}, (request_unit, number), "training")
+    in_hours = _decided(westminster, {"r1": {"hours": Decimal(hours.numerator) / hours.denominator}},
+                        (request_unit, number), "training")
+    assert (in_unit == []) == (in_hours == []) == (hours == actual)
+
+
+@given(outcome=st.sampled_from(testing.OUTCOMES), data=st.data())
+def test_any_spelling_of_an_outcome_as_printed_names_it(outcome, data):
+    words = data.draw(st.sampled_from([outcome, outcome.replace("_", " "), OUTCOME_WORDS[outcome]]))
+    cased = "".join(ch.upper() if data.draw(st.booleans()) else ch.lower() for ch in words)
+    spaced = data.draw(st.sampled_from([cased, f" {cased} ", cased.replace(" ", "  "), cased.replace(" ", "_")]))
+    assert testing._outcome(spaced) == outcome
