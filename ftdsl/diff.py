@@ -9,12 +9,16 @@ then a condition, then a content; a pairing is made only when it is the
 only one possible, so diff(a, b) is exactly the mirror of diff(b, a).
 
 Every quantity is normalised to hours per year by each side's own working
-day and week (the checker already turned days and FTE into hours):
+day and week (the checker already turned days and FTE into hours), as
+allowances.per_year counts a year: the most a rule allows in every year of
+the side's own year start, counted as the runtime counts periods:
 
-- per week x 52, per month x 12, per year x 1;
-- a rolling window of N days, weeks, months or years scales to a year by
-  365/N, 52/N, 12/N or 1/N ("in any 12 months" is x 1);
-- an FTE is a share of the side's own working week, per week, so x 52.
+- per week x 53 (every year touches 53 Monday-to-Sunday weeks), per month
+  x 12 (13 for a year that starts after the 1st), per year x 1;
+- a rolling window of up to a year by the times it can be given afresh in a
+  year ("in any 30 days" x 13, "in any 12 months" x 1), a longer one by the
+  share of it that a year is;
+- an FTE is a share of the side's own working week, per week, so x 53.
 
 A change is labelled by whom it favours (MORE, LESS or NEUTRAL for
 representatives). The behavioural half (`generate_scenarios`, `behaviour`)
@@ -36,6 +40,7 @@ from fractions import Fraction
 
 import attrs
 
+from . import allowances
 from . import model as m
 from .conditions import UNKNOWN, evaluate
 from .model import describe_condition
@@ -52,11 +57,6 @@ DIRECTIONS = (MORE, LESS, NEUTRAL)
 ASPECTS = ("header", "definition", "vocabulary", "time", "limit", "discretion", "eligibility", "notice",
            "request content", "pay", "pay basis", "band", "facilities", "time off in lieu", "agreement notice",
            "behaviour")
-
-WEEKS_PER_YEAR = 52
-PER_YEAR = {"week": Fraction(WEEKS_PER_YEAR), "month": Fraction(12), "year": Fraction(1)}
-ROLLING_PER_YEAR = {"days": Fraction(365), "weeks": Fraction(WEEKS_PER_YEAR), "months": Fraction(12),
-                    "years": Fraction(1)}
 
 _FLIP = {MORE: LESS, LESS: MORE, NEUTRAL: NEUTRAL}
 _MIRROR_KIND = {ADDED: REMOVED, REMOVED: ADDED, CHANGED: CHANGED, DECISION: DECISION}
@@ -115,19 +115,18 @@ class Change:
         return data
 
 
-def per_year(hours: Fraction | None, period: m.Period | None) -> Fraction | None:
-    """Hours per period as hours per year (see the module docstring); None when either is unknown.
+def per_year(hours: Fraction | None, period: m.Period | None, year_start=None) -> Fraction | None:
+    """Hours per period as hours per year, as `ftdsl show --allowances` counts them (allowances.per_year, the
+    one home of this meaning); None when either is unknown.
 
     >>> per_year(Fraction(6), m.Period("month"))
     Fraction(72, 1)
+    >>> per_year(Fraction(18), m.Period("week"), (4, 1))
+    Fraction(954, 1)
     >>> per_year(Fraction(333, 5), m.Period("rolling", 12, "months"))
     Fraction(333, 5)
     """
-    if hours is None or period is None:
-        return None
-    if period.kind == "rolling":
-        return hours * ROLLING_PER_YEAR[period.unit] / period.count
-    return hours * PER_YEAR[period.kind]
+    return allowances.per_year(hours, period, year_start)
 
 
 # ---- the static diff -------------------------------------------------------------
@@ -312,7 +311,8 @@ def _grant_atoms(model: m.Model, role: str) -> list[_Atom]:
         if role not in roles:
             continue
         quantity = grant.quantity
-        yearly = per_year(quantity.hours, grant.period) if quantity is not None and quantity.value is None else None
+        yearly = (per_year(quantity.hours, grant.period, model.year_start)
+                  if quantity is not None and quantity.value is None else None)
         content = (grant.kind, None if quantity is None else (quantity.hours, quantity.value, quantity.factor),
                    grant.period)
         atoms.append(_Atom(("time", grant.category), f"time for {grant.category}", grant.condition, content,
@@ -354,7 +354,8 @@ def _grants(old: m.Model, new: m.Model) -> list[Change]:
 
 def _limit_atoms(model: m.Model) -> list[_Atom]:
     return [_Atom(("limit", _categories_key(rule.categories)), "limit on " + " and ".join(sorted(rule.categories)),
-                  rule.condition, (rule.hours, rule.period), rule.text, per_year(rule.hours, rule.period),
+                  rule.condition, (rule.hours, rule.period), rule.text,
+                  per_year(rule.hours, rule.period, model.year_start),
                   (rule.clause,), rule.quotes, (rule.span,), rule.period.kind)
             for rule in model.limits]
 
@@ -504,7 +505,7 @@ def _table_usage(model: m.Model, table: m.Table):
     """(hours per unit of the table's value, periods per year) from the first grant that uses it, or None."""
     for grant in model.grants:
         if grant.quantity is not None and grant.quantity.value == table.name and grant.period is not None:
-            return grant.quantity.factor, per_year(Fraction(1), grant.period)
+            return grant.quantity.factor, per_year(Fraction(1), grant.period, model.year_start)
     return None
 
 

@@ -88,11 +88,16 @@ def test_reordered_and_reformatted_is_no_change(westminster, westminster_text):
 # ---- normalisation -------------------------------------------------------------------
 
 def test_per_year():
+    # Counted as docs/allowances.md says: the most a rule allows in every year, periods counted as run counts
+    # them. Every year touches 53 Monday-to-Sunday weeks (a year of 52 weeks and a day or two, with the week
+    # it starts in and the week it ends in), so a weekly amount counts 53 times, not 52.
     assert per_year(Fraction(6), Period("month")) == 72
-    assert per_year(Fraction(2), Period("week")) == 104
+    assert per_year(Fraction(2), Period("week")) == 106  # 2 h x 53 weeks
     assert per_year(Fraction(36), Period("year")) == 36
-    assert per_year(Fraction(10), Period("rolling", 6, "months")) == 20
-    assert per_year(Fraction(1), Period("rolling", 7, "days")) == Fraction(365, 7)
+    assert per_year(Fraction(10), Period("rolling", 6, "months")) == 20  # 1 January and 1 July
+    # Days 1, 8, ..., 365 of a year (1 + 52 x 7 = 365): 53 windows of 7 days, not 365/7.
+    assert per_year(Fraction(1), Period("rolling", 7, "days")) == 53
+    assert per_year(Fraction(6), Period("month"), (4, 6)) == 78  # a year from 6 April touches 13 months
 
 
 def test_days_use_each_sides_own_day():
@@ -153,7 +158,7 @@ def test_band_tables_compare_over_the_whole_domain(westminster, westminster_text
     [change] = diff(westminster.model, load_text(lowered).model)
     assert (change.aspect, change.key, change.old, change.new, change.direction) == (
         "band", "branch secretary release for 251–400 branch members", "0.5 FTE", "0.4 FTE", LESS)
-    assert (change.old_per_year, change.new_per_year) == (936, Fraction(3744, 5))  # x 36 h x 52 weeks
+    assert (change.old_per_year, change.new_per_year) == (954, Fraction(3816, 5))  # x 36 h x 53 weeks
 
 
 def test_band_continuation_rows(westminster, westminster_text):

@@ -1,4 +1,5 @@
-"""`ftdsl show RULESET`: print a ruleset, coloured when it goes to a terminal."""
+"""`ftdsl show RULESET`: print a ruleset, coloured when it goes to a terminal; with --allowances, what it
+gives each role before any request (ftdsl.allowances), as a document wrapped to the terminal or as JSON."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import sys
 
 import click
 
-from ._shared import fail
 from ..errors import FtdslError
+from ._shared import fail
 
 
 def highlight(text: str) -> str:
@@ -30,10 +31,22 @@ def highlight(text: str) -> str:
 @click.option("--color", "--colour", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text: when printing to a terminal (auto), always, or never.")
 @click.option("--formatted", is_flag=True, help="Show it in the canonical layout of `ftdsl fmt` (the file is not changed).")
-def command(ruleset, color, formatted):
-    """Print RULESET (a .ftr file, or - for standard input), highlighted."""
+@click.option("--allowances", is_flag=True,
+              help="Show what the agreement gives each role, before any request: every allowance per week, month "
+                   "and year, reasonable and discretionary time, limits and band tables, with their clauses.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="With --allowances: a document to read, or the same as JSON.")
+def command(ruleset, color, formatted, allowances, output_format):
+    """Print RULESET (a .ftr file, or - for standard input), highlighted; or, with --allowances, what it gives."""
     from ..source import read_text
 
+    if allowances:
+        if formatted:
+            raise click.UsageError("--formatted shows the ruleset's text, and --allowances what it gives: leave out "
+                                   "one of the two")
+        return _show_allowances(ruleset, output_format)
+    if output_format != "text":
+        raise click.UsageError("--format json goes with --allowances; the ruleset itself is shown as text")
     try:
         text = read_text(ruleset, "ruleset")
         if formatted:
@@ -49,3 +62,26 @@ def command(ruleset, color, formatted):
 
     text = visible_lines(text)
     click.echo(highlight(text) if use_colour else text, nl=False, color=use_colour)
+
+
+def _show_allowances(ruleset: str, output_format: str):
+    import json
+    import shutil
+
+    from ..allowances import allowances, to_data, to_text
+    from ..api import load_ruleset_text
+    from ..display import json_visible
+    from ..source import read_text
+
+    name = "<stdin>" if ruleset == "-" else ruleset
+    try:
+        model = load_ruleset_text(read_text(ruleset, "ruleset"), name).model
+    except FtdslError as error:
+        fail(error)
+    found = allowances(model)
+    if output_format == "json":
+        click.echo(json_visible(json.dumps(to_data(found, name), indent=2, ensure_ascii=False)))
+        return
+    # The terminal's width (COLUMNS first, as shutil reads it); 80 when the output is not a terminal.
+    width = shutil.get_terminal_size((80, 24)).columns
+    click.echo(to_text(found, name, width), nl=False)
