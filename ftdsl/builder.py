@@ -16,6 +16,7 @@ from lark import Token, Transformer, v_args
 from . import model
 from . import nodes as n
 from .errors import Diagnostic, FtdslError, Span
+from .names import unmarked
 from .parser import extract_comments, parse_tree
 
 MONTHS = tuple(name.lower() for name in model.MONTHS)  # as the grammar reads them, whatever their case
@@ -270,7 +271,15 @@ class _Builder(Transformer):
         return tuple(children)
 
     def name(self, meta, children):
-        return n.Name(" ".join(str(c) for c in children), span=self.span(meta))
+        return n.Name(" ".join(unmarked(str(c)) for c in children), span=self.span(meta))
+
+    def quoted_name(self, meta, children):
+        text = " ".join(_string(children[0]).split())
+        if not text:
+            self.diagnostics.append(Diagnostic("E115", "the quoted name is empty", self.span(meta),
+                                               hint='write the name inside the quotes, for example "health and safety '
+                                                    'representative"'))
+        return n.Name(text, span=self.span(meta), quoted=True)
 
     # ---- rules
     def rule(self, meta, children):
@@ -324,6 +333,12 @@ class _Builder(Transformer):
 
     def clause_number(self, meta, children):
         return n.ClauseRef(str(children[0]), heading=False, span=self.span(meta))
+
+    def clause_part(self, meta, children):
+        # "Schedule 2 para 3": the words as the agreement has them, one space apart.
+        words = [str(child) for child in children]
+        words[0] = words[0].capitalize()  # "schedule 2" is cited as "Schedule 2", as a '§' is added to a number
+        return n.ClauseRef(" ".join(words), heading=False, span=self.span(meta))
 
     def clause_heading(self, meta, children):
         text = _string(children[0]).strip()

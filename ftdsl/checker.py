@@ -7,12 +7,15 @@ condition its types, and reports all the errors it finds at once.
 
 from __future__ import annotations
 
+import re
+
 from decimal import Decimal
 from fractions import Fraction
 
 from . import model as m
 from . import nodes as n
 from .errors import Diagnostic, FtdslError, Span, did_you_mean
+from .model import cited
 from .records import meaning_key
 
 FACT_TYPES = ("yes/no", "count", "number", "date", "text", "staff group", "list of roles", "role", "category")
@@ -370,14 +373,16 @@ class _Checker:
         if name.key in self.roles:
             return name.key
         self.error("E201", f"unknown role '{name}'", name.span,
-                   hint=_lookalike_hint(name, did_you_mean(name.key, self.roles, "roles") or "declare it in 'roles: ...'"))
+                   hint=_lookalike_hint(name, _part_of_a_name(name.key, self.roles, "role", "roles")
+                                        or did_you_mean(name.key, self.roles, "roles") or "declare it in 'roles: ...'"))
         return None
 
     def category(self, name: n.Name) -> str | None:
         if name.key in self.categories:
             return name.key
         self.error("E202", f"unknown category '{name}'", name.span,
-                   hint=_lookalike_hint(name, did_you_mean(name.key, self.categories, "categories")
+                   hint=_lookalike_hint(name, _part_of_a_name(name.key, self.categories, "category", "categories")
+                                        or did_you_mean(name.key, self.categories, "categories")
                                         or "declare it in 'categories: ...'"))
         return None
 
@@ -748,12 +753,23 @@ class _Checker:
             for item in items:
                 key = (kind, meaning_key(item))
                 if key in seen:
-                    self.error("E226", f"this rule repeats §{seen[key].clause} on line {seen[key].span.line if seen[key].span else '?'}",
+                    self.error("E226", f"this rule repeats {cited(seen[key].clause)} on line {seen[key].span.line if seen[key].span else '?'}",
                                item.span, hint="delete one of them")
                 else:
                     seen[key] = item
 
 
+
+
+def _part_of_a_name(key: str, declared, what: str, heading: str) -> str | None:
+    """For an unknown name that is one of the words around 'and' or 'or' in a
+    declared name ('representative' of 'representative and branch
+    secretary'): a hint that a declaration's names are separated by commas."""
+    for name in declared:
+        parts = re.split(r" (?:and|or) ", name)
+        if len(parts) > 1 and key in parts:
+            return f"'{name}' is one {what}; for separate {heading}, use commas: '{heading}: {', '.join(parts)}'"
+    return None
 
 
 def _lookalike_hint(name: n.Name, hint: str | None) -> str | None:

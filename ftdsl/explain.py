@@ -23,6 +23,7 @@ from fractions import Fraction
 from . import runtime
 from .api import Ruleset, decide
 from .errors import Diagnostic, FtdslError, Span
+from .model import cited
 from .numbers import decimal_text, json_number
 from .report import OUTCOME_WORDS, pay_words
 from .scenario import LARGEST_HOURS, Scenario, ScenarioError, validate_scenario
@@ -350,7 +351,7 @@ def to_text(explanation: dict) -> str:
     for request in explanation["requests"]:
         lines.append(f"Request {request['id']} ({request['date']}, {request['category']}, {request['exact hours']} h): "
                      f"{OUTCOME_WORDS[request['outcome']]}, {pay_words(request['paid'])}")
-        clauses = ", ".join(f"§{c}" for c in request["clauses"])
+        clauses = ", ".join(f"{cited(c)}" for c in request["clauses"])
         if clauses:
             lines.append(f"│ decided by {clauses}")
         sections = [(step["title"], [_rule_lines(rule) for rule in step["rules"]]) for step in request["steps"]]
@@ -371,7 +372,7 @@ def to_text(explanation: dict) -> str:
 
 def _rule_lines(rule: dict) -> list[str]:
     text = f" {rule['text']}" if rule["text"] else ""
-    head = f"{MARKS[rule['holds']]} §{rule['clause']}{text}: {rule['status']}"
+    head = f"{MARKS[rule['holds']]} {cited(rule['clause'])}{text}: {rule['status']}"
     why = rule.get("why", "")
     passed_by = rule["status"] in ("does not apply", "not reached", "not needed")
     # A requirement's detail repeats its text ("only when employed by council").

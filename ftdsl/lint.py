@@ -28,7 +28,7 @@ import attrs
 
 from . import model as m
 from .conditions import evaluate as evaluate_condition
-from .model import describe_condition
+from .model import cited, describe_condition
 from .errors import Diagnostic, Span
 from .numbers import decimal_text
 
@@ -126,13 +126,10 @@ def range_text(low: int, high: int | None) -> str:
     return f"{low} – {high}"
 
 
-def _who_counts(table: m.Table, count: int) -> str:
-    # "school members" reads best as "a school with exactly 30 members";
-    # a one-word count is said plainly ("exactly 30 members").
-    words = table.by.split()
-    if len(words) >= 2:
-        return f"a {' '.join(words[:-1])} with exactly {count} {words[-1]}"
-    return f"exactly {count} {table.by}"
+def _when_counted(table: m.Table, count: int) -> str:
+    # Said as a condition on the count, whatever it counts ("when union
+    # share per thousand is 1001"): a count's name need not be of members.
+    return f"when {table.by} is {count}"
 
 
 def _row_value(table: m.Table, row: m.TableRow) -> str:
@@ -143,18 +140,18 @@ def table_warnings(table: m.Table) -> list[Diagnostic]:
     """Overlaps, gaps, rows out of order and decreasing values in one band table."""
     rows = table.rows
     bounds = [(r.low, r.high) for r in rows]
-    where = f"§{table.clause}" if table.clause else table.display or table.name
+    where = f"{cited(table.clause)}" if table.clause else table.display or table.name
     found = []
     for overlap in band_overlaps(bounds):
         first, second = rows[overlap.first], rows[overlap.second]
         a, b = range_text(first.low, first.high), range_text(second.low, second.high)
         shadowed = first.low <= second.low and (first.high is None or (second.high is not None
                                                                        and second.high <= first.high))
-        message = f"{_who_counts(table, overlap.count)} matches both '{a}' and '{b}' ({where})"
+        message = f"{_when_counted(table, overlap.count)}, both '{a}' and '{b}' match ({where})"
         if shadowed:
             message += f"; the row '{b}' can never be used, because '{a}' comes first"
         else:
-            message += f"; the first row written wins, so it gets {_row_value(table, first)}"
+            message += f"; the first row written wins, so it gives {_row_value(table, first)}"
         fixed = (f"start the second row at {first.high + 1}: '{range_text(first.high + 1, second.high)}'"
                  if first.high is not None and first.low <= second.low and not shadowed else
                  "make the ranges meet without sharing a count")
@@ -163,14 +160,14 @@ def table_warnings(table: m.Table) -> list[Diagnostic]:
     for gap in band_gaps(bounds, continued=table.step is not None):
         if gap.high is None:
             last = max(rows, key=lambda r: r.high if r.high is not None else -1)
-            message = (f"{_who_counts(table, gap.low)} matches no row of {where}: the table ends at "
+            message = (f"{_when_counted(table, gap.low)}, no row of {where} matches: the table ends at "
                        f"{last.high}, so it gives no value")
             hint = (f"make the last row open-ended ('{range_text(last.low, None)}') or add "
                     "'then a further ... for every further ...'")
             span = last.span or table.span
         else:
             gap_text = str(gap.low) if gap.low == gap.high else f"{gap.low} to {gap.high}"
-            message = (f"{_who_counts(table, gap.low)} matches no row of {where}: no row covers "
+            message = (f"{_when_counted(table, gap.low)}, no row of {where} matches: no row covers "
                        f"{gap_text}, so it gives no value")
             hint = f"extend a neighbouring row to cover {gap_text}, or add a row for it"
             span = _row_after(rows, gap) or table.span
@@ -186,11 +183,11 @@ def table_warnings(table: m.Table) -> list[Diagnostic]:
         if higher.value < lower.value:
             count = higher.low
             found.append(_warning(
-                "W104", f"more {table.by.split()[-1]} get less: {_who_counts(table, count)} gets "
+                "W104", f"the table gives less for more: {_when_counted(table, count)} it gives "
                 f"{_row_value(table, higher)} ('{range_text(higher.low, higher.high)}'), less than the "
                 f"{_row_value(table, lower)} of '{range_text(lower.low, lower.high)}' ({where})",
                 higher.span or table.span,
-                hint="check the figures against the agreement; a band for more members normally gives at least as much"))
+                hint="check the figures against the agreement; a band for a higher count normally gives at least as much"))
     return found
 
 
@@ -313,21 +310,21 @@ def witness(model: m.Model, conditions, categories=None):
 def _rules(model: m.Model):
     """(rule, what it is, its categories) for every rule with a condition."""
     for grant in model.grants:
-        yield grant, f"§{grant.clause} ({grant.text})", (grant.category,)
+        yield grant, f"{cited(grant.clause)} ({grant.text})", (grant.category,)
     for rule in model.limits:
-        yield rule, f"the limit in §{rule.clause}", rule.categories
+        yield rule, f"the limit in {cited(rule.clause)}", rule.categories
     for rule in model.discretions:
-        yield rule, f"the additional time in §{rule.clause}", rule.categories
+        yield rule, f"the additional time in {cited(rule.clause)}", rule.categories
     for rule in model.requirements:
-        yield rule, f"the requirement in §{rule.clause}", rule.categories
+        yield rule, f"the requirement in {cited(rule.clause)}", rule.categories
     for rule in model.notices:
-        yield rule, f"the notice rule in §{rule.clause}", rule.categories
+        yield rule, f"the notice rule in {cited(rule.clause)}", rule.categories
     for rule in model.states:
-        yield rule, f"what requests must state in §{rule.clause}", rule.categories
+        yield rule, f"what requests must state in {cited(rule.clause)}", rule.categories
     for rule in model.pays:
-        yield rule, f"the pay rule in §{rule.clause}", rule.categories
+        yield rule, f"the pay rule in {cited(rule.clause)}", rule.categories
     for rule in model.facilities:
-        yield rule, f"the facilities in §{rule.clause}", ()
+        yield rule, f"the facilities in {cited(rule.clause)}", ()
 
 
 def never_applies(model: m.Model) -> list[Diagnostic]:
@@ -384,7 +381,7 @@ def _listing(rules, left_out: bool | None = None) -> str:
     NAMED_IN_FULL), every clause of the group: '; the 1000 clauses: §1, §2, ...'."""
     if not (len(rules) > NAMED_IN_FULL if left_out is None else left_out):
         return ""
-    return f"; the {len(rules)} clauses: " + ", ".join(f"§{rule.clause}" for rule in rules)
+    return f"; the {len(rules)} clauses: " + ", ".join(f"{cited(rule.clause)}" for rule in rules)
 
 
 def _describe_assignment(assignment) -> str:
@@ -529,15 +526,15 @@ def _conflict(first: list[m.Grant], second: list[m.Grant], shared, both, span, s
     role = shared[0]
     who = f"{role if role == 'anyone' else 'a ' + role} time for {head.category} {head.period.describe()}"
     if len(grants) == 2:
-        subject = f"§{first[0].clause}{line} and §{second[0].clause} both give"
+        subject = f"{cited(first[0].clause)}{line} and {cited(second[0].clause)} both give"
         amounts = f"{_amount(first[0])} and {_amount(second[0])}"
     elif not separate:
-        subject = _names([f"§{head.clause}{line}"] + [f"§{g.clause}" for g in grants[1:]]) + " all give"
+        subject = _names([f"{cited(head.clause)}{line}"] + [f"{cited(g.clause)}" for g in grants[1:]]) + " all give"
         amounts = _amounts(grants)
     else:
         other_line = f" (line {second[0].span.line if second[0].span else '?'})"
-        subject = (_names([f"§{head.clause}{line}"] + [f"§{g.clause}" for g in first[1:]]) + ", and "
-                   + _names([f"§{second[0].clause}{other_line}"] + [f"§{g.clause}" for g in second[1:]])
+        subject = (_names([f"{cited(head.clause)}{line}"] + [f"{cited(g.clause)}" for g in first[1:]]) + ", and "
+                   + _names([f"{cited(second[0].clause)}{other_line}"] + [f"{cited(g.clause)}" for g in second[1:]])
                    + ", all give")
         amounts = f"{_amounts(first)}, and {_amounts(second)}"
     when = _describe_assignment(both)
@@ -649,9 +646,9 @@ def unpaid_categories(model: m.Model) -> list[Diagnostic]:
             continue
         seen.add(grant.category)
         found.append(_warning(
-            "W140", f"§{grant.clause} gives time for '{grant.category}', but no rule says whether it is paid, so every "
+            "W140", f"{cited(grant.clause)} gives time for '{grant.category}', but no rule says whether it is paid, so every "
             "decision for it leaves pay open", grant.span,
-            hint=f"add a pay rule, for example '§{grant.clause} {grant.category} is paid' (or 'unpaid')"))
+            hint=f"add a pay rule, for example '{cited(grant.clause)} {grant.category} is paid' (or 'unpaid')"))
     return found
 
 
@@ -667,7 +664,7 @@ def year_without_start(model: m.Model) -> list[Diagnostic]:
     if not yearly:
         return []
     yearly.sort(key=lambda rule: _position_of(rule.span))
-    subject = _names([f"§{rule.clause}" for rule in yearly])
+    subject = _names([f"{cited(rule.clause)}" for rule in yearly])
     verb = "counts" if len(yearly) == 1 else "count"
     return [_warning(
         "W150", f"{subject} {verb} time per year, but the agreement does not say when its year starts, "

@@ -282,6 +282,23 @@ def describe_condition(condition, nested: bool = False) -> str:
 # ---- rules -----------------------------------------------------------------------
 
 # How a pay rule's kind reads in reasons, explanations and diffs.
+# The words that start a clause reference of their own, without '§' ("Schedule 2 para 3").
+CLAUSE_PARTS = ("schedule", "appendix", "annex", "part", "section")
+
+
+def cited(clause: str) -> str:
+    """A clause as a decision or message cites it: '§6.12', '§Standard' (a
+    heading), or a reference that names its own part ('Schedule 2 para 3').
+
+    >>> cited("6.12A"), cited("Schedule 2 para 3")
+    ('§6.12A', 'Schedule 2 para 3')
+    """
+    first, _, rest = clause.partition(" ")
+    if rest and first.lower() in CLAUSE_PARTS and rest[:1] in "0123456789IVXivx":
+        return clause
+    return "§" + clause
+
+
 PAY_WORDS = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subject to management agreement"}
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 import attrs
 
 from .errors import Span
+from .names import name_key
 from .records import Record
 
 _span = attrs.field(default=None, eq=False, repr=False)
@@ -33,6 +34,8 @@ class Name(Record):
 
     text: str = attrs.field(eq=False)
     span: Span | None = _span
+    # Written in quotes ("health and safety representative"); the printer keeps them.
+    quoted: bool = attrs.field(default=False, eq=False, repr=False, kw_only=True)
     key: str = attrs.field(init=False, eq=True)
 
     @key.default
@@ -41,11 +44,6 @@ class Name(Record):
 
     def __str__(self) -> str:
         return self.text
-
-
-def name_key(text: str) -> str:
-    """Names match whatever their case, spacing or apostrophe style."""
-    return " ".join(text.replace("\u2019", "'").replace("\u00a0", " ").lower().split())
 
 
 # ---- letters that look like others ------------------------------------------

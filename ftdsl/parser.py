@@ -25,6 +25,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .errors import Diagnostic, FtdslError, Span, source_lines
 from .installation import grammar_folder
+from .names import JOINER, mark_declared_names, unmarked
 from .nodes import LOOKALIKES, script
 
 
@@ -297,13 +298,25 @@ def parse_tree(text: str, file: str = "<ruleset>") -> lark.Tree:
     declare is undeclared).
     """
     text = _ended(text)
+    if JOINER in text:
+        raise FtdslError(_joiner_in_text(text, file), {file: text})
+    marked = mark_declared_names(text)
     try:
-        return _parser().parse(text)
+        return _parser().parse(marked)
     except UnexpectedInput as error:
         first = error
     except RecursionError:
         raise _too_deep(text, file) from None
-    raise FtdslError(_syntax_errors(first, text, file), {file: text})
+    raise FtdslError(_syntax_errors(first, marked, file, text), {file: text})
+
+
+def _joiner_in_text(text: str, file: str) -> Diagnostic:
+    """E102 for the private-use character that marks declared names (names.JOINER), found in the text itself."""
+    at = text.index(JOINER)
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return Diagnostic("E102", "unexpected character U+E000 (a private-use character)", Span(file, line, column),
+                      hint="an invisible character from another program is here: delete it")
 
 
 def _ended(text: str) -> str:
@@ -320,18 +333,21 @@ def _too_deep(text: str, file: str) -> FtdslError:
 # indentation (the postlexer's), a comment or another line break.
 _STATEMENT_START = re.compile(r"(?:\r\n|\n|\r)(?=[^\t \u00a0#\r\n])")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
-_RULE_START = re.compile(r"[\t \u00a0]*(?:\u00a7|clause[\t \u00a0]+[0-9IVXivx\"\u201c])", re.IGNORECASE)
+_RULE_START = re.compile(r"[\t \u00a0]*(?:\u00a7|clause[\t \u00a0]+[0-9IVXivx\"\u201c]"
+                         r"|(?:schedule|appendix|annex|part|section)[\t \u00a0]+[0-9IVXivx])", re.IGNORECASE)
 # How many lines after an unclosed quotation may hold its end (see _quotation_end).
 _WRAPPED_QUOTATION_LINES = 10
 
 
-def _syntax_errors(error: UnexpectedInput, text: str, file: str) -> list[Diagnostic]:
+def _syntax_errors(error: UnexpectedInput, text: str, file: str, written: str) -> list[Diagnostic]:
     """A diagnostic for the first error and for each one after it, reading
-    on from the next statement after each, up to MAX_SYNTAX_ERRORS."""
+    on from the next statement after each, up to MAX_SYNTAX_ERRORS. `text`
+    is what was parsed (declared names marked), `written` the file's own
+    text, which the messages quote."""
     diagnostics = []
     part, line = 0, 1  # where the part of the text being read starts, and its line
     while True:
-        diagnostics.append(_syntax_diagnostic(error, text, file))
+        diagnostics.append(_syntax_diagnostic(error, written, file))
         at = _error_position(error, text)
         if isinstance(error, UnexpectedCharacters) and text[at:at + 1] in ('"', "\u201c"):
             at = _quotation_end(text, at)
@@ -438,6 +454,8 @@ _TERMINAL_WORDS = {
     "ISO_DATE": "a date like 2026-04-01",
     "MONTH": "a month name",
     "CLAUSE_ID": "a clause number like 6.12",
+    "CLAUSE_PART": "'Schedule', 'Appendix', 'Annex', 'Part' or 'Section'",
+    "CLAUSE_PARAGRAPH": "'para'",
     "DASH": "a dash",
     "_NL": "the end of the line",
     "_INDENT": "an indented line",
@@ -454,7 +472,14 @@ _RULE_EXAMPLE = "§6.12 representative may take up to 6 hours per month for duti
 
 
 def _describe_expected(parser: lark.Lark, expected) -> list[str]:
+    if _AT_STATEMENT_START <= expected:
+        # Where a statement starts, every keyword that starts one is expected: say what they start instead.
+        return ["a rule (§6.12 ..., clause 6.12 ..., Schedule 2 para 3 ...)",
+                "a declaration (roles:, categories:, fact ...)", "a header line (agreement, employer, ...)"]
     words = []
+    if {"WORD", "STRING"} <= expected:
+        words.append('a name (words, or "quoted words")')
+        expected = expected - {"WORD", "STRING"}
     for name in sorted(expected):
         if name in _TERMINAL_WORDS:
             words.append(_TERMINAL_WORDS[name])
@@ -507,7 +532,8 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         expected = set(getattr(error, "expected", set()) or set())
     found = _token_words(token, source_line, column)
     expected_words = _describe_expected(parser, expected)
-    hint = _pasted_junk_hint(source_line, column) or _hint_for(token, expected, source_line, column)
+    hint = (_pasted_junk_hint(source_line, column) or _hint_for(token, expected, source_line, column)
+            or _form_hint(expected, source_line, column))
     if token is not None and token.type == "_INDENT":
         return Diagnostic("E101", "this line is indented, but the line above does not start a rule it could continue",
                           span, hint="remove the indentation, or indent only 'when', 'says' and table rows under a rule")
@@ -640,7 +666,7 @@ def _token_words(token, source_line: str = "", column: int = 0) -> str:
         return "end of the indented lines"
     # Show the whole word as written, not the piece a terminal matched
     # ('2nd', not '2n').
-    word = str(token.value)
+    word = unmarked(str(token.value))
     if source_line and column >= 1 and source_line[column - 1:].startswith(word):
         rest = source_line[column - 1:]
         whole = rest.split()[0] if rest.split() else word
@@ -661,7 +687,7 @@ def _hint_for(token, expected: set, source_line: str, column: int = 0) -> str | 
     lowered = stripped.lower()
     value = str(token.value) if token is not None else ""
     kind = token.type if token is not None else None
-    at_statement_start = "CLAUSE" in expected or "SECTION" in expected or any(
+    at_statement_start = "CLAUSE" in expected or "CLAUSE_PART" in expected or any(
         name in expected for name in ("AGREEMENT", "ROLES", "FACT")
     )
     indented = source_line[:1] in (" ", "\t", "\u00a0")
@@ -674,7 +700,7 @@ def _hint_for(token, expected: set, source_line: str, column: int = 0) -> str | 
                 "own words, make the line a comment with '#'")
     if value.startswith("§") or (value.lower() == "clause" and not at_statement_start):
         return "start each rule on a new line"
-    if kind in ("NUMBER", "CLAUSE_ID") and expected == {"WORD"}:
+    if kind in ("NUMBER", "CLAUSE_ID") and expected <= {"WORD", "STRING"}:
         return "a name starts with a letter: write the number as a word, or leave it out"
     body = lowered.split(" ", 1)[1] if lowered.startswith(("§", "clause")) and " " in lowered else ""
     if body.startswith("requests") and " must " not in f" {body} " and " should " not in f" {body} ":
@@ -720,6 +746,76 @@ def _hint_for(token, expected: set, source_line: str, column: int = 0) -> str | 
         if " is by " in lowered or " are by " in lowered:
             return "a table's first line ends with ':', for example '§4.8 branch secretary release is by branch members:'"
     return None
+
+
+# The terminals that start a statement (all are expected where one starts).
+_AT_STATEMENT_START = frozenset(("CLAUSE", "CLAUSE_PART", "ROLES", "FACT", "AGREEMENT"))
+
+# One example of each kind of line, with the words that tell it from the
+# others. When a line does not read and no more particular hint fits, the
+# hint shows the example of the kind the line comes closest to: what to
+# write instead, in full.
+_FORMS = (
+    ({"agreement"}, 'agreement "Agreement on Time Off and Facilities for Union Representatives"'),
+    ({"employer"}, 'employer "Westminster City Council"'),
+    ({"unions"}, 'unions "UNISON", "GMB"'),
+    ({"agreed"}, "agreed 1 April 2006"),
+    ({"effective"}, "effective 1 April 2006"),
+    ({"working", "day"}, "a working day is 7 hours 12 minutes"),
+    ({"working", "week"}, "a working week is 36 hours"),
+    ({"year", "starts"}, "the year starts on 1 April"),
+    ({"roles"}, "roles: representative, health and safety representative"),
+    ({"staff", "groups"}, "staff groups: teaching, non-teaching"),
+    ({"categories"}, "categories: duties, training"),
+    ({"request", "fact", "assumed"}, "request fact new representative training: yes/no, assumed no"),
+    ({"fact"}, "fact branch members: count"),
+    ({"may", "take", "up", "to"}, "§6.12 representative may take up to 6 hours per month for duties"),
+    ({"may", "take", "reasonable"}, "§5.1 representative may take reasonable time for duties"),
+    ({"may", "be", "granted", "time"}, "§5.2 representative may be granted time for activities"),
+    ({"limited"}, "§6.13 duties are limited to 10 hours per month"),
+    ({"additional", "time"}, "§6.14 additional time for duties may be granted case by case, with or without pay"),
+    ({"in", "lieu", "counts"}, "§6.15 time off in lieu counts against the allowances"),
+    ({"time", "off", "given", "only"}, "§4.2 time off for duties is given only when employed by council"),
+    ({"requests", "notice", "give"}, "§7.1 requests for training must give at least 2 weeks notice"),
+    ({"requests", "state"}, "§7.2 requests for duties must state purpose and location"),
+    ({"paid", "unpaid", "subject"}, "§5.3 duties are paid"),
+    ({"outside", "working", "hours"}, "§5.5 duties outside working hours are unpaid"),
+    ({"by"}, "§4.8 branch secretary release is by branch members:"),
+    ({"facilities"}, '§9 facilities "a notice board in every workplace"'),
+    ({"averaged"}, "§5.4 pay is averaged over the previous 12 weeks where earnings vary"),
+    ({"variations"}, "§10.1 variations need 3 months notice"),
+    ({"termination"}, "§10.2 termination needs 6 months notice"),
+    ({"further", "every"}, "    then a further 0.5 FTE for every further 500 members"),
+    ({"when"}, "    when branch members is at least 100 and roles include steward"),
+)
+
+
+def _form_hint(expected: set, source_line: str, column: int) -> str | None:
+    """What the line should read as, from the example of the kind of line it comes closest to."""
+    words = set(re.findall(r"[a-z]+", source_line.lower()))
+    before = source_line[:max(column - 1, 0)].strip()
+    if words & {"when"} and source_line.lstrip().lower().startswith("when") or before.lower().endswith(" when"):
+        return ("write a condition after 'when', for example 'when branch members is at least 100', "
+                "'when roles include steward' or 'when not staff group is teaching'")
+    if expected == {"STRING"} or expected <= {"STRING", "_NL"} and "STRING" in expected:
+        return 'put the words in double quotes, for example: ' + (
+            f'{before} "…"' if before and len(before) < 40 else "says \"the agreement's words\"")
+    if source_line[:1] in " \t\u00a0" and ":" in source_line:
+        return "a table row reads like '100 – 250: 0.1 FTE', 'up to 99: 0 FTE' or '3001 or more: 3.5 FTE'"
+    best, score = None, (0, 0.0)
+    for signal, example in _FORMS:
+        found = len(signal & words)
+        # The most of a kind's words, then the largest share of them ('fact' is the fact kind's one word).
+        if found and (found, found / len(signal)) > score:
+            best, score = example, (found, found / len(signal))
+    if best is None:
+        if re.match(r"[\t \u00a0]*(?:\u00a7|clause\b|schedule\b|appendix\b|annex\b|part\b|section\b)", source_line, re.IGNORECASE):
+            return f"after the clause reference comes the rule, for example: {_RULE_EXAMPLE}"
+        return None
+    keyword = next((name for name in expected if name.isupper() and name not in _TERMINAL_WORDS), None)
+    if len(expected) == 1 and keyword is not None:
+        return f"write '{keyword.lower()}' here; the line reads like: {best.strip()}"
+    return f"the line should read like: {best.strip()}"
 
 
 def _join_or(words: list[str]) -> str:

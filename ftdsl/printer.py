@@ -24,6 +24,7 @@ from decimal import Decimal
 import attrs
 
 from . import nodes as n
+from .model import cited
 
 INDENT = "    "
 DASH = "\u2013"  # the en dash agreements print in ranges: "11 – 30"
@@ -325,16 +326,16 @@ class _Printer:
         return [(head, _line_of(rule))] + lines
 
     def clause(self, clause: n.ClauseRef) -> str:
-        return f"§{_quoted(clause.text)}" if clause.heading else f"§{clause.text}"
+        return f"§{_quoted(clause.text)}" if clause.heading else cited(clause.text)
 
     def body(self, body) -> str:
         match body:
             case n.Allowance(who=who, quantity=quantity, period=period, category=category):
-                return f"{self.who(who)} may take up to {self.node(quantity)} {self.node(period)} for {category.text}"
+                return f"{self.who(who)} may take up to {self.node(quantity)} {self.node(period)} for {_written(category)}"
             case n.ReasonableTime(who=who, category=category):
-                return f"{self.who(who)} may take reasonable time for {category.text}"
+                return f"{self.who(who)} may take reasonable time for {_written(category)}"
             case n.GrantedTime(who=who, category=category):
-                return f"{self.who(who)} may be granted time for {category.text}"
+                return f"{self.who(who)} may be granted time for {_written(category)}"
             case n.Limit(categories=categories, amount=amount, period=period):
                 return (f"{self.names(categories)} {self.verb(categories)} limited to {self.amount(amount)} "
                         f"{self.node(period)}")
@@ -362,11 +363,11 @@ class _Printer:
                 where = " outside working hours" if outside else ""
                 return f"{self.names(categories)}{where} {self.verb(categories)} {_PAY[pay]}"
             case n.BandTable(name=name, by=by):
-                return f"{name.text} {self.verb((name,))} by {by.text}:"
+                return f"{_written(name)} {self.verb((name,))} by {_written(by)}:"
             case n.Facilities(text=text):
                 return f"facilities {_quoted(text)}"
             case n.PayBasis(count=count, unit=unit):
-                return f"pay is averaged over the previous {count} {unit.text} where earnings vary"
+                return f"pay is averaged over the previous {count} {_written(unit)} where earnings vary"
             case n.VariationNotice(amount=amount):
                 return f"variations need {self.amount(amount)} notice"
             case n.TerminationNotice(amount=amount):
@@ -385,11 +386,11 @@ class _Printer:
                 text = f"up to {row.high}"
             case _:
                 text = f"{row.low}"
-        label = f" {row.label.text}" if row.label is not None else ""
+        label = f" {_written(row.label)}" if row.label is not None else ""
         return f"{text}{label}: {self.amount(row.amount)}"
 
     def continuation(self, continuation: n.Continuation) -> str:
-        label = f" {continuation.label.text}" if continuation.label is not None else ""
+        label = f" {_written(continuation.label)}" if continuation.label is not None else ""
         return f"then a further {self.amount(continuation.amount)} for every further {continuation.every}{label}"
 
     def who(self, who: n.Who) -> str:
@@ -417,14 +418,14 @@ class _Printer:
             case n.YearStart(day=day, month=month):
                 return f"the year starts on {day} {MONTHS[month - 1]}"
             case n.RolesDecl(names=names):
-                return "roles: " + ", ".join(name.text for name in names)
+                return "roles: " + ", ".join(_written(name) for name in names)
             case n.StaffGroupsDecl(names=names):
-                return "staff groups: " + ", ".join(name.text for name in names)
+                return "staff groups: " + ", ".join(_written(name) for name in names)
             case n.CategoriesDecl(names=names):
-                return "categories: " + ", ".join(name.text for name in names)
+                return "categories: " + ", ".join(_written(name) for name in names)
             case n.FactDecl(name=name, type=type_name, request=request, assumed=assumed):
-                text = ("request fact " if request else "fact ") + f"{name.text}: {type_name.text}"
-                return text + (f", assumed {assumed.text}" if assumed is not None else "")
+                text = ("request fact " if request else "fact ") + f"{_written(name)}: {_written(type_name)}"
+                return text + (f", assumed {_written(assumed)}" if assumed is not None else "")
             case n.Rule():
                 return "\n".join(text if i == 0 else INDENT + text for i, (text, _) in enumerate(self.rule_lines(node)))
             case n.ClauseRef():
@@ -435,22 +436,22 @@ class _Printer:
                 return self.band_row(node)
             case n.Continuation():
                 return self.continuation(node)
-            case n.Name(text=text):
-                return text
+            case n.Name():
+                return _written(node)
             case n.Amount():
                 return self.amount(node)
             case n.Term():
                 return self.term(node)
             case n.ValueRef(name=name):
-                return name.text
+                return _written(name)
             case n.PerPeriod(unit=unit):
-                return f"per {unit.text}"
+                return f"per {_written(unit)}"
             case n.RollingPeriod(count=count, unit=unit):
-                return f"in any {count} {unit.text}"
+                return f"in any {count} {_written(unit)}"
             case n.NumberOperand(value=value):
                 return _number(value)
             case n.NameOperand(name=name):
-                return name.text
+                return _written(name)
             case n.DateOperand(text=text):
                 return text
             case n.And() | n.Or() | n.Not() | n.Flag() | n.Compare() | n.Includes() | n.OneOf():
@@ -485,17 +486,17 @@ class _Printer:
             case n.Not(item=item):
                 return "not " + self.condition(item, "not")
             case n.Flag(name=name):
-                return name.text
+                return _written(name)
             case n.Includes(name=name, value=value):
-                return f"{name.text} {self.include_word(name, value)} {value.text}"
+                return f"{_written(name)} {self.include_word(name, value)} {_written(value)}"
             case n.OneOf(name=name, values=values):
-                return f"{name.text} is one of " + ", ".join(v.text for v in values)
+                return f"{_written(name)} is one of " + ", ".join(_written(v) for v in values)
             case n.Compare(name=name, op=op, operand=operand):
                 words = _OPERATOR_WORDS[op]
                 if op == "=" and isinstance(operand, n.NameOperand) and \
                         operand.name.text.split()[0].lower() in _WORDS_AFTER_IS:
                     words = "="
-                return f"{name.text} {words} {self.node(operand)}"
+                return f"{_written(name)} {words} {self.node(operand)}"
         raise TypeError(f"not a condition: {node!r}")
 
     # ---- wording kept from the source
@@ -517,10 +518,10 @@ class _Printer:
         return next((word for word in words if word in ("is", "are")), None)
 
     def names(self, names) -> str:
-        text = names[0].text if names else ""
+        text = _written(names[0]) if names else ""
         for before, after in zip(names, names[1:]):
             separator = self.between(before, after)
-            text += {"and": " and ", "or": " or "}.get(separator, ", ") + after.text
+            text += {"and": " and ", "or": " or "}.get(separator, ", ") + _written(after)
         return text
 
     def verb(self, names) -> str:
@@ -545,6 +546,12 @@ def _number(value: Decimal) -> str:
 def _quoted(text: str) -> str:
     """Quotation marks that can hold the text: straight unless it contains one."""
     return f"\u201c{text}\u201d" if '"' in text else f'"{text}"'
+
+
+def _written(name: n.Name) -> str:
+    """A name as the ruleset wrote it: in quotes if it was quoted (its words
+    may then be ones that would end an unquoted name)."""
+    return _quoted(name.text) if name.quoted else name.text
 
 
 def _outside_quotes(line: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .display import json_visible, visible, visible_data
+from .model import cited
 
 OUTCOME_WORDS = {"entitled": "ENTITLED", "discretionary": "DISCRETIONARY (for management to agree)",
                  "not_entitled": "NOT ENTITLED"}
@@ -41,7 +42,7 @@ def to_text(report: dict, ruleset_name: str = "", scenario_name: str = "") -> st
         lines.append("")
         lines.append("Values")
         for name, entry in values.items():
-            clauses = ", ".join(f"§{c}" for c in entry["clauses"])
+            clauses = ", ".join(f"{cited(c)}" for c in entry["clauses"])
             if entry.get("value") is None:
                 why = f"needs '{entry['needs']}'" if entry.get("needs") else entry.get("note", "no value")
                 lines.append(f"  {name}: not computed ({why}) ({clauses})")
@@ -55,7 +56,7 @@ def to_text(report: dict, ruleset_name: str = "", scenario_name: str = "") -> st
             lines.append(heading)
             for item in items:
                 needs = f" (needs '{item['needs']}')" if "needs" in item else ""
-                lines.append(f"  §{item['clause']}: {item['facilities']}{needs}")
+                lines.append(f"  {cited(item['clause'])}: {item['facilities']}{needs}")
     lines.append("")
     lines.append("Decisions")
     if not report["decisions"]:
@@ -63,7 +64,7 @@ def to_text(report: dict, ruleset_name: str = "", scenario_name: str = "") -> st
     for decision in report["decisions"]:
         hours = decision["hours"]
         lines.append(f"  {decision['id']}  {decision['date']}  {decision['category']}  {hours} h")
-        clauses = ", ".join(f"§{c}" for c in decision["clauses"]) or "no clause"
+        clauses = ", ".join(f"{cited(c)}" for c in decision["clauses"]) or "no clause"
         lines.append(f"    {OUTCOME_WORDS[decision['outcome']]}, {pay_words(decision['paid'])} ({clauses})")
         for reason in decision["reasons"]:
             lines.append(f"    - {reason}")

@@ -12,7 +12,7 @@ import gc
 from fractions import Fraction
 
 from .conditions import build_test
-from .model import PAY_WORDS
+from .model import PAY_WORDS, cited
 from .numbers import decimal_text, json_number
 from .scenario import QUANTITY_KEYS, Scenario, ScenarioError, Vocabulary, problem, validate_scenario
 
@@ -255,7 +255,7 @@ class _Evaluation:
         fact = self.program.facts_by_name.get(missing.name)
         type_name = "value" if fact is None else fact.type
         clauses = missing.clauses
-        needed_by = f" (§{', §'.join(clauses)} reads it)" if clauses else ""
+        needed_by = f" ({', '.join(map(cited, clauses))} reads it)" if clauses else ""
         if missing.source == "request" or (fact is not None and fact.request):
             return problem(f"{path}.{missing.name}", f"request '{request['id']}' does not give '{missing.name}', which "
                             f"this request needs{needed_by}", f'add "{missing.name}": ... to the request')
@@ -416,7 +416,7 @@ class Decision:
         for rule in self.program.rules_of("requirement", self.category):
             if not self.holds(rule):
                 self.cite(rule.clause)
-                self.say(f"time off{_for(rule)} is given only when {rule.when_text} (§{rule.clause}), "
+                self.say(f"time off{_for(rule)} is given only when {rule.when_text} ({cited(rule.clause)}), "
                          "and here it is not")
                 self.check(rule, "requirement", False, f"only when {rule.when_text}")
                 return NOT_ENTITLED
@@ -446,14 +446,14 @@ class Decision:
             if not considered:
                 self.say(f"the agreement gives no time for {category}")
             elif self.detailed:  # the reason is made of the checks, which only a detailed decision records
-                why = "; ".join(f"§{c['clause']} gives {c['text']} {c['detail']}" for c in self.notes.checks
+                why = "; ".join(f"{cited(c['clause'])} gives {c['text']} {c['detail']}" for c in self.notes.checks
                                 if c["rule"] in ("allowance", "reasonable", "granted") and not c["holds"])
                 self.say(f"no rule gives time for {category} here: {why}")
             return NOT_ENTITLED, None
         if any(r.kind == "reasonable" for r in applicable):
             rule = next(r for r in applicable if r.kind == "reasonable")
             self.cite(rule.clause)
-            self.say(f"the agreement gives reasonable time for {category} (§{rule.clause}); "
+            self.say(f"the agreement gives reasonable time for {category} ({cited(rule.clause)}); "
                      f"{decimal_text(self.hours)} h is asked")
             self.check(rule, "reasonable", True, "reasonable time")
             return ENTITLED, None
@@ -477,18 +477,18 @@ class Decision:
                 self.check(rule, "allowance", fits, arithmetic)
             if fits:
                 self.cite(*clauses)
-                self.say(f"within the allowance: {arithmetic} (§{', §'.join(clauses)})" +
+                self.say(f"within the allowance: {arithmetic} ({', '.join(map(cited, clauses))})" +
                          "".join(f"; {n}" for n in notes))
                 return ENTITLED, None
             over.append((clauses, arithmetic, notes))
         for clauses, arithmetic, notes in over:
             self.cite(*clauses)
-            self.say(f"over the allowance: {arithmetic} (§{', §'.join(clauses)})" + "".join(f"; {n}" for n in notes))
+            self.say(f"over the allowance: {arithmetic} ({', '.join(map(cited, clauses))})" + "".join(f"; {n}" for n in notes))
         granted = [r for r in applicable if r.kind == "granted"]
         if granted:
             rule = granted[0]
             self.cite(rule.clause)
-            self.say(f"time for {category} may be granted at management's discretion (§{rule.clause})")
+            self.say(f"time for {category} may be granted at management's discretion ({cited(rule.clause)})")
             self.check(rule, "granted", True, "at management's discretion")
             return DISCRETIONARY, None
         return self.discretion("beyond the allowance")
@@ -508,17 +508,17 @@ class Decision:
         table = self.program.tables[quantity.value]
         if value is None:
             if self.detailed:
-                notes.append(f"no band of §{table.clause} covers {decimal_text(self.inputs.fact(table.by))} "
+                notes.append(f"no band of {cited(table.clause)} covers {decimal_text(self.inputs.fact(table.by))} "
                              f"{table.by}, so it gives no time")
             return Fraction(0)
         hours = value * quantity.factor
         if not self.detailed:
             return hours
         if table.unit == "FTE":
-            notes.append(f"{table.written} is {decimal_text(value)} FTE (§{table.clause}) = {decimal_text(hours)} h "
+            notes.append(f"{table.written} is {decimal_text(value)} FTE ({cited(table.clause)}) = {decimal_text(hours)} h "
                          f"per week")
         else:
-            notes.append(f"{table.written} is {decimal_text(value)} h (§{table.clause})")
+            notes.append(f"{table.written} is {decimal_text(value)} h ({cited(table.clause)})")
         return hours
 
     def discretion(self, what):
@@ -526,7 +526,7 @@ class Decision:
             if self.holds(rule):
                 self.cite(rule.clause)
                 manner = f" {rule.manner}" if rule.manner else ""
-                self.say(f"additional time {what} may be granted{manner} (§{rule.clause})")
+                self.say(f"additional time {what} may be granted{manner} ({cited(rule.clause)})")
                 self.check(rule, "discretion", True, "additional time may be granted")
                 return DISCRETIONARY, rule.pay
             self.check(rule, "discretion", False, f"only when {rule.when_text}", applies=False)
@@ -542,7 +542,7 @@ class Decision:
             self.check(rule, "limit", fits, arithmetic)
             if not fits:
                 self.cite(rule.clause)
-                self.say(f"over the limit of {rule.text}: {arithmetic} (§{rule.clause})")
+                self.say(f"over the limit of {rule.text}: {arithmetic} ({cited(rule.clause)})")
                 limited, pay = self.discretion("beyond the limit")
                 if _RANK[limited] < _RANK[outcome]:
                     outcome = limited
@@ -567,10 +567,10 @@ class Decision:
                 continue
             self.cite(rule.clause)
             if rule.hard:
-                self.say(f"notice too short: {detail}; the agreement requires {rule.text} (§{rule.clause})")
+                self.say(f"notice too short: {detail}; the agreement requires {rule.text} ({cited(rule.clause)})")
                 return NOT_ENTITLED
             self.say(f"notice short of {rule.text}: {detail}, so it is for management to agree "
-                     f"(§{rule.clause})")
+                     f"({cited(rule.clause)})")
             if outcome == ENTITLED:
                 outcome = DISCRETIONARY
         return outcome
@@ -585,18 +585,18 @@ class Decision:
                 continue
             if rule.hard:
                 self.cite(rule.clause)
-                self.say(f"the request must state its {' and '.join(missing)} (§{rule.clause})")
+                self.say(f"the request must state its {' and '.join(missing)} ({cited(rule.clause)})")
                 return NOT_ENTITLED
-            self.say(f"note: a request should state its {' and '.join(missing)} (§{rule.clause})")
+            self.say(f"note: a request should state its {' and '.join(missing)} ({cited(rule.clause)})")
         return outcome
 
     def pay(self, override):
         if override is not None:
             clause = self.clauses[-1] if self.clauses else ""
             if override == "open":
-                self.say(f"additional time may be granted with or without pay (§{clause})")
+                self.say(f"additional time may be granted with or without pay ({cited(clause)})")
                 return None, [clause]
-            self.say(f"additional time is {'paid' if override == 'paid' else 'unpaid'} (§{clause})")
+            self.say(f"additional time is {'paid' if override == 'paid' else 'unpaid'} ({cited(clause)})")
             return override == "paid", [clause]
         in_hours = self.request["in working hours"]
         rules = self.program.rules_of("pay", self.category)
@@ -633,23 +633,23 @@ class Decision:
         where = " outside working hours" if not in_hours else ""
         if len(kinds) > 1:
             said = "; ".join(f"{PAY_WORDS[r.pay]}{' when ' + r.when_text if r.condition is not None else ''} "
-                             f"(§{r.clause})" for r in candidates)
+                             f"({cited(r.clause)})" for r in candidates)
             self.say(f"the pay rules that apply disagree on pay for {self.category} ({said}); pay is for "
                      "management to decide")
             return None, clauses
         kind = kinds.pop()
         if kind == "paid":
-            self.say(f"time for {self.category}{where} is paid (§{', §'.join(clauses)})")
+            self.say(f"time for {self.category}{where} is paid ({', '.join(map(cited, clauses))})")
             basis = self.program.model.pay_basis
             if basis:
                 self.say(f"paid at what they would have earned; where earnings vary, at average pay over the "
-                         f"previous {basis.count} {basis.unit} (§{basis.clause})")
+                         f"previous {basis.count} {basis.unit} ({cited(basis.clause)})")
                 clauses = list(dict.fromkeys(clauses + [basis.clause]))
             return True, clauses
         if kind == "unpaid":
-            self.say(f"time for {self.category}{where} is unpaid (§{', §'.join(clauses)})")
+            self.say(f"time for {self.category}{where} is unpaid ({', '.join(map(cited, clauses))})")
             return False, clauses
-        self.say(f"time for {self.category}{where} is paid subject to management agreement (§{', §'.join(clauses)})")
+        self.say(f"time for {self.category}{where} is paid subject to management agreement ({', '.join(map(cited, clauses))})")
         return None, clauses
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from .model import MONTHS
+from .names import name_key
 
 SCENARIO_KEYS = ("facts", "taken", "requests", "expect", "description", "name", "comment", "notes")
 QUANTITY_KEYS = ("hours", "days", "half days")
@@ -35,11 +36,6 @@ class ScenarioError(Exception):
     def __init__(self, problems):
         self.problems = list(problems)
         super().__init__("; ".join(p["message"] for p in self.problems))
-
-
-def name_key(text):
-    """Names match whatever their case, spacing or apostrophe style."""
-    return " ".join(str(text).replace("\u2019", "'").replace("\u00a0", " ").lower().split())
 
 
 def repeated_names(keys):

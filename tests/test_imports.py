@@ -98,7 +98,7 @@ def test_what_a_compiled_program_runs_on_is_standard_library_only():
             break
         runs_on |= more
     assert runs_on == {"ftdsl.runtime", "ftdsl.model", "ftdsl.records", "ftdsl.conditions", "ftdsl.numbers",
-                       "ftdsl.scenario"}
+                       "ftdsl.scenario", "ftdsl.names"}
     for name in runs_on | {"ftdsl.modelfile"}:
         tree = ast.parse((ROOT / (name.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
         outside = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}

@@ -74,3 +74,27 @@ def test_show_colours_only_when_asked():
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.stdout) == plain.stdout
     missing = run_cli("show", "missing.ftr")
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_keywords_inside_names_are_coloured_as_names():
+    from pygments import lex
+
+    text = ("roles: representative, health and safety representative\ncategories: duties\nfact roles: list of roles\n"
+            "fact employed by council: yes/no\nfact staff group: text\n"
+            "§1 health and safety representative may take up to 1 hours per week for duties\n"
+            "    when employed by council and staff group is office\n")
+    kinds = {}
+    for kind, value in lex(text, FtrLexer()):
+        kinds.setdefault(value.lower(), set()).add(str(kind))
+    # 'and' joins a condition's parts (a keyword) and is a word of a role's name (a name).
+    assert kinds["and"] == {"Token.Keyword", "Token.Name"}
+    assert kinds["by"] == {"Token.Name"} and kinds["staff"] == {"Token.Name"}
+    assert "Token.Keyword" in kinds["may"] and "Token.Keyword" in kinds["when"]
+
+
+def test_a_ruleset_that_does_not_parse_is_coloured_by_its_declarations():
+    from pygments import lex
+
+    text = "roles: health and safety representative\n§1 health and safety representative may take\n"
+    words = [(str(kind), value) for kind, value in lex(text, FtrLexer()) if value == "and"]
+    assert words == [("Token.Name", "and"), ("Token.Name", "and")]

@@ -50,8 +50,8 @@ def test_section_6_13_as_written_warns_of_the_overlap_at_30():
     assert result.returncode == 0, result.stderr  # warnings do not fail a check without --strict
     line = next(i for i, text in enumerate(AS_WRITTEN.read_text(encoding="utf-8").splitlines(), 1)
                 if text.strip().startswith("30+"))
-    assert (f"{AS_WRITTEN}:{line}:5: warning W101: a school with exactly 30 members matches both '11 – 30' and "
-            "'30 or more' (§6.13)") in result.stderr
+    assert (f"{AS_WRITTEN}:{line}:5: warning W101: when school members is 30, both '11 – 30' and "
+            "'30 or more' match (§6.13)") in result.stderr
     assert "    30+ members: 2 hours\n" in result.stderr and "^^^^" in result.stderr
     assert "hint: decide which row 30 belongs to and start the second row at 31: '31 or more'" in result.stderr
 
@@ -118,13 +118,13 @@ def test_clean_table_has_no_warnings():
 def test_gap_between_rows():
     [warning] = warnings(table("1 – 10: 0.5 hours", "12 – 30: 1 hour", "31 or more: 2 hours"))
     assert warning.code == "W102"
-    assert warning.message == "exactly 11 members matches no row of §1: no row covers 11, so it gives no value"
+    assert warning.message == "when members is 11, no row of §1 matches: no row covers 11, so it gives no value"
     assert warning.span.line == 12  # the row after the gap
 
 
 def test_table_that_ends():
     [warning] = warnings(table("1 – 10: 0.5 hours", "11 – 30: 1 hour"))
-    assert warning.code == "W102" and "exactly 31 members matches no row" in warning.message
+    assert warning.code == "W102" and "when members is 31, no row of §1 matches" in warning.message
 
 
 def test_continuation_closes_the_end():
@@ -134,8 +134,9 @@ def test_continuation_closes_the_end():
 def test_rows_out_of_order_and_decreasing():
     found = warnings(table("11 – 30: 0.5 hours", "0 – 10: 1 hour", "31 or more: 2 hours"))
     assert [d.code for d in found] == ["W104", "W103"]
-    assert found[0].message == ("more members get less: exactly 11 members gets 0.5 h ('11 – 30'), less than "
-                                "the 1 h of '0 – 10' (§1)")
+    # 0.5 h for 11 to 30 members, after 1 h for 0 to 10: the higher band gives less.
+    assert found[0].message == ("the table gives less for more: when members is 11 it gives 0.5 h ('11 – 30'), "
+                                "less than the 1 h of '0 – 10' (§1)")
 
 
 def test_shadowed_row():
@@ -275,3 +276,9 @@ def test_lint_never_fails_and_places_every_warning(rows, grants):
     found = warnings(text, unused=True)
     assert all(d.severity == "warning" and d.code.startswith("W") and d.span.file == "t.ftr" for d in found)
     assert all(d.span.line >= 1 for d in found)
+
+
+def test_a_count_that_is_not_of_members_is_named_as_written():
+    found = warnings(table("0 – 1000: 0.1 FTE", "1002 or more: 0.2 FTE").replace("members", "union share per thousand"))
+    (gap,) = [d for d in found if d.code == "W102"]
+    assert gap.message.startswith("when union share per thousand is 1001, no row of §1 matches")
