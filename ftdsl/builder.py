@@ -441,6 +441,11 @@ class _Builder(Transformer):
         categories = children[0] if children else ()
         return n.Requirement(tuple(categories), span=self.span(meta))
 
+    def refusal(self, meta, children):
+        # "no time is given for X" has no 'who': it refuses everyone.
+        who = children[0] if len(children) == 2 else n.Who(anyone=True, span=self.span(meta))
+        return n.Refusal(who, tuple(children[-1]), span=self.span(meta))
+
     def toil_counts(self, meta, children):
         return n.ToilCounts(span=self.span(meta))
 

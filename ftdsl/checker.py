@@ -117,8 +117,8 @@ class _Checker:
         for rule in rules:
             if isinstance(rule.body, n.BandTable):
                 self.table(rule)
-        collected = {name: [] for name in ("grants", "limits", "discretions", "requirements", "notices", "states",
-                                           "pays", "facilities")}
+        collected = {name: [] for name in ("grants", "refusals", "limits", "discretions", "requirements", "notices",
+                                           "states", "pays", "facilities")}
         toil_clause = None
         pay_basis = None
         notices = {}
@@ -458,6 +458,13 @@ class _Checker:
                     return None
                 return "requirements", m.RequirementRule(categories, condition, clause, quotes,
                                                          m.describe_condition(condition), span=body.span)
+            case n.Refusal():
+                roles, ok = self.who(body.who)
+                categories = self.category_list(body.categories)
+                if not ok or categories is None:
+                    return None
+                text = "no time for " + " and ".join(categories) + ("" if roles is None else " for " + " or ".join(roles))
+                return "refusals", m.RefusalRule(categories, roles, condition, clause, quotes, text, span=body.span)
             case n.Notice():
                 categories = self.category_list(body.categories)
                 days = self.notice_days(body.amount)

@@ -140,6 +140,7 @@ def diff(old: m.Model, new: m.Model) -> list[Change]:
     changes += _family(old, new, _limit_atoms, "limit", _limit_direction, added=LESS)
     changes += _family(old, new, _discretion_atoms, "discretion", _rank_direction(_DISCRETION_PAY), added=MORE)
     changes += _family(old, new, _requirement_atoms, "eligibility", None, added=LESS)
+    changes += _family(old, new, _refusal_atoms, "refusal", None, added=LESS)
     changes += _family(old, new, _notice_atoms, "notice", _notice_direction, added=LESS)
     changes += _family(old, new, _state_atoms, "request content", _state_direction, added=LESS)
     changes += _pays(old, new)
@@ -385,6 +386,18 @@ def _requirement_atoms(model: m.Model) -> list[_Atom]:
             atoms.append(_Atom(("eligibility", category), f"eligibility for {category}", None, (rule.condition,),
                                "time off only when " + describe_condition(rule.condition), None, (rule.clause,),
                                rule.quotes, (rule.span,)))
+    return atoms
+
+
+def _refusal_atoms(model: m.Model) -> list[_Atom]:
+    atoms = []
+    for rule in model.refusals:
+        for category in rule.categories:
+            for role in rule.roles or (None,):
+                who = "anyone" if role is None else role
+                atoms.append(_Atom(("refusal", category, role), f"refusal of {category} to {who}", rule.condition,
+                                   (), f"no time is given for {category} to {who}", None, (rule.clause,), rule.quotes,
+                                   (rule.span,)))
     return atoms
 
 

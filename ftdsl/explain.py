@@ -34,13 +34,14 @@ SHORT = {runtime.ENTITLED: "ENTITLED", runtime.DISCRETIONARY: "DISCRETIONARY", r
 # The steps of a decision in the order the runtime takes them, with the
 # kinds of rule each step weighs.
 STEPS = (
-    ("requirements", "who may have time off", ("requirement",)),
+    ("requirements", "who may have time off", ("requirement", "refusal")),
     ("grants", "time given", ("grant", "discretion")),
     ("limits", "limits", ("limit",)),
     ("notice", "notice", ("notice",)),
     ("statements", "what the request states", ("state",)),
 )
-CHECK_STEP = {"requirement": 0, "allowance": 1, "reasonable": 1, "granted": 1, "discretion": 1, "limit": 2,
+CHECK_STEP = {"requirement": 0, "refusal": 0, "allowance": 1, "reasonable": 1, "granted": 1, "discretion": 1,
+              "limit": 2,
               "notice": 3, "state": 4}
 
 
@@ -126,11 +127,13 @@ def _status(check) -> tuple[str, str]:
         fields = detail.removeprefix("states ")
         return ("met", f"the request states {fields}") if check["holds"] else (
             "not met", f"the request should state {fields}")
+    if not check["applies"]:
+        return "does not apply", detail
+    if kind == "refusal":
+        return "refuses", detail
     if check["holds"]:
         return {"requirement": "met", "allowance": "within", "limit": "within", "notice": "met",
                 "state": "met"}.get(kind, "applies"), detail
-    if not check["applies"]:
-        return "does not apply", detail
     return {"allowance": "exceeded", "limit": "exceeded"}.get(kind, "not met"), detail
 
 

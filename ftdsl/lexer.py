@@ -30,7 +30,7 @@ KEYWORDS = frozenset("""
 a above additional against agreed agreement allowances and any anyone are assumed at averaged be by case
 categories circumstances clause counts day each earnings effective employer every exceptional facilities fact for
 further give given granted groups hours in include includes is least less lieu limited management may more most
-must need needs not notice of off on one only or outside over paid pay per possible previous reasonable request
+must need needs no not notice of off on one only or outside over paid pay per possible previous reasonable request
 requests roles says should staff starts state subject take termination than the then time to under unions unpaid up
 variations vary week when where with without working year
 """.split())

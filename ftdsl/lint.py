@@ -47,6 +47,7 @@ def lint(model: m.Model, ast=None) -> list[Diagnostic]:
     for table in model.tables:
         found.extend(table_warnings(table))
     found.extend(never_applies(model))
+    found.extend(refused_grants(model))
     found.extend(conflicting_allowances(model))
     found.extend(unused_names(model, declared_spans(ast)))
     found.extend(unpaid_categories(model))
@@ -311,6 +312,8 @@ def _rules(model: m.Model):
     """(rule, what it is, its categories) for every rule with a condition."""
     for grant in model.grants:
         yield grant, f"{cited(grant.clause)} ({grant.text})", (grant.category,)
+    for rule in model.refusals:
+        yield rule, f"the refusal in {cited(rule.clause)}", rule.categories
     for rule in model.limits:
         yield rule, f"the limit in {cited(rule.clause)}", rule.categories
     for rule in model.discretions:
@@ -325,6 +328,27 @@ def _rules(model: m.Model):
         yield rule, f"the pay rule in {cited(rule.clause)}", rule.categories
     for rule in model.facilities:
         yield rule, f"the facilities in {cited(rule.clause)}", ()
+
+
+def refused_grants(model: m.Model) -> list[Diagnostic]:
+    """W121: a grant that a refusal overrides: same category, a role in common
+    (or either for anyone), and a scenario where both conditions hold. The
+    runtime weighs refusals first, so the grant gives nothing there."""
+    found = []
+    for refusal in model.refusals:
+        for grant in model.grants:
+            if grant.category not in refusal.categories:
+                continue
+            if grant.roles is not None and refusal.roles is not None and not set(grant.roles) & set(refusal.roles):
+                continue
+            if witness(model, [grant.condition, refusal.condition], (grant.category,)) is None:
+                continue
+            where = f" when {refusal.when_text}" if refusal.condition is not None else ""
+            found.append(_warning(
+                "W121", f"{cited(grant.clause)} gives {grant.text}, but {cited(refusal.clause)} says no time is given"
+                f"{where}; the refusal decides, so {cited(grant.clause)} gives nothing there",
+                grant.span, hint=f"narrow one of them with 'when ...', or delete the one the agreement does not mean"))
+    return found
 
 
 def never_applies(model: m.Model) -> list[Diagnostic]:
@@ -571,7 +595,9 @@ def _used_names(model: m.Model):
             values.add(grant.quantity.value)
     for rule, _, rule_categories in _rules(model):
         categories.update(rule_categories)
-    if any(g.roles is not None for g in model.grants):
+    for refusal in model.refusals:
+        roles.update(refusal.roles or ())
+    if any(r.roles is not None for r in (*model.grants, *model.refusals)):
         facts.update(f.name for f in model.facts if f.type == "list of roles" and not f.request)
     facts.update(t.by for t in model.tables)
     return roles, groups, categories, facts, values
@@ -627,7 +653,8 @@ def unused_names(model: m.Model, spans: dict | None = None) -> list[Diagnostic]:
         if table.name not in values:
             unused("value", table.display or table.name, table.span,
                    f"use it in a rule ('up to {table.display or table.name} per week') or a condition")
-    granted = {g.category for g in model.grants}
+    # A category with a refusal is decided by it: it is not time nobody thought to give.
+    granted = {g.category for g in model.grants} | {c for r in model.refusals for c in r.categories}
     for category in model.categories:
         if category in categories and category not in granted:
             found.append(_warning("W131", f"no rule gives time for '{category}', so every request for it is not entitled",

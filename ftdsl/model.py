@@ -306,7 +306,7 @@ class Rule(Frozen):
     """What every rule has: the step of a decision it belongs to (`step`), the categories it is for
     (empty: every category), its condition, clause and quotations, and how it reads in a check (`label`)."""
 
-    step = ""  # 'grant', 'limit', 'discretion', 'requirement', 'notice', 'state', 'pay' or 'facilities'
+    step = ""  # 'grant', 'refusal', 'limit', 'discretion', 'requirement', 'notice', 'state', 'pay' or 'facilities'
 
     @functools.cached_property  # stored in the record's __dict__, which Frozen's __setattr__ does not guard
     def when_text(self) -> str:
@@ -342,6 +342,21 @@ class Grant(Rule):
     @property
     def categories(self) -> tuple[str, ...]:
         return (self.category,)
+
+
+class RefusalRule(Rule):
+    """Time an agreement says it does not give: requests for its categories
+    (by its roles; None for anyone), where its condition holds, are not
+    entitled, whatever a grant says."""
+
+    step = "refusal"
+    categories: tuple[str, ...]
+    roles: tuple[str, ...] | None
+    condition: object | None = None
+    clause: str = ""
+    quotes: tuple[str, ...] = field((), eq=False)
+    text: str = field("", eq=False)
+    span: Span | None = _span
 
 
 class LimitRule(Rule):
@@ -478,6 +493,7 @@ class Model(Frozen):
     facts: tuple[FactDef, ...]
     tables: tuple[Table, ...] = ()
     grants: tuple[Grant, ...] = ()
+    refusals: tuple[RefusalRule, ...] = ()
     limits: tuple[LimitRule, ...] = ()
     discretions: tuple[DiscretionRule, ...] = ()
     requirements: tuple[RequirementRule, ...] = ()
@@ -499,9 +515,9 @@ class Model(Frozen):
 
     @property
     def rules(self) -> tuple[Rule, ...]:
-        """Every rule, in the order a decision meets them: grants, limits, discretions, requirements,
-        notices, statements, pay, facilities."""
-        return (*self.grants, *self.limits, *self.discretions, *self.requirements, *self.notices, *self.states,
+        """Every rule: grants, refusals, limits, discretions, requirements, notices, statements, pay,
+        facilities."""
+        return (*self.grants, *self.refusals, *self.limits, *self.discretions, *self.requirements, *self.notices, *self.states,
                 *self.pays, *self.facilities)
 
     @property
@@ -526,7 +542,7 @@ class Model(Frozen):
         return self.evolve(
             roles=tuple(sorted(self.roles)), staff_groups=tuple(sorted(self.staff_groups)),
             categories=tuple(sorted(self.categories)), facts=ordered(self.facts), tables=ordered(self.tables),
-            grants=ordered(self.grants), limits=ordered(self.limits), discretions=ordered(self.discretions),
+            grants=ordered(self.grants), refusals=ordered(self.refusals), limits=ordered(self.limits), discretions=ordered(self.discretions),
             requirements=ordered(self.requirements), notices=ordered(self.notices), states=ordered(self.states),
             pays=ordered(self.pays), facilities=ordered(self.facilities),
         )

@@ -435,6 +435,15 @@ class Requirement(Record):
 
 
 @record
+class Refusal(Record):
+    """'no time is given for <categories>', or '<who> may not take time for <categories>': a stated refusal."""
+
+    who: Who
+    categories: tuple[Name, ...]
+    span: Span | None = _span
+
+
+@record
 class ToilCounts(Record):
     """'time off in lieu counts against the allowances'."""
 

@@ -349,6 +349,10 @@ class _Printer:
             case n.Requirement(categories=categories):
                 scope = f" for {self.names(categories)}" if categories else ""
                 return f"time off{scope} is given only"
+            case n.Refusal(who=who, categories=categories):
+                if who.anyone:
+                    return f"no time is given for {self.names(categories)}"
+                return f"{self.who(who)} may not take time for {self.names(categories)}"
             case n.ToilCounts():
                 return "time off in lieu counts against the allowances"
             case n.Notice(categories=categories, hard=hard, amount=amount, where_possible=where_possible):

@@ -386,6 +386,8 @@ class Decision:
         outcome = self.requirements()
         pay_override = None
         if outcome != NOT_ENTITLED:
+            outcome = self.refusals()
+        if outcome != NOT_ENTITLED:
             outcome, pay_override = self.grants()
         if outcome != NOT_ENTITLED:
             outcome, pay_override = self.limits(outcome, pay_override)
@@ -421,6 +423,24 @@ class Decision:
                 self.check(rule, "requirement", False, f"only when {rule.when_text}")
                 return NOT_ENTITLED
             self.check(rule, "requirement", True, f"only when {rule.when_text}")
+        return ENTITLED
+
+    def refusals(self):
+        """NOT_ENTITLED where a rule says no time is given for the request (its roles and condition met), else ENTITLED."""
+        for rule in self.program.rules_of("refusal", self.category):
+            if rule.roles is not None:
+                roles = self.inputs.fact(self.program.model.roles_fact)
+                if roles.isdisjoint(rule.roles):
+                    self.check(rule, "refusal", True, "only for " + " or ".join(rule.roles), applies=False)
+                    continue
+            if not self.holds(rule):
+                self.check(rule, "refusal", True, f"only when {rule.when_text}", applies=False)
+                continue
+            self.cite(rule.clause)
+            self.say(f"the agreement gives no time for {self.category}" + _roles_words(rule)
+                     + (f" when {rule.when_text}" if rule.condition is not None else "") + f" ({cited(rule.clause)})")
+            self.check(rule, "refusal", False, "no time is given")
+            return NOT_ENTITLED
         return ENTITLED
 
     def applicable_grants(self):
@@ -651,6 +671,11 @@ class Decision:
             return False, clauses
         self.say(f"time for {self.category}{where} is paid subject to management agreement ({', '.join(map(cited, clauses))})")
         return None, clauses
+
+
+def _roles_words(rule):
+    """' to branch secretary or convenor' for a rule with roles, '' for one for anyone."""
+    return "" if rule.roles is None else " to " + " or ".join(rule.roles)
 
 
 def _for(rule):

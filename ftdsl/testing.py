@@ -29,7 +29,7 @@ import attrs
 
 from .display import visible
 from .errors import Diagnostic, FtdslError, Span, did_you_mean
-from .model import FURTHER
+from .model import FURTHER, cited
 from .numbers import decimal_text
 from .report import OUTCOME_WORDS
 from .scenario import exact_number, json_decimal, json_int, name_key
@@ -564,11 +564,11 @@ class _Coverage:
         for table in model.tables:
             for row in table.rows:
                 items.append((("row", table.name, row.low, row.high), table.clause,
-                              f"§{table.clause} {table.display or table.name}, band {self.line_text(row.span) or row.text}",
+                              f"{cited(table.clause)} {table.display or table.name}, band {self.line_text(row.span) or row.text}",
                               row.span))
             if table.step is not None:
                 items.append((("row", table.name, "further"), table.clause,
-                              f"§{table.clause} {table.display or table.name}, past the last band (then a further ...)",
+                              f"{cited(table.clause)} {table.display or table.name}, past the last band (then a further ...)",
                               table.span))
         return items
 
@@ -579,7 +579,7 @@ class _Coverage:
 
     def source_text(self, span, rule) -> str:
         text = self.line_text(span)
-        return text if text else f"§{rule.clause} {rule.label or rule.step}"
+        return text if text else f"{cited(rule.clause)} {rule.label or rule.step}"
 
     @property
     def total(self) -> int:

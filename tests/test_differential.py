@@ -4,7 +4,7 @@ on outcome, pay, clauses and values.
 
 The rulesets are written as text from templates (allowances in hours, days, half days and a band table's FTE,
 over calendar and rolling periods; reasonable and granted time; limits; discretions with and without pay;
-requirements; hard and soft notice; statements; pay in and outside working hours and by condition; facilities;
+requirements; refusals for anyone and for roles; hard and soft notice; statements; pay in and outside working hours and by condition; facilities;
 time off in lieu; conditions over yes/no, counts, staff groups, roles, request facts with and without an
 assumed value, and band values, joined with and, or and not). Each path decides independently of the others
 from the same checked model, so a change to any one of them alone shows here as a disagreement.
@@ -28,7 +28,8 @@ from ftdsl.errors import FtdslError
 from ftdsl.explain import explain
 from ftdsl.standalone import standalone_source
 
-ROLES = ("steward", "convenor", "safety officer")
+# A role whose name holds the language's own words ('and', 'per'): read as one name everywhere.
+ROLES = ("steward", "convenor", "health and safety officer per site")
 CATEGORIES = ("duties", "training", "meetings")
 GROUPS = ("teaching", "support")
 
@@ -47,7 +48,7 @@ PERIODS = ["per week", "per month", "per year", "in any 12 months", "in any 4 we
 
 
 _CATEGORY = st.sampled_from(CATEGORIES)
-_WHO = st.sampled_from(["anyone", "steward", "convenor", "steward or safety officer"])
+_WHO = st.sampled_from(["anyone", "steward", "convenor", "steward or health and safety officer per site"])
 # One rule of any kind, as its text after the clause reference.
 RULES = st.one_of(
     st.builds(lambda w, amount, period, c: f"{w} may take up to {amount} {period} for {c}", _WHO,
@@ -62,6 +63,8 @@ RULES = st.one_of(
               st.sampled_from(["case by case", "in exceptional circumstances, with or without pay"])),
     st.builds(lambda c: f"time off for {c} is given only when employed", _CATEGORY),
     st.just("time off is given only when not urgent"),
+    st.builds(lambda c: f"no time is given for {c}", _CATEGORY),
+    st.builds(lambda w, c: f"{w} may not take time for {c}", _WHO, _CATEGORY),
     st.builds(lambda c, how: f"requests for {c} {how}", _CATEGORY,
               st.sampled_from(["must give 10 days' notice", "should give at least 2 weeks' notice where possible"])),
     st.builds(lambda c, how: f"requests for {c} {how} purpose", _CATEGORY, st.sampled_from(["must state",
