@@ -601,3 +601,9 @@ class _Builder(Transformer):
 
     def date_operand(self, meta, children):
         return n.DateOperand(str(children[0]), span=self.span(meta))
+
+    def date_words_operand(self, meta, children):
+        # "1 October 2026", as the header's dates are written; compared as 2026-10-01.
+        date = self.day_month_year(meta, children)
+        written = " ".join(str(child) for child in children)
+        return n.DateOperand(f"{date.year:04d}-{date.month:02d}-{date.day:02d}", span=self.span(meta), written=written)

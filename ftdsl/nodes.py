@@ -260,8 +260,11 @@ class NameOperand(Record):
 
 @record
 class DateOperand(Record):
+    """A date compared with: `text` is ISO (2026-10-01), `written` the words it was given in ("1 October 2026")."""
+
     text: str
     span: Span | None = _span
+    written: str | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
 # ---- header, definitions and vocabulary ----------------------------------------

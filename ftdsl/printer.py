@@ -456,8 +456,8 @@ class _Printer:
                 return _number(value)
             case n.NameOperand(name=name):
                 return _written(name)
-            case n.DateOperand(text=text):
-                return text
+            case n.DateOperand(text=text, written=written):
+                return written or text
             case n.And() | n.Or() | n.Not() | n.Flag() | n.Compare() | n.Includes() | n.OneOf():
                 return self.condition(node)
         if isinstance(node, n.Ruleset):

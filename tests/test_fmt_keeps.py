@@ -168,3 +168,16 @@ def test_the_diff_splits_lines_at_newlines_only(tmp_path):
     result = run_cli("fmt", "--check", "--diff", str(path))
     assert result.returncode == 1
     assert "-CLAUSE 5.3   duties ARE paid  # a\u2028b\n+§5.3 duties are paid  # a\u2028b\n" in result.stdout
+
+
+def test_fmt_diff_shows_the_change_and_writes_nothing(tmp_path):
+    from conftest import run_cli
+
+    path = tmp_path / "my.ftr"
+    # Declarations and rules run together; the canonical layout puts a blank line between the groups.
+    written = "roles: a\ncategories: d\nfact roles: list of roles\n§1 a may take up to 1 hours per week for d\n§2 d are paid\n"
+    path.write_text(written, encoding="utf-8")
+    result = run_cli("fmt", "--diff", str(path))
+    assert result.returncode == 0
+    assert "+++ " in result.stdout and f"would reformat {path}" in result.stdout
+    assert path.read_text(encoding="utf-8") == written

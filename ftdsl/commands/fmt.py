@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ._shared import EXIT_BUG, EXIT_ERROR, EXIT_FOUND
+from ._shared import EXIT_BUG, EXIT_ERROR, EXIT_FOUND, colour_option, render_error
 from ..errors import Diagnostic, FtdslError
 
 
@@ -49,7 +49,9 @@ def _lines(text: str, split_lines) -> list[str]:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print what would change as a unified diff.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Change nothing; print what would change as a unified diff.")
+@colour_option
 def command(paths, check, show_diff):
     """Rewrite each ruleset PATH (or every .ftr file in a folder) in the canonical layout.
 
@@ -67,7 +69,7 @@ def command(paths, check, show_diff):
     try:
         files = ruleset_paths(paths)
     except FtdslError as error:
-        click.echo(error.render(), err=True)
+        click.echo(render_error(error), err=True, color=True)
         sys.exit(EXIT_ERROR)
     errors = bugs = 0
     changed = []
@@ -87,20 +89,20 @@ def command(paths, check, show_diff):
             if show_diff:
                 click.echo("".join(difflib.unified_diff(_lines(text, split_lines), _lines(formatted, split_lines),
                                                         path, f"{path} (formatted)")), nl=False)
-            if check:
+            if check or show_diff:  # asked what would change, not to change it
                 click.echo(f"would reformat {path}")
             else:
                 rewrite(path, new, data)
                 click.echo(f"reformatted {path}")
         except FtdslError as error:
             errors += 1
-            click.echo(error.render(), err=True)
+            click.echo(render_error(error), err=True, color=True)
         except UnsafeFormat as problem:
             bugs += 1
             click.echo(f"{path}: internal error: {problem}; the file was left as it was (please report this with "
                        "the file)", err=True)
     if len(files) > 1 or check:
-        verb = "would be reformatted" if check else "reformatted"
+        verb = "would be reformatted" if check or show_diff else "reformatted"
         click.echo(f"{len(changed)} of {len(files)} file{'s' if len(files) != 1 else ''} {verb}"
                    + (f", {errors + bugs} not formatted" if errors or bugs else ""), err=True)
     if bugs:
