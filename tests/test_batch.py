@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import ftdsl
 from ftdsl import batch as batch_module
-from ftdsl import totals
+from ftdsl import external_sort, rowloop, totals
 from ftdsl.batch import Batch
 from conftest import RULESETS, WESTMINSTER, run_cli
 
@@ -139,7 +139,7 @@ def expected_by_id(program, scenarios):
 class compiling:
     """Within it, a batch compiles its tree after every row the compiled walk hands back, `depth` nodes deep at
     most, leaving out subtrees reached by fewer than `min_rows` rows (so small logs go through the compiled
-    walk, its hand-backs and its limits)."""
+    walk, its hand-backs and its limits). The settings are rowloop's."""
 
     NAMES = ("COMPILE_MISSES", "COMPILE_PER_NODE", "_COMPILE_DEPTH", "_COMPILE_MIN_ROWS")
 
@@ -147,13 +147,13 @@ class compiling:
         self.values = (1, 0, depth, min_rows)
 
     def __enter__(self):
-        self.saved = [getattr(batch_module, name) for name in self.NAMES]
+        self.saved = [getattr(rowloop, name) for name in self.NAMES]
         for name, value in zip(self.NAMES, self.values):
-            setattr(batch_module, name, value)
+            setattr(rowloop, name, value)
 
     def __exit__(self, *exc):
         for name, value in zip(self.NAMES, self.saved):
-            setattr(batch_module, name, value)
+            setattr(rowloop, name, value)
 
 
 @settings(max_examples=60)
@@ -304,7 +304,7 @@ def test_compiled_walk_checks_texts_it_has_not_seen(programs, tmp_path):
 
 @pytest.mark.parametrize("compiled", [False, True])
 def test_a_bad_text_in_a_column_read_through_a_key_is_a_row_error(programs, tmp_path, compiled):
-    """Notice days are read by their thresholds (a _Keyed question): text that is not a number is reported
+    """Notice days are read by their thresholds (a trees.Keyed question): text that is not a number is reported
     for its row, like any invalid cell, however far the tree has been compiled."""
     header = "rep,date,category,days,notice days,roles,employed by council"
     good = [f"R{n},2026-04-{1 + n % 20:02d},conference,1,{(10, 50)[n % 2]},representative,yes" for n in range(30)]
@@ -351,7 +351,7 @@ def test_json_lines_input_decides_like_csv(programs, tmp_path):
 
 
 def test_unsorted_logs_use_sorted_runs_on_disk(programs, tmp_path, monkeypatch):
-    monkeypatch.setattr(batch_module, "CHUNK_ROWS", 7)  # many runs to merge, in both directions
+    monkeypatch.setattr(external_sort, "CHUNK_ROWS", 7)  # many runs to merge, in both directions
     program = programs["recognition-and-facilities"]
     scenarios, rows = make_log(program, 11, reps=6, per_rep=15)
     random.Random(3).shuffle(rows)
@@ -392,7 +392,7 @@ def test_progress_is_shown_in_each_pass_of_the_sorting_fallback(programs, tmp_pa
     """An unsorted log is read, decided and written back in three passes: each reports its progress, labelled,
     going forwards to 1.0, and the decisions are those of the run without progress."""
     monkeypatch.setattr(batch_module, "FLUSH_ROWS", 16)
-    monkeypatch.setattr(batch_module, "CHUNK_ROWS", 50)
+    monkeypatch.setattr(external_sort, "CHUNK_ROWS", 50)
     program = programs["recognition-and-facilities"]
     scenarios, rows = make_log(program, 11, reps=6, per_rep=40)
     random.Random(3).shuffle(rows)

@@ -80,7 +80,7 @@ STREAMING_WRITERS = {
     # same checks as write_atomic (which needs the whole text in memory).
     "ftdsl/commands/run.py",
     # Sorted runs of a long log, in a temporary folder that is removed.
-    "ftdsl/batch.py",
+    "ftdsl/external_sort.py",
 }
 WRITE_CALL = re.compile(r"""open\([^)]*["'](?:w|a|x|wb|ab|xb|w\+|r\+)["']|\.write_text\(|\.write_bytes\(|os\.replace\(|"""
                         r"""os\.rename\(|shutil\.(?:copy|move)""")
