@@ -228,7 +228,7 @@ def _run(argv) -> int:
         click.echo(exit_.code, err=True)
         return EXIT_FOUND
     except click.ClickException as error:
-        error.show()
+        _show_click_error(error)
         return error.exit_code
     except KeyboardInterrupt:
         return _interrupted()
@@ -240,7 +240,9 @@ def _run(argv) -> int:
         from .errors import FtdslError
 
         if isinstance(error, FtdslError):  # a command that did not catch its own
-            return _say(error.render(), EXIT_ERROR)
+            from .colour import wanted
+
+            return _say(error.render(colour=wanted(sys.stderr)), EXIT_ERROR)
         if isinstance(error, RecursionError):
             return _say("ftdsl: error: the input is nested too deeply to process", EXIT_ERROR)
         if isinstance(error, MemoryError):
@@ -251,10 +253,39 @@ def _run(argv) -> int:
                     "files that caused it", EXIT_BUG)
 
 
-def _say(message: str, code: int) -> int:
-    """Say something on standard error; the exit code either way."""
+def _show_click_error(error: click.ClickException) -> None:
+    """A usage error as click words it, its "Error" coloured when standard error is a terminal that takes colour."""
+    from .colour import paint, style, wanted
+
+    buffer = io.StringIO()
+    error.show(file=buffer)
+    text = buffer.getvalue()
+    if wanted(sys.stderr):
+        from .display import visible_lines
+
+        # The message may quote what was typed: its control characters shown, not obeyed, before colour is added.
+        text = paint("\n".join(style("Error", "error") + line[len("Error"):] if line.startswith("Error: ") else line
+                               for line in visible_lines(text).split("\n")), True)
     try:
-        click.echo(message, err=True)
+        click.echo(text, err=True, nl=False, color=True)
+    except (OutputFailed, OSError):
+        pass
+
+
+_ERROR_WORDS = ("ftdsl: internal error", "ftdsl: error", "ftdsl: interrupted", "ftdsl: terminated")
+
+
+def _say(message: str, code: int) -> int:
+    """Say something on standard error (its "error" coloured on a terminal); the exit code either way."""
+    for words in _ERROR_WORDS:
+        if message.startswith((words + " ", words + ":")):
+            from .colour import paint, style, wanted
+
+            head, _, tail = words.partition(": ")
+            message = paint(f"{head}: {style(tail, 'error')}{message[len(words):]}", wanted(sys.stderr))
+            break
+    try:
+        click.echo(message, err=True, color=True)
     except (OutputFailed, OSError):  # standard error not guarded (a test's capture) and failing
         pass
     return code

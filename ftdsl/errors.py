@@ -73,19 +73,27 @@ class FtdslError(Exception):
         self.sources = dict(sources or {})
         super().__init__("\n".join(d.message for d in self.diagnostics))
 
-    def render(self) -> str:
-        return "\n".join(render_diagnostic(d, self.sources.get(d.span.file) if d.span else None) for d in self.diagnostics)
+    def render(self, colour: bool = False) -> str:
+        return "\n".join(render_diagnostic(d, self.sources.get(d.span.file) if d.span else None, colour)
+                         for d in self.diagnostics)
 
 
-def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None) -> str:
+def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None, colour: bool = False) -> str:
     """Render a diagnostic as text: location, message, source line, caret, hint.
 
     Messages quote what the user wrote, and a file name is whatever the file
     is called: all of it is shown with control characters made visible
     (display.visible), so a diagnostic is always the lines it seems to be.
+    With `colour`, the severity and code, the caret and the word "hint" are
+    coloured (colour.py); the text is otherwise the same. A diagnostic is
+    never wrapped: editors read its first line as file:line:column.
     """
+    from .colour import paint, style
+
+    kind = "error" if diagnostic.severity == "error" else "warning"
     where = f"{visible(diagnostic.span)}: " if diagnostic.span else ""
-    lines = [f"{where}{visible(diagnostic.severity)} {visible(diagnostic.code)}: {visible(_shorten(diagnostic.message))}"]
+    heading = style(f"{visible(diagnostic.severity)} {visible(diagnostic.code)}", kind)
+    lines = [f"{where}{heading}: {visible(_shorten(diagnostic.message))}"]
     if diagnostic.span and source_text is not None:
         numbered = source_lines(source_text)
         if 1 <= diagnostic.span.line <= len(numbered):
@@ -98,10 +106,11 @@ def render_diagnostic(diagnostic: Diagnostic, source_text: str | None = None) ->
             if diagnostic.span.end_line == diagnostic.span.line and diagnostic.span.end_column:
                 width = max(diagnostic.span.end_column - diagnostic.span.column, 1)
             pad = "".join("\t" if ch == "\t" else " " for ch in shown[:caret_at])
-            lines.append(" " * (len(gutter) - 2) + "| " + pad + "^" * min(width, max(len(shown) - caret_at, 1)))
+            lines.append(" " * (len(gutter) - 2) + "| " + pad
+                         + style("^" * min(width, max(len(shown) - caret_at, 1)), kind))
     if diagnostic.hint:
-        lines.append(f"  hint: {visible(_shorten(diagnostic.hint))}")
-    return "\n".join(lines)
+        lines.append(f"  {style('hint', 'hint')}: {visible(_shorten(diagnostic.hint))}")
+    return paint("\n".join(lines), colour)
 
 
 @functools.lru_cache(maxsize=4)

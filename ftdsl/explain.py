@@ -17,16 +17,19 @@ hours, and yes/no request facts.
 from __future__ import annotations
 
 import copy
+import datetime
 import math
 from fractions import Fraction
 
 from . import runtime
 from .api import Ruleset, decide
+from .colour import paint, style
 from .errors import Diagnostic, FtdslError, Span
-from .model import cited
+from .model import cited, date_words
 from .numbers import decimal_text, json_number
-from .report import OUTCOME_WORDS, pay_words
+from .report import OUTCOME_STYLES, outcome_words, pay_words
 from .scenario import LARGEST_HOURS, Scenario, ScenarioError, validate_scenario
+from .wrapping import wrap_lines
 
 RANK = {runtime.NOT_ENTITLED: 0, runtime.DISCRETIONARY: 1, runtime.ENTITLED: 2}
 SHORT = {runtime.ENTITLED: "ENTITLED", runtime.DISCRETIONARY: "DISCRETIONARY", runtime.NOT_ENTITLED: "NOT ENTITLED"}
@@ -209,6 +212,37 @@ class _Variants:
         found.extend(self.more_hours(position, current))
         found.extend(self.more_notice(position, decision, current))
         found.extend(self.toggles(position, decision, current))
+        found.extend(self.other_dates(position, decision, current))
+        return found
+
+    def other_dates(self, position, decision, current) -> list[dict]:
+        """The nearest day a dated rule (or the agreement's effective date) would decide the request better on."""
+        request = self.scenario.requests[position]
+        day = request["date"]
+        before, after = set(), set()
+        effective = self.program.effective
+        if effective is not None:
+            after.add(datetime.date.fromisoformat(effective))
+        for rule in self.program.rules:
+            dates = getattr(rule, "dates", None)
+            if dates is None or not rule.covers(decision["category"]):
+                continue
+            if dates.start is not None:
+                after.add(datetime.date.fromisoformat(dates.start))
+            if dates.end is not None:
+                before.add(datetime.date.fromisoformat(dates.end))
+        found = []
+        for days, words in ((sorted(d for d in after if d > day), "on or after"),
+                            (sorted((d for d in before if d < day), reverse=True), "on or before")):
+            for other in days:
+                def change(r, other=other):
+                    r["date"] = other
+                outcome = self.outcome(position, change)
+                if outcome is not None and RANK[outcome] > current:
+                    found.append({"change": "date", "from": day.isoformat(), "to": other.isoformat(),
+                                  "outcome": outcome,
+                                  "text": f"{SHORT[outcome]} if made {words} {date_words(other.isoformat())}"})
+                    break  # the nearest such day is the one to say
         return found
 
     def _largest(self, position, low: int, high: int, rank: int) -> int:
@@ -343,39 +377,55 @@ def _common_denominator(program, scenario) -> int:
 # ---- text -------------------------------------------------------------------------------
 
 MARKS = {True: "✓", False: "✗", None: "·"}
+MARK_STYLES = {True: "met", False: "unmet", None: "dim"}
 
 
-def to_text(explanation: dict) -> str:
-    """The explanation as an indented tree a negotiator can follow."""
+def to_text(explanation: dict, width: int | None = None, colour: bool = False) -> str:
+    """The explanation as an indented tree a negotiator can follow.
+
+    With a `width`, every line is wrapped to it (wrapping.py), each line it
+    wraps onto keeping the tree's lines and indentation; with `colour`, the
+    outcomes and the marks are coloured (colour.py), the text otherwise the same.
+    """
     lines = []
     if explanation.get("agreement"):
-        lines.append(explanation["agreement"])
+        lines.append(("", style(explanation["agreement"], "heading"), ""))
         lines.append("")
     for request in explanation["requests"]:
-        lines.append(f"Request {request['id']} ({request['date']}, {request['category']}, {request['exact hours']} h): "
-                     f"{OUTCOME_WORDS[request['outcome']]}, {pay_words(request['paid'])}")
+        head = (f"Request {request['id']} ({request['date']}, {request['category']}, {request['exact hours']} h): "
+                f"{outcome_words(request['outcome'])}, {pay_words(request['paid'])}")
+        lines.append(("", head, "│ "))
         clauses = ", ".join(f"{cited(c)}" for c in request["clauses"])
         if clauses:
-            lines.append(f"│ decided by {clauses}")
+            lines.append(("│ ", f"decided by {clauses}", "│   "))
         sections = [(step["title"], [_rule_lines(rule) for rule in step["rules"]]) for step in request["steps"]]
-        changes = [[change["text"]] for change in request["changes"]]
+        changes = [[_change_text(change)] for change in request["changes"]]
         sections.append(("what would change the outcome", changes or [["no single change to this request would"]]))
         for number, (title, items) in enumerate(sections):
             last_section = number == len(sections) - 1
-            lines.append(("└─ " if last_section else "├─ ") + title[0].upper() + title[1:])
             stem = "   " if last_section else "│  "
+            lines.append(("└─ " if last_section else "├─ ", title[0].upper() + title[1:], stem + "   "))
             for index, item in enumerate(items):
                 last_item = index == len(items) - 1
-                lines.append(stem + ("└─ " if last_item else "├─ ") + item[0])
+                below = stem + ("   " if last_item else "│  ")
+                lines.append((stem + ("└─ " if last_item else "├─ "), item[0], below + "  "))
                 for extra in item[1:]:
-                    lines.append(stem + ("   " if last_item else "│  ") + "   " + extra)
+                    lines.append((below + "   ", extra, below + "    "))
         lines.append("")
-    return "\n".join(lines)
+    return paint(wrap_lines(lines, width), colour)
+
+
+def _change_text(change: dict) -> str:
+    """A change's words, the outcome it leads to coloured."""
+    text, short = change["text"], SHORT.get(change.get("outcome"))
+    if short and text.startswith(short + " "):
+        return style(short, OUTCOME_STYLES[change["outcome"]]) + text[len(short):]
+    return text
 
 
 def _rule_lines(rule: dict) -> list[str]:
     text = f" {rule['text']}" if rule["text"] else ""
-    head = f"{MARKS[rule['holds']]} {cited(rule['clause'])}{text}: {rule['status']}"
+    head = f"{style(MARKS[rule['holds']], MARK_STYLES[rule['holds']])} {cited(rule['clause'])}{text}: {rule['status']}"
     why = rule.get("why", "")
     passed_by = rule["status"] in ("does not apply", "not reached", "not needed")
     # A requirement's detail repeats its text ("only when employed by council").

@@ -389,6 +389,7 @@ def test_in_a_real_terminal(width):
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, width, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["FTDSL_PAGER"] = ""  # on a terminal the document goes through a pager; this test reads it straight
     process = subprocess.Popen([*ftdsl_command(), "show", "--allowances", str(WESTMINSTER)], stdout=follower,
                                stderr=follower, stdin=subprocess.DEVNULL, env=env)
     os.close(follower)

@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from ._shared import EXIT_ERROR, EXIT_FOUND
+from ._shared import EXIT_ERROR, EXIT_FOUND, colour_option, pager_option
 from ..display import json_visible, visible
 from ..errors import FtdslError, render_diagnostic
 
@@ -35,14 +35,33 @@ def check_file(path: str) -> dict:
     return {"file": path, "sources": {path: loaded.text}, "diagnostics": lint(loaded.model, loaded.ast)}
 
 
+def _paths(rulesets) -> list[str]:
+    """Each RULESET as given, a folder as the .ftr files under it (a folder with none is checked as
+    given, and reported as a folder that is not a ruleset)."""
+    from ..source import ruleset_paths
+
+    found = []
+    for path in rulesets:
+        try:
+            found.extend(ruleset_paths([path]))
+        except FtdslError:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
 @click.command()
 @click.argument("rulesets", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="How to print the findings.")
+@colour_option
+@pager_option
 def command(rulesets, strict, output_format):
-    """Parse and check each RULESET, reporting every error and warning found."""
-    results = [check_file(path) for path in rulesets]
+    """Parse and check each RULESET (or every .ftr file in a folder), reporting every error and warning found.
+
+    On a terminal a long report goes through a pager (FTDSL_PAGER, PAGER, else less -FRX; --no-pager for none).
+    """
+    results = [check_file(path) for path in _paths(rulesets)]
     failed = False
     for result in results:
         errors = [d for d in result["diagnostics"] if d.severity == "error"]
@@ -55,18 +74,27 @@ def command(rulesets, strict, output_format):
                  "diagnostics": [d.to_dict() for d in r["diagnostics"]]} for r in results]
         click.echo(json_visible(json.dumps(data, indent=2, ensure_ascii=False)))
     else:
+        from ..colour import paint, style, wanted
+        from ..pager import show_parts
+        from ..pager import wanted as paged
+
+        # Through a pager, findings and counts go to it together, coloured as standard output is.
+        on_error = wanted(sys.stdout if paged() else sys.stderr)
+        on_output = wanted(sys.stdout)
+        parts = []
         for result in results:
             for diagnostic in result["diagnostics"]:
                 source = result["sources"].get(diagnostic.span.file) if diagnostic.span else None
-                click.echo(render_diagnostic(diagnostic, source), err=True)
+                parts.append((render_diagnostic(diagnostic, source, on_error) + "\n", True))
             errors, warnings = result["counts"]
             if errors:
-                summary = f"{errors} error{'s' if errors != 1 else ''}"
+                summary = style(f"{errors} error{'s' if errors != 1 else ''}", "error")
             elif warnings:
-                summary = f"ok, {warnings} warning{'s' if warnings != 1 else ''}" + (" (failing under --strict)"
-                                                                                     if strict else "")
+                summary = style("ok", "ok") + f", {style(f'{warnings} warning' + 's' * (warnings != 1), 'warning')}" \
+                    + (" (failing under --strict)" if strict else "")
             else:
-                summary = "ok"
-            click.echo(f"{visible(result['file'])}: {summary}")
+                summary = style("ok", "ok")
+            parts.append((paint(f"{visible(result['file'])}: {summary}", on_output) + "\n", False))
+        show_parts(parts)
     unreadable = any(d.code in UNREADABLE for r in results for d in r["diagnostics"])
     sys.exit(EXIT_ERROR if unreadable else EXIT_FOUND if failed else 0)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ._shared import fail
+from ._shared import colour_option, fail
 
 
 @click.command()
 @click.argument("ruleset", type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the module to this file (atomically); without it, print it.")
+@colour_option
 def command(ruleset, output):
     """Compile RULESET into one Python module exposing decide(scenario: dict) -> dict,
     with the same decisions as `ftdsl run --format json`, for systems that cannot install ftdsl."""

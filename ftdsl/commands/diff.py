@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 import os
 import sys
-import textwrap
 
 import click
 
-from ._shared import EXIT_FOUND, fail
+from ._shared import EXIT_FOUND, colour_option, fail, pager_option, terminal
+from ..colour import paint, style
 from ..display import json_visible, visible
 from ..errors import Diagnostic, FtdslError
+from ..wrapping import wrap_lines
 
 DIRECTION_WORDS = {"more generous": "more generous to representatives",
                    "less generous": "less generous to representatives",
                    "neutral": "neutral or not comparable"}
+DIRECTION_STYLES = {"more generous": "gain", "less generous": "loss", "neutral": "neutral"}
 
 
 @click.command()
@@ -34,6 +36,8 @@ DIRECTION_WORDS = {"more generous": "more generous to representatives",
 @click.option("--write-scenarios", "write_dir", type=click.Path(), default=None,
               help="Write the generated scenarios whose decisions differ to this folder, ready to run.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the rulesets differ, 0 when they do not.")
+@colour_option
+@pager_option
 def command(old, new, output_format, scenario_dir, write_dir, exit_code):
     """Compare two rulesets by meaning: rules, amounts per year, and decisions."""
     from ..api import load_ruleset, load_scenario
@@ -73,7 +77,10 @@ def command(old, new, output_format, scenario_dir, write_dir, exit_code):
     if output_format == "json":
         click.echo(json_visible(json.dumps([c.to_dict() for c in everything], indent=2, ensure_ascii=False)))
     else:
-        click.echo(render_text(old, new, changes, decisions, source, written), nl=False)
+        from ..pager import show
+
+        colour, width = terminal()
+        show(render_text(old, new, changes, decisions, source, written, width=width, colour=colour))
     sys.exit(EXIT_FOUND if exit_code and everything else 0)
 
 
@@ -142,28 +149,33 @@ def _hours_per_year(value) -> str:
     return "—" if value is None else f"{decimal_text(value)} h/yr"
 
 
-def _quote(label: str, quotes) -> list[str]:
-    lines = []
-    for quote in quotes:
-        wrapped = textwrap.wrap(f'{label} says "{visible(quote)}"', width=100, subsequent_indent="      ")
-        lines += ["    " + line for line in wrapped]
-    return lines
+def _quote(label: str, quotes) -> list[tuple]:
+    return [("    ", f'{label} says "{visible(quote)}"', "          ") for quote in quotes]
 
 
-def render_text(old_path, new_path, changes, decisions, source, written) -> str:
+def _direction(change) -> str:
+    return style(DIRECTION_WORDS[change.direction], DIRECTION_STYLES[change.direction])
+
+
+def render_text(old_path, new_path, changes, decisions, source, written, width: int | None = None,
+                colour: bool = False) -> str:
     """The changes as text a negotiator reads: clause by clause, both sides' words quoted.
 
     Every text from the rulesets and scenarios (and every file name) is shown
-    with its control characters made visible (display.visible).
+    with its control characters made visible (display.visible). With a
+    `width`, each line is wrapped to it under its own indentation (a
+    quotation's lines under the quotation); with `colour`, who each change
+    favours is coloured: green what representatives gain, red what they lose.
     """
     source = visible(source)
-    lines = [f"ftdsl diff {visible(old_path)} → {visible(new_path)}"]
+    lines = [("", f"ftdsl diff {visible(old_path)} → {visible(new_path)}", "  ")]
     if not changes and not decisions:
-        lines.append("no differences in meaning; the same decisions on " + source)
-        return "\n".join(lines) + "\n"
-    lines.append(f"{len(changes)} change{'s' if len(changes) != 1 else ''} in the rules; "
-                 f"{len(decisions)} decision{'s' if len(decisions) != 1 else ''} differ{'s' if len(decisions) == 1 else ''}"
-                 f" on {source}")
+        lines.append(("", "no differences in meaning; the same decisions on " + source, "  "))
+        return paint(wrap_lines(lines, width), colour) + "\n"
+    counts = (f"{len(changes)} change{'s' if len(changes) != 1 else ''} in the rules; "
+              f"{len(decisions)} decision{'s' if len(decisions) != 1 else ''} "
+              f"differ{'s' if len(decisions) == 1 else ''} on {source}")
+    lines.append(("", counts, "  "))
     heading = None
     for change in changes:
         where = {"header": "The agreement", "definition": "Definitions", "vocabulary": "Vocabulary"}.get(change.aspect)
@@ -172,27 +184,31 @@ def render_text(old_path, new_path, changes, decisions, source, written) -> str:
             new_ref = _clauses(change.new_clauses) or "(not in new)"
             where = old_ref if change.old_clauses == change.new_clauses else f"{old_ref} → {new_ref}"
         if where != heading:
-            lines += ["", where]
+            lines += ["", ("", style(where, "heading"), "  ")]
             heading = where
-        lines.append(f"  {change.kind} {change.aspect}: {visible(change.key)}")
+        lines.append(("  ", f"{change.kind} {change.aspect}: {visible(change.key)}", "    "))
         if change.kind == "changed":
-            lines.append(f"    old: {visible(change.old)}")
-            lines.append(f"    new: {visible(change.new)}")
+            lines.append(("    ", f"old: {visible(change.old)}", "         "))
+            lines.append(("    ", f"new: {visible(change.new)}", "         "))
         else:
-            lines.append(f"    {'old' if change.kind == 'removed' else 'new'}: {visible(change.old or change.new)}")
+            lines.append(("    ", f"{'old' if change.kind == 'removed' else 'new'}: {visible(change.old or change.new)}",
+                          "         "))
         if change.old_per_year is not None or change.new_per_year is not None:
-            lines.append(f"    per year: {_hours_per_year(change.old_per_year)} → {_hours_per_year(change.new_per_year)}")
+            per_year = f"per year: {_hours_per_year(change.old_per_year)} → {_hours_per_year(change.new_per_year)}"
+            lines.append(("    ", per_year, "              "))
         if change.aspect not in ("header", "vocabulary"):
-            lines.append(f"    {DIRECTION_WORDS[change.direction]}" + (f" ({visible(change.note)})" if change.note else ""))
+            lines.append(("    ", _direction(change) + (f" ({visible(change.note)})" if change.note else ""), "      "))
         lines += _quote("old", change.old_quotes) + _quote("new", change.new_quotes)
     if decisions:
-        lines += ["", f"Decisions that differ ({source})"]
+        lines += ["", ("", style(f"Decisions that differ ({source})", "heading"), "  ")]
         for change in decisions:
-            lines.append(f"  {visible(change.key)}: {visible(change.note)}")
-            lines.append(f"    old: {visible(change.old)} ({_clauses(change.old_clauses) or 'no clause'})")
-            lines.append(f"    new: {visible(change.new)} ({_clauses(change.new_clauses) or 'no clause'})")
-            lines.append(f"    {DIRECTION_WORDS[change.direction]}")
+            lines.append(("  ", f"{visible(change.key)}: {visible(change.note)}", "    "))
+            lines.append(("    ", f"old: {visible(change.old)} ({_clauses(change.old_clauses) or 'no clause'})",
+                          "         "))
+            lines.append(("    ", f"new: {visible(change.new)} ({_clauses(change.new_clauses) or 'no clause'})",
+                          "         "))
+            lines.append(("    ", _direction(change), "      "))
     if written:
         lines += ["", f"Wrote {len(written)} scenario file{'s' if len(written) != 1 else ''}:"]
-        lines += [f"  {visible(path)}" for path in written]
-    return "\n".join(lines) + "\n"
+        lines += [("  ", visible(path), "    ") for path in written]
+    return paint(wrap_lines(lines, width), colour) + "\n"

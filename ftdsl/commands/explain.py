@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ._shared import fail
+from ._shared import colour_option, fail, terminal
 from ..errors import FtdslError
 
 
@@ -16,6 +16,7 @@ from ..errors import FtdslError
 @click.option("--request", "request_id", metavar="ID", help="Explain only the request with this id.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="A tree to read, or the same tree as JSON.")
+@colour_option
 def command(ruleset, scenario, request_id, output_format):
     """Explain how RULESET decides each request in SCENARIO: the rules that applied and did not, the
     arithmetic, the agreement's words, and the smallest change that would change the outcome."""
@@ -31,5 +32,6 @@ def command(ruleset, scenario, request_id, output_format):
         fail(error)
     if output_format == "json":
         click.echo(json_visible(json.dumps(tree, indent=2, ensure_ascii=False)))
-    else:  # every text in the tree with its control characters made visible, before it is drawn
-        click.echo(to_text(visible_data(tree)), nl=False)
+    else:  # every text in the tree with its control characters made visible, before it is drawn and coloured
+        colour, width = terminal()
+        click.echo(to_text(visible_data(tree), width=width, colour=colour), nl=False, color=True)

@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from ._shared import EXIT_FOUND, fail
+from ._shared import EXIT_FOUND, colour_option, fail
 
 # A log is recognised by its extension (a scenario is .json, or anything else).
 _LOG_FORMATS = _OUTPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -40,6 +40,7 @@ _RUN_FOLDER = "ftdsl-run-"
               help="For a log: print totals per category and outcome (to standard output with -o, else standard error).")
 @click.option("--strict", is_flag=True, help="For a log: stop at the first row with an error.")
 @click.option("--no-cache", is_flag=True, help="Compile the ruleset afresh instead of using the compiled-ruleset cache.")
+@colour_option
 def command(ruleset, scenario, output_format, input_format, log_output_format, output, summary, strict, no_cache):
     """Decide every request in SCENARIO (a JSON file, or - for standard input) by RULESET,
     or every row of LOG (CSV or JSON Lines)."""
@@ -109,13 +110,23 @@ def _run_scenario(program, ruleset, scenario, output_format, output):
         from ..api import decide
 
         report = decide(program, data, name)  # raises the FtdslError with every problem
-    text = to_json(report) if output_format == "json" else to_text(report, ruleset, scenario)
+    if output_format == "json":
+        text = to_json(report)
+    elif output:  # a file: as standard output would be when it is not a terminal
+        from ..wrapping import DEFAULT_WIDTH
+
+        text = to_text(report, ruleset, scenario, width=DEFAULT_WIDTH)
+    else:
+        from ._shared import terminal
+
+        colour, width = terminal()
+        text = to_text(report, ruleset, scenario, width=width, colour=colour)
     if output:
         from ..files import write_atomic
 
         write_atomic(output, text, protect=(ruleset, scenario))
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True)
 
 
 def _run_log(program, ruleset, log, log_format, output_format, output, summary, strict):
@@ -137,7 +148,7 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
             from ..errors import Diagnostic, Span
 
             shown.append(line)
-            click.echo(_render(Diagnostic("E301", message, Span(name, line, 1), hint=hint)), err=True)
+            click.echo(_render(Diagnostic("E301", message, Span(name, line, 1), hint=hint)), err=True, color=True)
 
     progress = _Progress() if sys.stderr.isatty() else None
     batch = Batch(program, name, log_format, output_format, strict=strict, progress=progress, on_error=on_error)
@@ -198,9 +209,10 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
 
 
 def _render(diagnostic):
+    from ..colour import wanted
     from ..errors import render_diagnostic
 
-    return render_diagnostic(diagnostic)
+    return render_diagnostic(diagnostic, colour=wanted(sys.stderr))
 
 
 class _OutputFile:

@@ -6,12 +6,13 @@ import json
 
 import click
 
-from ._shared import fail
+from ._shared import colour_option, fail
 from ..errors import FtdslError
 
 
 @click.command()
 @click.argument("ruleset", type=click.Path())
+@colour_option
 def command(ruleset):
     """Print the JSON Schema (draft 2020-12) of the scenarios RULESET accepts, for editors to check and complete."""
     from ..api import load_ruleset

@@ -1,15 +1,15 @@
 """`ftdsl show RULESET`: print a ruleset, coloured when it goes to a terminal; with --allowances, what it
-gives each role before any request (ftdsl.allowances), as a document wrapped to the terminal or as JSON."""
+gives each role before any request (ftdsl.allowances), as a document wrapped to the terminal (through a
+pager there, unless --no-pager) or as JSON."""
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
 from ..errors import FtdslError
-from ._shared import fail
+from ._shared import colour_option, fail, pager_option
 
 
 def highlight(text: str) -> str:
@@ -28,15 +28,15 @@ def highlight(text: str) -> str:
 
 @click.command()
 @click.argument("ruleset", type=click.Path(allow_dash=True))
-@click.option("--color", "--colour", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text: when printing to a terminal (auto), always, or never.")
 @click.option("--formatted", is_flag=True, help="Show it in the canonical layout of `ftdsl fmt` (the file is not changed).")
 @click.option("--allowances", is_flag=True,
               help="Show what the agreement gives each role, before any request: every allowance per week, month "
                    "and year, reasonable and discretionary time, limits and band tables, with their clauses.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="With --allowances: a document to read, or the same as JSON.")
-def command(ruleset, color, formatted, allowances, output_format):
+@colour_option
+@pager_option
+def command(ruleset, formatted, allowances, output_format):
     """Print RULESET (a .ftr file, or - for standard input), highlighted; or, with --allowances, what it gives."""
     from ..source import read_text
 
@@ -55,8 +55,10 @@ def command(ruleset, color, formatted, allowances, output_format):
             text = format_text(text, "<stdin>" if ruleset == "-" else ruleset)
     except FtdslError as error:
         fail(error)
-    # NO_COLOR (https://no-color.org) turns colour off unless asked for outright.
-    use_colour = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    # NO_COLOR (https://no-color.org) turns colour off unless asked for outright (--color always).
+    from ..colour import wanted
+
+    use_colour = wanted(sys.stdout)
     # The file's own escape sequences are shown, not obeyed (the colours are added after).
     from ..display import visible_lines
 
@@ -66,7 +68,6 @@ def command(ruleset, color, formatted, allowances, output_format):
 
 def _show_allowances(ruleset: str, output_format: str):
     import json
-    import shutil
 
     from ..allowances import allowances, to_data, to_text
     from ..api import load_ruleset_text
@@ -82,6 +83,8 @@ def _show_allowances(ruleset: str, output_format: str):
     if output_format == "json":
         click.echo(json_visible(json.dumps(to_data(found, name), indent=2, ensure_ascii=False)))
         return
-    # The terminal's width (COLUMNS first, as shutil reads it); 80 when the output is not a terminal.
-    width = shutil.get_terminal_size((80, 24)).columns
-    click.echo(to_text(found, name, width), nl=False)
+    # The terminal's width (COLUMNS first); 80 when the output is not a terminal. A long document is paged.
+    from ..pager import show
+    from ..wrapping import terminal_width
+
+    show(to_text(found, name, terminal_width()))
