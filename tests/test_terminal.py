@@ -377,3 +377,51 @@ def test_a_diagnostic_coloured_and_stripped_is_the_diagnostic_plain(message, sev
 def test_explain_json_and_run_json_are_never_coloured():
     code, shown = in_terminal("run", WESTMINSTER, SCENARIO, "--format", "json", "--color", "always")
     assert "\x1b" not in shown and json.loads(shown)["decisions"][0]["outcome"] == "discretionary"
+
+
+# ---- the documentation ----------------------------------------------------------------------------
+
+def _code_blocks(page: str, fence: str = "") -> list[str]:
+    from conftest import ROOT
+
+    return re.findall(f"```{fence}\n(.*?)```", (ROOT / page).read_text(encoding="utf-8"), re.S)
+
+
+def test_the_explain_example_is_what_ftdsl_prints_at_80_columns():
+    from conftest import ROOT
+
+    page = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```\n(\$ ftdsl explain .*?)```", page, re.S)
+    command, *shown = block.splitlines()
+    result = run_cli(*command.split()[2:], cwd=ROOT, env={"COLUMNS": "", "NO_COLOR": "1"})
+    assert result.returncode == 0
+    printed = result.stdout.splitlines()
+    # Each run of lines between the page's "..." is printed as it is, in the page's order.
+    position = 0
+    runs = "\n".join(shown).split("\n...\n")
+    for run in runs:
+        lines = run.splitlines()
+        found = next(i for i in range(position, len(printed)) if printed[i:i + len(lines)] == lines)
+        position = found + len(lines)
+
+
+def test_the_readme_terminal_example_runs(tmp_path):
+    from conftest import ROOT
+
+    [command] = [b.strip() for b in _code_blocks("README.md", "sh") if "--no-pager" in b]
+    result = run_cli(*command.split()[1:], cwd=ROOT, env={"COLUMNS": ""})
+    assert result.returncode == 0 and result.stdout.startswith("ftdsl diff rulesets/westminster.ftr → ")
+    assert "\x1b" not in result.stdout
+    # At 80 columns: only a line that is one word (a name with no spaces) may be wider.
+    assert all(len(line) <= 80 or " " not in line.strip() or len(line.strip().split(" ")[-1]) > 40
+               for line in result.stdout.splitlines())
+
+
+def test_the_testing_page_example_runs():
+    from conftest import ROOT
+
+    [line] = [line for block in _code_blocks("docs/testing.md") for line in block.splitlines()
+              if "--no-pager" in line]
+    command = line.split("#")[0].split()
+    result = run_cli(*command[1:], cwd=ROOT)
+    assert result.returncode == 0 and "\x1b" not in result.stdout and "coverage:" in result.stdout
