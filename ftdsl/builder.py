@@ -288,9 +288,16 @@ class _Builder(Transformer):
         quotes = []
         rows = []
         continuation = None
+        in_force = []
         for item in rest:
+            if isinstance(item, n.InForce):
+                in_force.append(item)
+                continue
             if isinstance(item, list):  # the indented block
                 for line in item:
+                    if isinstance(line, n.InForce):
+                        in_force.append(line)
+                        continue
                     kind, value = line
                     if kind == "when":
                         conditions.append(value)
@@ -326,7 +333,20 @@ class _Builder(Transformer):
             condition = conditions[0]
         elif conditions:
             condition = n.And(tuple(conditions), span=conditions[0].span)
-        return n.Rule(clause, body, condition, tuple(quotes), span=self.span(meta))
+        if len(in_force) == 2 and in_force[0].end is None and in_force[1].start is None:
+            # 'from ...' and 'until ...' on lines of their own: one span of dates.
+            in_force = [n.InForce(in_force[0].start, in_force[1].end, span=in_force[0].span)]
+        for extra in in_force[1:]:
+            self._misplaced(extra.span, "a second 'from' or 'until' line", "give the rule's dates on one line, "
+                            "for example 'from 1 April 2015 until 31 March 2018'")
+        return n.Rule(clause, body, condition, tuple(quotes), span=self.span(meta),
+                      in_force=in_force[0] if in_force else None)
+
+    def in_force(self, meta, children):
+        return n.InForce(children[0], children[1] if len(children) > 1 else None, span=self.span(meta))
+
+    def in_force_until(self, meta, children):
+        return n.InForce(None, children[0], span=self.span(meta))
 
     def _misplaced(self, span, what, hint):
         self.diagnostics.append(Diagnostic("E112", f"{what} is not allowed here", span, hint=hint))

@@ -124,6 +124,11 @@ class _Checker:
         notices = {}
         for rule in rules:
             body = rule.body
+            if rule.in_force is not None and isinstance(body, (n.BandTable, n.PayBasis, n.ToilCounts, n.VariationNotice,
+                                                               n.TerminationNotice)):
+                self.error("E229", "only a rule that decides requests can have dates", rule.in_force.span,
+                           hint="date the rules that use it; a table, the pay basis and the notice of variation "
+                                "hold for the whole agreement")
             if isinstance(body, n.BandTable):
                 continue
             if isinstance(body, n.PayBasis):
@@ -402,14 +407,32 @@ class _Checker:
 
     # ---- rules
     def rule(self, rule: n.Rule):
-        body = rule.body
-        clause = rule.clause.text
-        quotes = rule.quotes
         condition = self.condition(rule.condition) if rule.condition is not None else None
         result = self.rule_body(rule, condition)
+        dates = self.dates(rule.in_force) if rule.in_force is not None else None
         if rule.condition is not None and condition is None:
             return None  # the condition's errors are reported; the body was still checked for its own
+        if result is not None and dates is not None:
+            kind, item = result
+            return kind, item.evolve(dates=dates)
         return result
+
+    def dates(self, in_force: n.InForce) -> m.Dates | None:
+        """A rule's 'from'/'until' as ISO days, both included ('until March 2018' is to its last day)."""
+        start = end = None
+        if in_force.start is not None:
+            date = in_force.start
+            start = f"{date.year:04d}-{date.month:02d}-{date.day or 1:02d}"
+        if in_force.end is not None:
+            date = in_force.end
+            day = date.day or m.month_days(date.year, date.month)
+            end = f"{date.year:04d}-{date.month:02d}-{day:02d}"
+        if start is not None and end is not None and end < start:
+            self.error("E228", f"the rule ends ({m.date_words(end)}) before it starts ({m.date_words(start)})",
+                       in_force.span, hint="check the dates; both days are included, so a rule of one day is "
+                       "'from 1 April 2026 until 1 April 2026'")
+            return None
+        return m.Dates(start, end)
 
     def rule_body(self, rule: n.Rule, condition):
         body = rule.body

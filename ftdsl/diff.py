@@ -260,7 +260,10 @@ def _family(old: m.Model, new: m.Model, make_atoms, aspect: str, direction, adde
 
 
 def _with_condition(text: str, condition) -> str:
-    return f"{text} when {describe_condition(condition)}" if condition is not None else text
+    """What a rule says with when it holds: 'from 1 October 2026: 10 hours per month for duties when ...'."""
+    dates, rest = m.split_dates(condition)
+    text = f"{dates}: {text}" if dates else text
+    return f"{text} when {describe_condition(rest)}" if rest is not None else text
 
 
 def _changed(aspect, old_atom: _Atom, new_atom: _Atom, direction: str, note: str = "") -> Change:
@@ -316,7 +319,7 @@ def _grant_atoms(model: m.Model, role: str) -> list[_Atom]:
                   if quantity is not None and quantity.value is None else None)
         content = (grant.kind, None if quantity is None else (quantity.hours, quantity.value, quantity.factor),
                    grant.period)
-        atoms.append(_Atom(("time", grant.category), f"time for {grant.category}", grant.condition, content,
+        atoms.append(_Atom(("time", grant.category), f"time for {grant.category}", grant.in_force_condition, content,
                            _grant_words(grant), yearly, (grant.clause,), grant.quotes, (grant.span,),
                            grant.period.kind if grant.period else ""))
     return atoms
@@ -355,7 +358,7 @@ def _grants(old: m.Model, new: m.Model) -> list[Change]:
 
 def _limit_atoms(model: m.Model) -> list[_Atom]:
     return [_Atom(("limit", _categories_key(rule.categories)), "limit on " + " and ".join(sorted(rule.categories)),
-                  rule.condition, (rule.hours, rule.period), rule.text,
+                  rule.in_force_condition, (rule.hours, rule.period), rule.text,
                   per_year(rule.hours, rule.period, model.year_start),
                   (rule.clause,), rule.quotes, (rule.span,), rule.period.kind)
             for rule in model.limits]
@@ -373,7 +376,7 @@ def _discretion_atoms(model: m.Model) -> list[_Atom]:
     atoms = []
     for rule in model.discretions:
         for category in rule.categories:
-            atoms.append(_Atom(("discretion", category), f"additional time for {category}", rule.condition,
+            atoms.append(_Atom(("discretion", category), f"additional time for {category}", rule.in_force_condition,
                                (rule.pay,), f"additional time may be granted, {_PAY_WORDS[rule.pay]}",
                                None, (rule.clause,), rule.quotes, (rule.span,)))
     return atoms
@@ -383,7 +386,7 @@ def _requirement_atoms(model: m.Model) -> list[_Atom]:
     atoms = []
     for rule in model.requirements:
         for category in _categories_key(rule.categories):
-            atoms.append(_Atom(("eligibility", category), f"eligibility for {category}", None, (rule.condition,),
+            atoms.append(_Atom(("eligibility", category), f"eligibility for {category}", None, (rule.condition, rule.dates),
                                "time off only when " + describe_condition(rule.condition), None, (rule.clause,),
                                rule.quotes, (rule.span,)))
     return atoms
@@ -395,7 +398,7 @@ def _refusal_atoms(model: m.Model) -> list[_Atom]:
         for category in rule.categories:
             for role in rule.roles or (None,):
                 who = "anyone" if role is None else role
-                atoms.append(_Atom(("refusal", category, role), f"refusal of {category} to {who}", rule.condition,
+                atoms.append(_Atom(("refusal", category, role), f"refusal of {category} to {who}", rule.in_force_condition,
                                    (), f"no time is given for {category} to {who}", None, (rule.clause,), rule.quotes,
                                    (rule.span,)))
     return atoms
@@ -406,7 +409,7 @@ def _notice_atoms(model: m.Model) -> list[_Atom]:
     for rule in model.notices:
         for category in _categories_key(rule.categories):
             text = f"{rule.days} days' notice" + (" (must)" if rule.hard else " (where possible)")
-            atoms.append(_Atom(("notice", category), f"notice for {category}", rule.condition, (rule.days, rule.hard),
+            atoms.append(_Atom(("notice", category), f"notice for {category}", rule.in_force_condition, (rule.days, rule.hard),
                                text, None, (rule.clause,), rule.quotes, (rule.span,)))
     return atoms
 
@@ -426,7 +429,7 @@ def _state_atoms(model: m.Model) -> list[_Atom]:
         for category in _categories_key(rule.categories):
             fields = tuple(sorted(rule.fields))
             text = "requests " + ("must" if rule.hard else "should") + " state " + ", ".join(fields)
-            atoms.append(_Atom(("state", category), f"what requests for {category} state", rule.condition,
+            atoms.append(_Atom(("state", category), f"what requests for {category} state", rule.in_force_condition,
                                (fields, rule.hard), text, None, (rule.clause,), rule.quotes, (rule.span,)))
     return atoms
 
@@ -441,7 +444,7 @@ def _state_direction(old_atom, new_atom):
 
 
 def _facility_atoms(model: m.Model) -> list[_Atom]:
-    return [_Atom(("facilities",), "facilities", rule.condition, (rule.text,), rule.text, None, (rule.clause,),
+    return [_Atom(("facilities",), "facilities", rule.in_force_condition, (rule.text,), rule.text, None, (rule.clause,),
                   rule.quotes, (rule.span,)) for rule in model.facilities]
 
 
@@ -455,7 +458,7 @@ def _pay_atoms(model: m.Model, category: str) -> list[_Atom]:
     for rule in model.pays:
         if category in rule.categories:
             where = "outside working hours" if rule.outside_hours else "in working hours"
-            atoms.append(_Atom(("pay", category, rule.outside_hours), f"({where})", rule.condition, (rule.pay,),
+            atoms.append(_Atom(("pay", category, rule.outside_hours), f"({where})", rule.in_force_condition, (rule.pay,),
                                PAY_WORDS.get(rule.pay, rule.pay), None, (rule.clause,), rule.quotes, (rule.span,)))
     return atoms
 
@@ -804,13 +807,13 @@ class _Generator:
                 for category in self.categories_of(rule.categories):
                     for days in (rule.days, rule.days - 1):
                         if days >= 0:
-                            self.add(category, None, rule.condition, Fraction(1), notice=days,
+                            self.add(category, None, rule.in_force_condition, Fraction(1), notice=days,
                                      what=f"{days} days' notice (§{rule.clause} asks {rule.days})",
                                      tag=f"notice {days} days {rule.clause}")
             for rule in side.pays:
                 for category in self.categories_of(rule.categories):
                     where = "outside" if rule.outside_hours else "in"
-                    self.add(category, None, rule.condition, Fraction(1), in_hours=not rule.outside_hours,
+                    self.add(category, None, rule.in_force_condition, Fraction(1), in_hours=not rule.outside_hours,
                              what=f"pay {where} working hours (§{rule.clause})", tag=f"pay {where} hours {rule.clause}")
             for rule in side.requirements:
                 for category in self.categories_of(rule.categories):
@@ -845,12 +848,12 @@ class _Generator:
             return
         role = self.role_for(grant.category, grant.roles)
         if grant.kind != "allowance" or grant.quantity is None or grant.quantity.value is not None:
-            self.add(grant.category, role, grant.condition, Fraction(1), what=f"{grant.text} (§{grant.clause})",
+            self.add(grant.category, role, grant.in_force_condition, Fraction(1), what=f"{grant.text} (§{grant.clause})",
                      tag=f"grant {grant.clause}")
             return
         limit = grant.quantity.hours
         for hours, how in ((limit, "exactly"), (limit + self.unit(side, grant.quantity.text), "one unit over")):
-            self.add(grant.category, role, grant.condition, hours,
+            self.add(grant.category, role, grant.in_force_condition, hours,
                      what=f"{how} the {grant.text} of §{grant.clause}",
                      tag=f"{'at' if how == 'exactly' else 'over'} {grant.clause}")
 
@@ -858,7 +861,7 @@ class _Generator:
         for category in self.categories_of(limit.categories):
             role = self.role_for(category, None)
             for hours, how in ((limit.hours, "exactly"), (limit.hours + self.unit(side, limit.text), "one unit over")):
-                self.add(category, role, limit.condition, hours, what=f"{how} the limit of {limit.text} (§{limit.clause})",
+                self.add(category, role, limit.in_force_condition, hours, what=f"{how} the limit of {limit.text} (§{limit.clause})",
                          tag=f"limit {'at' if how == 'exactly' else 'over'} {limit.clause}")
 
     def from_table(self, side, table: m.Table):
@@ -881,7 +884,7 @@ class _Generator:
                     if value is not None and value > 0:
                         amounts.append(value * grant.quantity.factor)
                 for hours in sorted(set(amounts)):
-                    self.add(grant.category, self.role_for(grant.category, grant.roles), grant.condition, hours,
+                    self.add(grant.category, self.role_for(grant.category, grant.roles), grant.in_force_condition, hours,
                              fixed={table.by: count},
                              what=f"{table.name} at {count} {table.by} (§{table.clause})",
                              tag=f"{count} {table.by}")
@@ -901,7 +904,7 @@ class _Generator:
         # boundary, not a missing qualification, decides.
         for side in self.sides:
             for rule in side.requirements:
-                _satisfy(rule.condition, self.sides, assignment)
+                _satisfy(rule.in_force_condition, self.sides, assignment)
         in_hours = assignment.get("in working hours", in_hours)
         old_data = self.materialise(self.old, category, hours, in_hours, notice, assignment, what)
         new_data = self.materialise(self.new, category, hours, in_hours, notice, assignment, what)
@@ -918,7 +921,10 @@ class _Generator:
 
     def materialise(self, side: m.Model, category, hours, in_hours, notice, assignment, what) -> dict:
         facts = {}
-        request = {"id": "r1", "date": SCENARIO_DATE, "category": category, "hours": _json(hours),
+        # A dated rule's scenarios are dated where its dates put them (the witness chose the day).
+        day = assignment.get("date")
+        request = {"id": "r1", "date": day if isinstance(day, str) else SCENARIO_DATE, "category": category,
+                   "hours": _json(hours),
                    "in working hours": in_hours}
         request["notice days"] = self.notice_days if notice is None else notice
         for rule in side.states:  # say what the agreement asks a request to say

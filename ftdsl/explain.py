@@ -17,6 +17,7 @@ hours, and yes/no request facts.
 from __future__ import annotations
 
 import copy
+import datetime
 import math
 from fractions import Fraction
 
@@ -24,7 +25,7 @@ from . import runtime
 from .api import Ruleset, decide
 from .colour import paint, style
 from .errors import Diagnostic, FtdslError, Span
-from .model import cited
+from .model import cited, date_words
 from .numbers import decimal_text, json_number
 from .report import OUTCOME_STYLES, outcome_words, pay_words
 from .scenario import LARGEST_HOURS, Scenario, ScenarioError, validate_scenario
@@ -211,6 +212,37 @@ class _Variants:
         found.extend(self.more_hours(position, current))
         found.extend(self.more_notice(position, decision, current))
         found.extend(self.toggles(position, decision, current))
+        found.extend(self.other_dates(position, decision, current))
+        return found
+
+    def other_dates(self, position, decision, current) -> list[dict]:
+        """The nearest day a dated rule (or the agreement's effective date) would decide the request better on."""
+        request = self.scenario.requests[position]
+        day = request["date"]
+        before, after = set(), set()
+        effective = self.program.effective
+        if effective is not None:
+            after.add(datetime.date.fromisoformat(effective))
+        for rule in self.program.rules:
+            dates = getattr(rule, "dates", None)
+            if dates is None or not rule.covers(decision["category"]):
+                continue
+            if dates.start is not None:
+                after.add(datetime.date.fromisoformat(dates.start))
+            if dates.end is not None:
+                before.add(datetime.date.fromisoformat(dates.end))
+        found = []
+        for days, words in ((sorted(d for d in after if d > day), "on or after"),
+                            (sorted((d for d in before if d < day), reverse=True), "on or before")):
+            for other in days:
+                def change(r, other=other):
+                    r["date"] = other
+                outcome = self.outcome(position, change)
+                if outcome is not None and RANK[outcome] > current:
+                    found.append({"change": "date", "from": day.isoformat(), "to": other.isoformat(),
+                                  "outcome": outcome,
+                                  "text": f"{SHORT[outcome]} if made {words} {date_words(other.isoformat())}"})
+                    break  # the nearest such day is the one to say
         return found
 
     def _largest(self, position, low: int, high: int, rank: int) -> int:

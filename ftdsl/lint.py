@@ -341,9 +341,9 @@ def refused_grants(model: m.Model) -> list[Diagnostic]:
                 continue
             if grant.roles is not None and refusal.roles is not None and not set(grant.roles) & set(refusal.roles):
                 continue
-            if witness(model, [grant.condition, refusal.condition], (grant.category,)) is None:
+            if witness(model, [grant.in_force_condition, refusal.in_force_condition], (grant.category,)) is None:
                 continue
-            where = f" when {refusal.when_text}" if refusal.condition is not None else ""
+            where = f" {refusal.only_text.removeprefix('only ')}" if refusal.only_text else ""
             found.append(_warning(
                 "W121", f"{cited(grant.clause)} gives {grant.text}, but {cited(refusal.clause)} says no time is given"
                 f"{where}; the refusal decides, so {cited(grant.clause)} gives nothing there",
@@ -510,7 +510,7 @@ def conflicting_allowances(model: m.Model) -> list[Diagnostic]:
     by_meaning: dict[tuple, list[m.Grant]] = {}
     for grant in model.grants:
         if grant.kind == "allowance":
-            key = (grant.category, grant.period, grant.roles, grant.condition)
+            key = (grant.category, grant.period, grant.roles, grant.in_force_condition)
             by_meaning.setdefault(key, []).append(grant)
     by_period: dict[tuple, list[list[m.Grant]]] = {}
     for (category, period, _, _), group in by_meaning.items():
@@ -523,14 +523,14 @@ def conflicting_allowances(model: m.Model) -> list[Diagnostic]:
             if len(group) >= 2:
                 shared = _shared_roles(first.roles, first.roles)
                 if shared:
-                    both = witnesses.both(first.condition, first.condition, category)
+                    both = witnesses.both(first.in_force_condition, first.in_force_condition, category)
                     if both is not None and both is not ...:
                         found.append(_conflict(group[:1], group[1:], shared, both, group[1].span))
             for other in groups[index + 1:]:
                 shared = _shared_roles(first.roles, other[0].roles)
                 if not shared:
                     continue
-                both = witnesses.both(first.condition, other[0].condition, category)
+                both = witnesses.both(first.in_force_condition, other[0].in_force_condition, category)
                 if both is None or both is ...:
                     continue
                 found.append(_conflict(group, other, shared, both, other[0].span, separate=True))
@@ -576,7 +576,7 @@ def _conflict(first: list[m.Grant], second: list[m.Grant], shared, both, span, s
 
 def _used_names(model: m.Model):
     roles, groups, categories, facts, values = set(), set(), set(), set(), set()
-    conditions = [rule.condition for rule, _, _ in _rules(model)]
+    conditions = [rule.in_force_condition for rule, _, _ in _rules(model)]
     for condition in conditions:
         for atom in _atoms(condition):
             ref = atom.fact

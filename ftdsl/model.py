@@ -86,7 +86,7 @@ class Period(Frozen):
             start = day - datetime.timedelta(days=day.weekday())  # 0001-01-01 is a Monday
             return start, _days_after(start, 6)
         if self.kind == "month":
-            return day.replace(day=1), day.replace(day=_month_days(day.year, day.month))
+            return day.replace(day=1), day.replace(day=month_days(day.year, day.month))
         if self.kind == "year":
             month, first = year_start or (1, 1)
             year = day.year if (month, first) <= (day.month, day.day) else day.year - 1
@@ -123,10 +123,10 @@ def add_months(day: datetime.date, months: int) -> datetime.date | None:
     year, month = divmod(day.year * 12 + (day.month - 1) + months, 12)
     if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         return None
-    return datetime.date(year, month + 1, min(day.day, _month_days(year, month + 1)))
+    return datetime.date(year, month + 1, min(day.day, month_days(year, month + 1)))
 
 
-def _month_days(year: int, month: int) -> int:
+def month_days(year: int, month: int) -> int:
     """How many days a month has (month 1 to 12)."""
     if month == 2:
         return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
@@ -279,7 +279,51 @@ def describe_condition(condition, nested: bool = False) -> str:
     return ""
 
 
+def split_dates(condition):
+    """(the dates a rule's in-force condition holds between, in words, or ""; the rest of the condition, or
+    None): split_dates(rule.in_force_condition) gives back 'from 1 October 2026' and rule.condition."""
+    items = condition.items if isinstance(condition, AllOf) else () if condition is None else (condition,)
+    on_date = [item for item in items if isinstance(item, Comparison) and item.fact == REQUEST_DATE
+               and item.op in (">=", "<=") and item.text]
+    words = " ".join(("from " if item.op == ">=" else "until ") + item.text for item in on_date)
+    rest = [item for item in items if item not in on_date]
+    return words, (None if not rest else rest[0] if len(rest) == 1 else AllOf(tuple(rest)))
+
+
 # ---- rules -----------------------------------------------------------------------
+
+def date_words(iso: str) -> str:
+    """An ISO date as an agreement writes it: '2026-10-01' -> '1 October 2026'."""
+    year, month, day = iso.split("-")
+    return f"{int(day)} {MONTHS[int(month) - 1]} {int(year)}"
+
+
+# The request's own date, as a condition reads it (a built-in request fact).
+REQUEST_DATE = FactRef("date", "request", "date")
+
+
+class Dates(Frozen):
+    """The days a rule holds between, both included, as ISO dates; None for no limit that side."""
+
+    start: str | None = None
+    end: str | None = None
+
+    def describe(self) -> str:
+        """'from 1 October 2026', 'until 31 March 2018' or 'from 1 April 2015 until 31 March 2018'."""
+        parts = ([f"from {date_words(self.start)}"] if self.start else []) + (
+            [f"until {date_words(self.end)}"] if self.end else [])
+        return " ".join(parts)
+
+    def holds_on(self, day: str) -> bool:
+        """Whether an ISO day is within the dates."""
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+    def condition(self):
+        """The dates as a condition on the request's date."""
+        tests = ([Comparison(REQUEST_DATE, ">=", self.start, date_words(self.start))] if self.start else []) + (
+            [Comparison(REQUEST_DATE, "<=", self.end, date_words(self.end))] if self.end else [])
+        return tests[0] if len(tests) == 1 else AllOf(tuple(tests))
+
 
 # How a pay rule's kind reads in reasons, explanations and diffs.
 # The words that start a clause reference of their own, without '§' ("Schedule 2 para 3").
@@ -313,6 +357,28 @@ class Rule(Frozen):
         """The rule's condition in words ("" for none)."""
         return describe_condition(self.condition)
 
+    @functools.cached_property
+    def in_force_condition(self):
+        """What must hold for the rule to apply: its dates (on the request's date) and its condition; None for
+        nothing. The runtime, batch, lint and diff all test this one condition."""
+        dates = getattr(self, "dates", None)
+        if dates is None:
+            return self.condition
+        in_force = dates.condition()
+        if self.condition is None:
+            return in_force
+        items = in_force.items if isinstance(in_force, AllOf) else (in_force,)
+        return AllOf((*items, self.condition))
+
+    @functools.cached_property
+    def only_text(self) -> str:
+        """Why the rule can leave a request out, in words: 'only when X', 'only from 1 October 2026',
+        'only from 1 October 2026 when X'; "" for a rule that always applies."""
+        dates = getattr(self, "dates", None)
+        parts = ([dates.describe()] if dates is not None else []) + (
+            [f"when {self.when_text}"] if self.condition is not None else [])
+        return "only " + " ".join(parts) if parts else ""
+
     @property
     def label(self) -> str:
         return self.text
@@ -338,6 +404,7 @@ class Grant(Rule):
     quotes: tuple[str, ...] = field((), eq=False)
     text: str = field("", eq=False)
     span: Span | None = _span
+    dates: Dates | None = None  # the days the rule holds between; None for always
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -357,6 +424,7 @@ class RefusalRule(Rule):
     quotes: tuple[str, ...] = field((), eq=False)
     text: str = field("", eq=False)
     span: Span | None = _span
+    dates: Dates | None = None  # the days the rule holds between; None for always
 
 
 class LimitRule(Rule):
@@ -369,6 +437,7 @@ class LimitRule(Rule):
     quotes: tuple[str, ...] = field((), eq=False)
     text: str = field("", eq=False)
     span: Span | None = _span
+    dates: Dates | None = None  # the days the rule holds between; None for always
 
 
 class DiscretionRule(Rule):
@@ -380,6 +449,7 @@ class DiscretionRule(Rule):
     clause: str = ""
     quotes: tuple[str, ...] = field((), eq=False)
     span: Span | None = _span
+    dates: Dates | None = None  # the days the rule holds between; None for always
 
     @property
     def label(self) -> str:
@@ -394,6 +464,7 @@ class RequirementRule(Rule):
     quotes: tuple[str, ...] = field((), eq=False)
     text: str = field("", eq=False)
     span: Span | None = _span
+    dates: Dates | None = None  # the days the rule holds between; None for always
 
     @property
     def label(self) -> str:
@@ -410,6 +481,7 @@ class NoticeRule(Rule):
     quotes: tuple[str, ...] = field((), eq=False)
     text: str = field("", eq=False)
     span: Span | None = _span
+    dates: Dates | None = None  # the days the rule holds between; None for always
 
 
 class StateRule(Rule):
@@ -421,6 +493,7 @@ class StateRule(Rule):
     clause: str = ""
     quotes: tuple[str, ...] = field((), eq=False)
     span: Span | None = _span
+    dates: Dates | None = None  # the days the rule holds between; None for always
 
     @property
     def label(self) -> str:
@@ -436,6 +509,7 @@ class PayRule(Rule):
     clause: str = ""
     quotes: tuple[str, ...] = field((), eq=False)
     span: Span | None = _span
+    dates: Dates | None = None  # the days the rule holds between; None for always
 
     @property
     def label(self) -> str:
@@ -458,6 +532,7 @@ class FacilityRule(Rule):
     clause: str = ""
     quotes: tuple[str, ...] = field((), eq=False)
     span: Span | None = _span
+    dates: Dates | None = None  # the days the rule holds between; None for always
 
 
 class AgreementNotice(Frozen):

@@ -548,14 +548,24 @@ class TerminationNotice(Record):
 
 
 @record
+class InForce(Record):
+    """The dates a rule holds between, both included: 'from <start>', 'until <end>' or both."""
+
+    start: DateText | None = None
+    end: DateText | None = None
+    span: Span | None = _span
+
+
+@record
 class Rule(Record):
-    """A clause reference, what the clause says, its condition and quotations."""
+    """A clause reference, what the clause says, its condition, the dates it holds between and quotations."""
 
     clause: ClauseRef
     body: object
     condition: object | None = None
     quotes: tuple[str, ...] = ()
     span: Span | None = _span
+    in_force: InForce | None = None
 
 
 @record

@@ -316,6 +316,8 @@ class _Printer:
                 head += f" when {self.condition(condition)}"
             else:
                 lines.append((f"when {self.condition(condition)}", _line_of(condition)))
+        if rule.in_force is not None:
+            lines.append((self.in_force(rule.in_force), _line_of(rule.in_force)))
         if isinstance(rule.body, n.BandTable):
             for row in rule.body.rows:
                 lines.append((self.band_row(row), _line_of(row)))
@@ -324,6 +326,12 @@ class _Printer:
         for quote in rule.quotes:
             lines.append((f"says {_quoted(quote)}", None))
         return [(head, _line_of(rule))] + lines
+
+    def in_force(self, in_force: n.InForce) -> str:
+        """'from 1 October 2026', 'until March 2018' or 'from ... until ...', the dates as written."""
+        parts = ([f"from {self.node(in_force.start)}"] if in_force.start is not None else []) + (
+            [f"until {self.node(in_force.end)}"] if in_force.end is not None else [])
+        return " ".join(parts)
 
     def clause(self, clause: n.ClauseRef) -> str:
         return f"§{_quoted(clause.text)}" if clause.heading else cited(clause.text)

@@ -12,7 +12,7 @@ import gc
 from fractions import Fraction
 
 from .conditions import build_test
-from .model import PAY_WORDS, cited
+from .model import PAY_WORDS, cited, date_words
 from .numbers import decimal_text, json_number
 from .scenario import QUANTITY_KEYS, Scenario, ScenarioError, Vocabulary, problem, validate_scenario
 
@@ -51,7 +51,13 @@ class Program:
         for rule in self.rules:
             by_kind.setdefault(rule.step, []).append(rule)
         self.by_kind = by_kind
-        self.tests = {id(rule): build_test(rule.condition) for rule in self.rules}
+        # A rule applies where its dates and its condition hold; a requirement's
+        # dates say when it asks anything (Decision.requirements), its test is its condition.
+        self.tests = {id(rule): build_test(rule.condition if rule.step == "requirement" else rule.in_force_condition)
+                      for rule in self.rules}
+        # The day the agreement takes effect (its header's 'effective'), as ISO; None for always.
+        effective = model.header.effective
+        self.effective = None if effective is None else effective if len(effective) == 10 else effective + "-01"
 
     def rules_of(self, kind, category=None):
         """The rules of one step of a decision ('grant', 'limit', ...), those about `category` if given."""
@@ -383,7 +389,9 @@ class Decision:
 
     # ---- the decision
     def decide(self):
-        outcome = self.requirements()
+        outcome = self.in_effect()
+        if outcome != NOT_ENTITLED:
+            outcome = self.requirements()
         pay_override = None
         if outcome != NOT_ENTITLED:
             outcome = self.refusals()
@@ -414,8 +422,21 @@ class Decision:
             "checks": self.notes.checks,
         }
 
+    def in_effect(self):
+        """NOT_ENTITLED for a request dated before the agreement takes effect (its 'effective' date), else ENTITLED."""
+        effective = self.program.effective
+        if effective is not None and self.request_fact("date") < effective:
+            self.say(f"the agreement takes effect on {date_words(effective)}, and this request is dated "
+                     f"{date_words(self.day.isoformat())}, before it: the agreement does not cover it")
+            return NOT_ENTITLED
+        return ENTITLED
+
     def requirements(self):
         for rule in self.program.rules_of("requirement", self.category):
+            # A requirement outside its dates asks nothing; inside them, its condition must hold.
+            if rule.dates is not None and not rule.dates.holds_on(self.request_fact("date")):
+                self.check(rule, "requirement", True, f"only {rule.dates.describe()}", applies=False)
+                continue
             if not self.holds(rule):
                 self.cite(rule.clause)
                 self.say(f"time off{_for(rule)} is given only when {rule.when_text} ({cited(rule.clause)}), "
@@ -434,11 +455,11 @@ class Decision:
                     self.check(rule, "refusal", True, "only for " + " or ".join(rule.roles), applies=False)
                     continue
             if not self.holds(rule):
-                self.check(rule, "refusal", True, f"only when {rule.when_text}", applies=False)
+                self.check(rule, "refusal", True, rule.only_text, applies=False)
                 continue
             self.cite(rule.clause)
             self.say(f"the agreement gives no time for {self.category}" + _roles_words(rule)
-                     + (f" when {rule.when_text}" if rule.condition is not None else "") + f" ({cited(rule.clause)})")
+                     + (f" {rule.only_text.removeprefix('only ')}" if rule.only_text else "") + f" ({cited(rule.clause)})")
             self.check(rule, "refusal", False, "no time is given")
             return NOT_ENTITLED
         return ENTITLED
@@ -452,7 +473,7 @@ class Decision:
                     self.check(rule, rule.kind, False, "only for " + " or ".join(rule.roles), applies=False)
                     continue
             if not self.holds(rule):
-                self.check(rule, rule.kind, False, f"only when {rule.when_text}", applies=False)
+                self.check(rule, rule.kind, False, rule.only_text, applies=False)
                 continue
             applicable.append(rule)
         return applicable
@@ -549,7 +570,7 @@ class Decision:
                 self.say(f"additional time {what} may be granted{manner} ({cited(rule.clause)})")
                 self.check(rule, "discretion", True, "additional time may be granted")
                 return DISCRETIONARY, rule.pay
-            self.check(rule, "discretion", False, f"only when {rule.when_text}", applies=False)
+            self.check(rule, "discretion", False, rule.only_text, applies=False)
         self.say(f"the agreement gives no additional time for {self.category}")
         return NOT_ENTITLED, None
 
@@ -628,7 +649,7 @@ class Decision:
             elif self.holds(rule):
                 candidates.append(rule)
             else:
-                not_met[id(rule)] = f"only when {rule.when_text or 'its condition holds'}"
+                not_met[id(rule)] = rule.only_text or "only when its condition holds"
         # The most specific rules that apply decide: outside-hours rules for time
         # outside working hours, and conditional rules over unconditional ones.
         if not in_hours and any(r.outside_hours for r in candidates):

@@ -4,7 +4,7 @@ on outcome, pay, clauses and values.
 
 The rulesets are written as text from templates (allowances in hours, days, half days and a band table's FTE,
 over calendar and rolling periods; reasonable and granted time; limits; discretions with and without pay;
-requirements; refusals for anyone and for roles; hard and soft notice; statements; pay in and outside working hours and by condition; facilities;
+requirements; refusals for anyone and for roles; rules in force from, until and between dates; hard and soft notice; statements; pay in and outside working hours and by condition; facilities;
 time off in lieu; conditions over yes/no, counts, staff groups, roles, request facts with and without an
 assumed value, and band values, joined with and, or and not). Each path decides independently of the others
 from the same checked model, so a change to any one of them alone shows here as a disagreement.
@@ -107,6 +107,10 @@ def rulesets(draw):
         lines.append(f"§{number} {body}")
         if condition is not None:
             lines.append(f"    when {condition}")
+        dates = draw(st.sampled_from([None, None, None, "from 1 April 2026", "until 31 March 2026",
+                                      "from 2 March 2026 until 6 April 2026"]))
+        if dates is not None and not body.startswith(("time off in lieu",)):
+            lines.append(f"    {dates}")
         if draw(st.booleans()):
             lines.append(f'    says "The agreement\'s words for clause {number}"')
     return "\n".join(lines) + "\n"

@@ -31,7 +31,7 @@ def test_repr_shows_the_fields_attrs_would_show():
     rule = n.Rule(n.ClauseRef("5.3"), n.Payment((n.Name("duties"),), "paid"), span=Span("a.ftr", 1, 1))
     assert repr(rule) == (
         "Rule(clause=ClauseRef(text='5.3', heading=False), body=Payment(categories=(Name(text='duties', "
-        "key='duties'),), pay='paid', outside_hours=False), condition=None, quotes=())")
+        "key='duties'),), pay='paid', outside_hours=False), condition=None, quotes=(), in_force=None)")
     assert repr(n.Ruleset((), comments=("# x",))) == "Ruleset(statements=(), file='<ruleset>')"
 
 
