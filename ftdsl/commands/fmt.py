@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ._shared import EXIT_BUG, EXIT_ERROR, EXIT_FOUND
+from ._shared import EXIT_BUG, EXIT_ERROR, EXIT_FOUND, colour_option, render_error
 from ..errors import Diagnostic, FtdslError
 
 
@@ -51,6 +51,7 @@ def _lines(text: str, split_lines) -> list[str]:
 @click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
 @click.option("--diff", "show_diff", is_flag=True,
               help="Change nothing; print what would change as a unified diff.")
+@colour_option
 def command(paths, check, show_diff):
     """Rewrite each ruleset PATH (or every .ftr file in a folder) in the canonical layout.
 
@@ -68,7 +69,7 @@ def command(paths, check, show_diff):
     try:
         files = ruleset_paths(paths)
     except FtdslError as error:
-        click.echo(error.render(), err=True)
+        click.echo(render_error(error), err=True, color=True)
         sys.exit(EXIT_ERROR)
     errors = bugs = 0
     changed = []
@@ -95,7 +96,7 @@ def command(paths, check, show_diff):
                 click.echo(f"reformatted {path}")
         except FtdslError as error:
             errors += 1
-            click.echo(error.render(), err=True)
+            click.echo(render_error(error), err=True, color=True)
         except UnsafeFormat as problem:
             bugs += 1
             click.echo(f"{path}: internal error: {problem}; the file was left as it was (please report this with "
