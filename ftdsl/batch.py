@@ -51,6 +51,7 @@ import re
 import tempfile
 
 from . import runtime
+from .model import cited
 from .external_sort import ByDate, RowOrder
 from .logs import (NOT_UTF8, SNIFF_BYTES, BadRow, CsvRows, JsonRows, Layout, LogError, cell_value, refuse_non_text,
                    shortened)
@@ -59,7 +60,7 @@ from .output_lines import OUTPUT_COLUMNS, csv_text, error_line, json_text
 from .rowloop import AT_ROOT, KeyNumbers, compile_loop, outgrown
 from .scenario import (LARGEST_HOURS, NOT_A_NUMBER, QUANTITY_KEYS, TOO_LARGE, TOO_PRECISE, exact_number,
                        number_from_text, parse_date, validate_facts, validate_time)
-from .summary import summary_text, totals_by_category  # noqa: F401 - summary_text: commands/run.py imports it here
+from .summary import totals_by_category
 from .totals import MEMO_LIMIT, Windows, scale, whole
 from .trees import Leaf, RunningTotals, Trace, TracedInputs, TracedRequest, Tree, partial_questions
 
@@ -439,7 +440,7 @@ class Batch:
         try:
             decision = runtime.Decision(self.program, inputs, history, request, quantity[0], day, _QUIET).decide()
         except runtime.MissingFact as missing:
-            reads = f" (§{', §'.join(missing.clauses)} reads it)" if missing.clauses else ""
+            reads = f" ({', '.join(map(cited, missing.clauses))} reads it)" if missing.clauses else ""
             return (f"the row does not give '{missing.name}', which this request needs{reads}",
                     f"add a '{missing.name}' column, or fill it in on this row")
         counts = ()

@@ -135,7 +135,7 @@ class History:
     request fits under a limit in a window (`within`), from prefix sums, so
     a scenario of n requests is decided in about n log n steps rather than
     n squared. Time outside working hours counts only where the agreement
-    says time off in lieu counts. Batch evaluation (batch.py) answers
+    says time off in lieu counts. Batch evaluation (trees.RunningTotals) answers
     `within` from running totals instead.
     """
 

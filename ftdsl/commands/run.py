@@ -133,7 +133,8 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
     import shutil
     import tempfile
 
-    from ..batch import Batch, LogError, RowError, summary_text
+    from ..batch import Batch, LogError, RowError
+    from ..summary import summary_text
     from ..display import visible, visible_lines
 
     if output_format is None:
