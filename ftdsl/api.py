@@ -20,7 +20,8 @@ from .errors import Diagnostic, FtdslError, Span
 from .model import Model
 from .nodes import Ruleset as RulesetAST
 from .runtime import Program, ScenarioError, collector_paused
-from .source import read_text
+from .source import looks_like_variation, read_text
+from .variation import amend, base_path, is_variation
 
 
 @attrs.frozen
@@ -54,9 +55,51 @@ def load_ruleset_text(text: str, path: str = "<ruleset>") -> Ruleset:
     return Ruleset(path, text, ast, model, program)
 
 
-def load_ruleset(path: str) -> Ruleset:
-    """Read a .ftr file and load it (see load_ruleset_text)."""
-    return load_ruleset_text(read_text(path, "ruleset"), path)
+def load_ruleset(path: str, variations: tuple[str, ...] = ()) -> Ruleset:
+    """Read a .ftr file and load it (see load_ruleset_text). A variation file
+    is loaded with the agreement it amends; `variations` are applied in
+    order on top (variation.py)."""
+    text = read_text(path, "ruleset")
+    if not variations and not looks_like_variation(text):
+        return load_ruleset_text(text, path)
+    ast = builder.parse(text, path)
+    sources = {path: text}
+    if is_variation(ast):
+        base = base_path(ast)
+        if base is None:
+            raise FtdslError(Diagnostic("E234", "the variation does not say which agreement it amends",
+                                        Span(path, 1, 1), hint="add 'amends \"westminster.ftr\"' (a path from "
+                                        "the variation's folder), or give the agreement first: ftdsl run AGREEMENT "
+                                        "--with VARIATION ..."), sources)
+        variations, path = (path, *variations), base
+        text = read_text(base, "agreement")
+        sources[base] = text
+        ast = builder.parse(text, base)
+    for each in variations:
+        varied_text = read_text(each, "variation")
+        sources[each] = varied_text
+        varied = builder.parse(varied_text, each)
+        if not is_variation(varied):
+            raise FtdslError(Diagnostic("E234", f"'{each}' is not a variation", Span(each, 1, 1),
+                                        hint="a variation starts with 'variation \"...\"', 'amends \"...\"' and "
+                                        "'effective ...'"), sources)
+        try:
+            ast = amend(ast, varied)
+        except FtdslError as error:
+            error.sources.update(sources)
+            raise
+    return _loaded(ast, text, path, sources)
+
+
+def _loaded(ast, text, path, sources) -> Ruleset:
+    try:
+        with collector_paused():
+            model = checker.check(ast, text)
+            program = Program(model, path)
+    except FtdslError as error:
+        error.sources.update(sources)
+        raise
+    return Ruleset(path, text, ast, model, program)
 
 
 def decide(program: Program, scenario: dict, scenario_name: str = "<scenario>") -> dict:

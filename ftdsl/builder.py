@@ -189,6 +189,15 @@ class _Builder(Transformer):
     def string_list(self, meta, children):
         return [_string(c) for c in children]
 
+    def variation_title(self, meta, children):
+        return n.VariationTitle(_string(children[0]), span=self.span(meta))
+
+    def amends(self, meta, children):
+        return n.Amends(_string(children[0]), span=self.span(meta))
+
+    def removal(self, meta, children):
+        return n.Removal(span=self.span(meta))
+
     def agreed(self, meta, children):
         return n.Agreed(children[0], span=self.span(meta))
 

@@ -134,13 +134,19 @@ def write_entry(key: str, stored: str) -> None:
         pass  # a read-only home or a full disk costs speed, not correctness
 
 
-def load_program(path: str, use_cache: bool = True):
-    """The runtime.Program for a ruleset file, from the cache when it holds one.
+def load_program(path: str, use_cache: bool = True, variations: tuple[str, ...] = ()):
+    """The runtime.Program for a ruleset file (amended by `variations`), from the cache when it holds one.
 
     Raises FtdslError (file problems, ruleset errors) exactly as
-    api.load_ruleset does.
+    api.load_ruleset does. A variation, or an agreement with variations,
+    is read from its files every time: the cache's key is one file's text.
     """
-    data = _read_quietly(path) if use_cache else None
+    data = _read_quietly(path) if use_cache and not variations else None
+    if data is not None:
+        from .source import looks_like_variation
+
+        if looks_like_variation(data.decode("utf-8")):
+            data = None
     if data is not None:
         key = cache_key(data)
         stored = read_entry(key)
@@ -154,7 +160,7 @@ def load_program(path: str, use_cache: bool = True):
                 pass
     from .api import load_ruleset
 
-    ruleset = load_ruleset(path)
+    ruleset = load_ruleset(path, tuple(variations))
     if data is not None:
         write_entry(key, ruleset.stored)
     return ruleset.program

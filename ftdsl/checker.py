@@ -186,6 +186,10 @@ class _Checker:
                 self.header_field("agreed", _date_text(date), statement)
             case n.Effective(date=date):
                 self.header_field("effective", _date_text(date), statement)
+            case n.VariationTitle() | n.Amends():
+                self.error("E230", "this is a variation: it is read with the agreement it amends", statement.span,
+                           hint="run the variation file itself (it names its agreement), or give the agreement "
+                                "first: ftdsl run AGREEMENT --with VARIATION SCENARIO")
             case n.WorkingDay(amount=amount):
                 if self.once("working day", statement):
                     self.working_day = self.hours_only(amount, "a working day")
@@ -508,6 +512,10 @@ class _Checker:
                 return "pays", m.PayRule(categories, body.pay, body.outside_hours, condition, clause, quotes, span=body.span)
             case n.Facilities():
                 return "facilities", m.FacilityRule(body.text, condition, clause, quotes, span=body.span)
+            case n.Removal():
+                self.error("E230", "'is removed' belongs in a variation, which removes a clause of the agreement "
+                           "it amends", body.span, hint="delete the clause itself here, or put this line in a "
+                           "variation file ('variation \"...\"', 'amends \"...\"', 'effective ...')")
         return None
 
     def quantity(self, quantity, period: m.Period) -> m.Quantity | None:

@@ -27,12 +27,12 @@ from pygments.token import Comment, Keyword, Literal, Name, Number, Operator, Pu
 from .model import MONTHS
 
 KEYWORDS = frozenset("""
-a above additional against agreed agreement allowances and any anyone are assumed at averaged be between by case
-categories circumstances clause counts day each earnings effective employer every exceptional facilities fact for from
+a above additional against agreed agreement allowances amends and any anyone are assumed at averaged be between by case
+categories circumstances clause counts day deleted each earnings effective employer every exceptional facilities fact for from
 further give given granted groups hours in include includes is least less lieu limited management may more most
-must need needs no not notice of off on one only or outside over paid pay per possible previous reasonable request
+must need needs no not notice of off on one only or outside over paid pay per possible previous reasonable removed request
 requests roles says should staff starts state subject take termination than the then time to under unions unpaid until up
-variations vary week when where with without working year
+variation variations vary week when where with without working year
 """.split())
 
 _WORD = r"[a-zA-Z\u00c0-\u024f][a-zA-Z0-9\u00c0-\u024f'\u2019/-]*"

@@ -298,6 +298,29 @@ class Unions(Record):
 
 
 @record
+class VariationTitle(Record):
+    """A variation's title: 'variation "..."'."""
+
+    text: str
+    span: Span | None = _span
+
+
+@record
+class Amends(Record):
+    """The agreement a variation amends: 'amends "westminster.ftr"', a path from the variation's folder."""
+
+    path: str
+    span: Span | None = _span
+
+
+@record
+class Removal(Record):
+    """'§6.14 is removed': in a variation, the clause no longer holds from the variation's date."""
+
+    span: Span | None = _span
+
+
+@record
 class Agreed(Record):
     date: DateText
     span: Span | None = _span

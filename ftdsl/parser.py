@@ -476,6 +476,9 @@ def _describe_expected(parser: lark.Lark, expected) -> list[str]:
         # Where a statement starts, every keyword that starts one is expected: say what they start instead.
         return ["a rule (§6.12 ..., clause 6.12 ..., Schedule 2 para 3 ...)",
                 "a declaration (roles:, categories:, fact ...)", "a header line (agreement, employer, ...)"]
+    if _AT_RULE_START <= expected:
+        # After a clause reference every rule's first word is expected: say what comes there instead.
+        return ["the rule itself (for example 'representative may take up to 6 hours per month for duties')"]
     words = []
     if {"WORD", "STRING"} <= expected:
         words.append('a name (words, or "quoted words")')
@@ -748,6 +751,8 @@ def _hint_for(token, expected: set, source_line: str, column: int = 0) -> str | 
     return None
 
 
+# The first words of rules (all are expected after a clause reference).
+_AT_RULE_START = frozenset(("ADDITIONAL", "ANYONE", "FACILITIES", "REQUESTS"))
 # The terminals that start a statement (all are expected where one starts).
 _AT_STATEMENT_START = frozenset(("CLAUSE", "CLAUSE_PART", "ROLES", "FACT", "AGREEMENT"))
 

@@ -41,7 +41,7 @@ _PAY = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subjec
 
 # Groups of statements; a blank line always separates two groups.
 _GROUPS = (
-    ((n.AgreementTitle, n.Employer, n.Unions, n.Agreed, n.Effective), "header"),
+    ((n.AgreementTitle, n.VariationTitle, n.Amends, n.Employer, n.Unions, n.Agreed, n.Effective), "header"),
     ((n.WorkingDay, n.WorkingWeek, n.YearStart), "definitions"),
     ((n.RolesDecl, n.StaffGroupsDecl, n.CategoriesDecl), "names"),
     ((n.Rule,), "rules"),
@@ -363,6 +363,8 @@ class _Printer:
                 return f"{self.who(who)} may not take time for {self.names(categories)}"
             case n.ToilCounts():
                 return "time off in lieu counts against the allowances"
+            case n.Removal():
+                return "is removed"
             case n.Notice(categories=categories, hard=hard, amount=amount, where_possible=where_possible):
                 scope = f" for {self.names(categories)}" if categories else ""
                 force = "must" if hard else "should"
@@ -415,6 +417,10 @@ class _Printer:
                 return f"agreement {_quoted(text)}"
             case n.Employer(text=text):
                 return f"employer {_quoted(text)}"
+            case n.VariationTitle(text=text):
+                return f"variation {_quoted(text)}"
+            case n.Amends(path=path):
+                return f"amends {_quoted(path)}"
             case n.Unions(names=names):
                 return "unions " + ", ".join(_quoted(name) for name in names)
             case n.Agreed(date=date):

@@ -16,8 +16,11 @@ from ..errors import FtdslError
 @click.option("--request", "request_id", metavar="ID", help="Explain only the request with this id.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="A tree to read, or the same tree as JSON.")
+@click.option("--with", "variations", metavar="VARIATION", multiple=True, type=click.Path(),
+              help="Amend RULESET by a variation file (repeat for several, in order): the old text decides "
+                   "before the variation's date, the new text from it.")
 @colour_option
-def command(ruleset, scenario, request_id, output_format):
+def command(ruleset, scenario, request_id, output_format, variations):
     """Explain how RULESET decides each request in SCENARIO: the rules that applied and did not, the
     arithmetic, the agreement's words, and the smallest change that would change the outcome."""
     from ..api import load_ruleset, load_scenario
@@ -25,7 +28,7 @@ def command(ruleset, scenario, request_id, output_format):
     from ..explain import explain, to_text
 
     try:
-        loaded = load_ruleset(ruleset)
+        loaded = load_ruleset(ruleset, variations)
         data = load_scenario(scenario)
         tree = explain(loaded, data, request_id, "<stdin>" if scenario == "-" else scenario)
     except FtdslError as error:

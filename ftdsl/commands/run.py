@@ -40,8 +40,12 @@ _RUN_FOLDER = "ftdsl-run-"
               help="For a log: print totals per category and outcome (to standard output with -o, else standard error).")
 @click.option("--strict", is_flag=True, help="For a log: stop at the first row with an error.")
 @click.option("--no-cache", is_flag=True, help="Compile the ruleset afresh instead of using the compiled-ruleset cache.")
+@click.option("--with", "variations", metavar="VARIATION", multiple=True, type=click.Path(),
+              help="Amend RULESET by a variation file (repeat for several, in order): the old text decides "
+                   "before the variation's date, the new text from it.")
 @colour_option
-def command(ruleset, scenario, output_format, input_format, log_output_format, output, summary, strict, no_cache):
+def command(ruleset, scenario, output_format, input_format, log_output_format, output, summary, strict, no_cache,
+            variations):
     """Decide every request in SCENARIO (a JSON file, or - for standard input) by RULESET,
     or every row of LOG (CSV or JSON Lines)."""
     log_format = input_format or _LOG_FORMATS.get(os.path.splitext(scenario)[1].lower())
@@ -49,7 +53,7 @@ def command(ruleset, scenario, output_format, input_format, log_output_format, o
     try:
         from ..cache import load_program
 
-        program = load_program(ruleset, use_cache=not no_cache)
+        program = load_program(ruleset, use_cache=not no_cache, variations=variations)
         if log_format is None:
             _run_scenario(program, ruleset, scenario, output_format, output)
         else:
