@@ -43,10 +43,11 @@ from __future__ import annotations
 import datetime
 import functools
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from . import model as m
+from .model import cited
 from .display import visible
 from .numbers import decimal_text
 
@@ -244,6 +245,7 @@ class Entry:
     table_clause: str = ""
     figures: dict | None = None  # span -> Figure or None, for a fixed amount
     written: str = ""  # the amount as the rule writes it ("1 day"), for a fixed amount
+    dates: str = ""  # the days the rule holds between in words ("from 1 April 2027"), "" for always
 
 
 @dataclass(frozen=True)
@@ -304,6 +306,16 @@ def _grant_entry(grant: m.Grant, model: m.Model) -> Entry:
                  figures=figures(quantity.hours, period, model), written=quantity.text)
 
 
+def _dated(entry: Entry) -> Entry:
+    """The entry with its rule's dates in words."""
+    dates = getattr(entry.rule, "dates", None)
+    return entry if dates is None else replace(entry, dates=dates.describe())
+
+
+def _refusal_entry(rule: m.RefusalRule) -> Entry:
+    return Entry("refusal", rule.clause, "no time is given", rule.when_text, rule)
+
+
 def _discretion_entry(rule: m.DiscretionRule) -> Entry:
     manner = f" {rule.manner}" if rule.manner else ""
     return Entry("additional", rule.clause, f"additional time may be granted{manner}{_DISCRETION_PAY[rule.pay]}",
@@ -317,8 +329,8 @@ def _limit_entry(rule: m.LimitRule, model: m.Model) -> Entry:
 
 def allowances(model: m.Model) -> Allowances:
     """Every rule that gives time, per role and category, and every band table, with their figures."""
-    discretions = [_discretion_entry(r) for r in model.discretions]
-    limits = [_limit_entry(r, model) for r in model.limits]
+    discretions = [_dated(_discretion_entry(r)) for r in model.discretions]
+    limits = [_dated(_limit_entry(r, model)) for r in model.limits]
     shown: set[int] = set()
 
     def beside(category):
@@ -333,10 +345,13 @@ def allowances(model: m.Model) -> Allowances:
     for role in (*model.roles, None):
         categories = []
         for category in model.categories:
-            grants = [g for g in model.grants if g.category == category and
-                      ((g.roles is None) if role is None else (g.roles is not None and role in g.roles))]
-            if grants:
-                entries = [_grant_entry(g, model) for g in grants] + beside(category)
+            def for_role(rule):
+                return (rule.roles is None) if role is None else (rule.roles is not None and role in rule.roles)
+            grants = [g for g in model.grants if g.category == category and for_role(g)]
+            refusals = [r for r in model.refusals if category in r.categories and for_role(r)]
+            if grants or refusals:
+                entries = ([_dated(_refusal_entry(r)) for r in refusals] + [_dated(_grant_entry(g, model)) for g in grants]
+                           + (beside(category) if grants else []))
                 categories.append(CategoryTime(category, tuple(entries)))
         if role is not None or categories:
             roles.append(RoleTime(role, tuple(categories)))
@@ -403,7 +418,8 @@ def _figure_data(figure: Figure | None) -> dict | None:
 
 
 def _entry_data(entry: Entry) -> dict:
-    data = {"kind": entry.kind, "clause": entry.clause, "says": entry.words, "when": entry.when or None}
+    data = {"kind": entry.kind, "clause": entry.clause, "says": entry.words, "when": entry.when or None,
+            "dates": entry.dates or None}
     if entry.period is not None:
         data["period"] = entry.period.describe()
     if entry.table is not None:
@@ -669,13 +685,15 @@ def _clause_width(allowances: Allowances) -> int | None:
 def _entry_parts(entry: Entry, clause_width: int | None) -> list[tuple[str, int, int]]:
     words = visible(entry.words)
     if entry.table is not None:
-        words += f" (the table of §{visible(entry.table_clause)}, below)"
+        words += f" (the table of {visible(cited(entry.table_clause))}, below)"
     if clause_width is None:
-        parts = [(f"{words} (§{visible(entry.clause)})", 0, 2)]
+        parts = [(f"{words} ({visible(cited(entry.clause))})", 0, 2)]
         hang = 2
     else:
         hang = clause_width + 1
-        parts = [(f"§{visible(entry.clause)}".ljust(hang) + words, 0, hang)]
+        parts = [(f"{visible(cited(entry.clause))}".ljust(hang) + words, 0, hang)]
+    if entry.dates:
+        parts.append((visible(entry.dates), hang, hang + 2))
     if entry.when:
         parts.append((f"when {visible(entry.when)}", hang, hang + 2))
     return parts
@@ -732,14 +750,14 @@ def _table_text(time: TableTime, model: m.Model, page: _Page):
     table = time.table
     unit = "FTE" if table.unit == "FTE" else "hours"
     page.blank()
-    page.para(f"§{visible(table.clause)} {visible(table.written)}, by {visible(table.by)}", 0, 2)
+    page.para(f"{visible(cited(table.clause))} {visible(table.written)}, by {visible(table.by)}", 0, 2)
     if time.grants:
         uses = []
         for grant in time.grants:
             who = "anyone" if grant.roles is None else " or ".join(visible(r) for r in grant.roles)
             when = f" when {visible(grant.when_text)}" if grant.when_text else ""
             uses.append(f"{who} up to this {grant.period.describe()} for {visible(grant.category)} "
-                        f"(§{visible(grant.clause)}){when}")
+                        f"({visible(cited(grant.clause))}){when}")
         text = "Gives " + "; ".join(uses) + "."
         if table.unit == "FTE" and model.working_week is not None:
             text += f" 1 FTE is the working week, {decimal_text(model.working_week)} h."

@@ -114,3 +114,13 @@ def test_a_log_that_spans_a_change_is_decided_row_by_row(tmp_path):
     assert result.returncode == 0, result.stderr
     decided = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert [row["outcome"] for row in decided] == ["not_entitled", "entitled", "entitled"]
+
+
+def test_show_allowances_gives_each_rules_dates():
+    from ftdsl.allowances import allowances, to_data
+
+    data = to_data(allowances(api.load_ruleset_text(TEXT).model))
+    (representative,) = [role for role in data["roles"] if role["role"] == "representative"]
+    (duties,) = [c for c in representative["categories"] if c["category"] == "duties"]
+    assert [(r["says"], r["dates"]) for r in duties["rules"]] == [
+        ("up to 6 hours per month", "until 31 March 2027"), ("up to 10 hours per month", "from 1 April 2027")]

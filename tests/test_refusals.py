@@ -87,3 +87,14 @@ def test_diff_shows_an_added_refusal_as_less_generous():
     new = api.load_ruleset_text(TEXT).model
     added = [c for c in diff(old, new) if c.aspect == "refusal"]
     assert [(c.kind, c.new_clauses, c.direction) for c in added] == [("added", ("5.4",), "less generous")]
+
+
+def test_show_allowances_lists_refusals_beside_the_time_given():
+    from ftdsl.allowances import allowances, to_data
+
+    data = to_data(allowances(api.load_ruleset_text(TEXT).model))
+    by_role = {role["role"]: {c["category"]: [(r["kind"], r["clause"], r["when"]) for r in c["rules"]]
+                              for c in role["categories"]} for role in data["roles"]}
+    assert by_role["representative"]["activities"][0] == ("refusal", "5.5", "not employed by council")
+    anyone = {c["category"]: [(r["kind"], r["clause"], r["when"]) for r in c["rules"]] for c in data["anyone"]}
+    assert anyone["canvassing"] == [("refusal", "5.4", None)]

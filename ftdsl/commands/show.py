@@ -70,13 +70,15 @@ def _show_allowances(ruleset: str, output_format: str):
     import json
 
     from ..allowances import allowances, to_data, to_text
-    from ..api import load_ruleset_text
+    from ..api import load_ruleset, load_ruleset_text
     from ..display import json_visible
     from ..source import read_text
 
     name = "<stdin>" if ruleset == "-" else ruleset
     try:
-        model = load_ruleset_text(read_text(ruleset, "ruleset"), name).model
+        # A file is loaded as every command loads it (a variation with its agreement); standard input as text.
+        loaded = load_ruleset_text(read_text(ruleset, "ruleset"), name) if ruleset == "-" else load_ruleset(ruleset)
+        model = loaded.model
     except FtdslError as error:
         fail(error)
     found = allowances(model)
