@@ -81,7 +81,7 @@ def _explain_decision(program, decision, searcher, position) -> dict:
         rules = [r for kind in kinds for r in program.rules_of(kind, category)]
         if not rules:
             continue
-        nodes = [_rule_node(rule, checks, index < reached) for rule in rules]
+        nodes = [_rule_node(rule, program.index[id(rule)], checks, index < reached) for rule in rules]
         steps.append({"step": name, "title": title if name != "grants" else f"time given for {category}",
                       "rules": nodes})
     steps.append({"step": "pay", "title": "pay", "rules": _pay_nodes(program, decision)})
@@ -103,10 +103,11 @@ def _steps_reached(decision) -> int:
     return max(CHECK_STEP.get(c["rule"], 0) for c in decision["checks"]) + 1
 
 
-def _rule_node(rule, checks, reached) -> dict:
+def _rule_node(rule, number, checks, reached) -> dict:
+    """A rule's node in the tree, from the checks that name it (its `number`, Program.index)."""
     kind = rule.kind if rule.step == "grant" else rule.step  # a grant's checks name its kind ("allowance")
     node = {"clause": rule.clause, "rule": kind, "text": rule.label, "quotes": list(rule.quotes)}
-    mine = [c for c in checks if c["clause"] == rule.clause and c["text"] == rule.label and c["rule"] == kind]
+    mine = [c for c in checks if c["rule index"] == number]
     if mine:
         check = mine[-1]
         node["holds"] = check["holds"]
@@ -144,9 +145,8 @@ def _pay_nodes(program, decision) -> list[dict]:
     nodes = []
     for rule in program.rules_of("pay", decision["category"]):
         node = {"clause": rule.clause, "rule": "pay", "text": rule.label, "quotes": list(rule.quotes)}
-        text = rule.described
-        check = next((c for c in decision["checks"] if c["rule"] == "pay" and c["clause"] == rule.clause
-                      and c["text"] == text), None)
+        number = program.index[id(rule)]
+        check = next((c for c in decision["checks"] if c["rule index"] == number), None)
         if decision["outcome"] == runtime.NOT_ENTITLED:
             node.update(holds=None, status="not reached", why="not entitled, so not paid under the agreement")
         elif check is None:  # the discretion that granted the time said how it is paid

@@ -53,6 +53,9 @@ class Program:
         self.by_kind = by_kind
         # A rule applies where its dates and its condition hold; a requirement's
         # dates say when it asks anything (Decision.requirements), its test is its condition.
+        # Each rule's place in model.rules: how a decision's checks name the rule they are about (by identity,
+        # not by its words), so explain and test coverage find it again.
+        self.index = {id(rule): number for number, rule in enumerate(self.rules)}
         self.tests = {id(rule): build_test(rule.condition if rule.step == "requirement" else rule.in_force_condition)
                       for rule in self.rules}
         # The day the agreement takes effect (its header's 'effective'), as ISO; None for always.
@@ -380,7 +383,8 @@ class Decision:
         (`applies` false: its roles or condition leave the request out)."""
         if self.detailed:
             self.notes.check({"clause": rule.clause, "rule": kind, "text": rule.label if text is None else text,
-                              "holds": passed, "applies": applies, "detail": detail, "quotes": list(rule.quotes)})
+                              "holds": passed, "applies": applies, "detail": detail, "quotes": list(rule.quotes),
+                              "rule index": self.program.index[id(rule)]})
 
     def within(self, categories, period, limit):
         """(whether the request fits under `limit` hours in the period, the hours counted before it, the window):

@@ -552,7 +552,8 @@ class _Coverage:
         """(key, clause, text, span) for everything coverage counts."""
         items = []
         model = self.model
-        for rule in model.rules:
+        self.key_of = {}  # a rule's index (Program.index, as checks name it) -> its coverage key
+        for number, rule in enumerate(model.rules):
             if rule.step == "pay":
                 key = ("pay", rule.clause, rule.described)
             elif rule.step == "facilities":
@@ -560,6 +561,7 @@ class _Coverage:
             else:
                 kind = rule.kind if rule.step == "grant" else rule.step  # a grant's checks name its kind
                 key = ("check", rule.clause, kind, rule.label)
+            self.key_of[number] = key
             items.append((key, rule.clause, self.source_text(rule.span, rule), rule.span))
         for table in model.tables:
             for row in table.rows:
@@ -588,11 +590,12 @@ class _Coverage:
     def record(self, report: dict, scenario: dict) -> None:
         for decision in report["decisions"]:
             for check in decision.get("checks", ()):
+                key = self.key_of.get(check["rule index"])
                 if check["rule"] == "pay":
                     if check["holds"]:  # the pay rule that decided the pay
-                        self.hit.add(("pay", check["clause"], check["text"]))
+                        self.hit.add(key)
                 elif check["applies"]:
-                    self.hit.add(("check", check["clause"], check["rule"], check["text"]))
+                    self.hit.add(key)
         for item in report.get("facilities", ()):
             self.hit.add(("facilities", item["clause"], item["facilities"]))
         facts = {name_key(k): v for k, v in (scenario.get("facts") or {}).items()}
