@@ -13,11 +13,15 @@ can do it too.
 
 from __future__ import annotations
 
+import functools
+import os
+
 import attrs
 
 from . import builder, checker
 from .errors import Diagnostic, FtdslError, Span
 from .model import Model
+from .nodes import Amends
 from .nodes import Ruleset as RulesetAST
 from .runtime import Program, ScenarioError, collector_paused
 from .source import looks_like_variation, read_text
@@ -26,13 +30,24 @@ from .variation import amend, base_path, is_variation
 
 @attrs.frozen
 class Ruleset:
-    """A ruleset at every stage: its text, AST, checked model and Program."""
+    """A ruleset at every stage: its text, AST, checked model and Program. `sources` is the text of every
+    file it was read from, by name (an agreement and its variations), for showing the lines messages
+    point at."""
 
     path: str
     text: str
     ast: RulesetAST
     model: Model
     program: Program = attrs.field(eq=False)
+    sources: dict = attrs.field(factory=dict, eq=False)
+    # Warnings from reading it, beside lint's about its meaning (a variation's rules it ends, W170).
+    warnings: tuple = attrs.field(default=(), eq=False)
+
+    def source_line(self, span) -> str | None:
+        """The line of its files a span starts on, as written; None if unknown."""
+        text = self.sources.get(span.file, self.text if span.file == self.path else None) if span else None
+        lines = _lines(text) if text is not None else ()
+        return lines[span.line - 1] if span is not None and 0 < span.line <= len(lines) else None
 
     @property
     def stored(self) -> str:
@@ -46,13 +61,19 @@ class Ruleset:
         return decide(self.program, scenario, scenario_name)
 
 
+@functools.lru_cache(maxsize=8)
+def _lines(text: str) -> tuple[str, ...]:
+    """A file's lines, split once however many lines are asked for (a str's hash is kept with it)."""
+    return tuple(text.splitlines())
+
+
 def load_ruleset_text(text: str, path: str = "<ruleset>") -> Ruleset:
     """Parse, check and compile ruleset text; raise FtdslError with every error found."""
     with collector_paused():
         ast = builder.parse(text, path)
         model = checker.check(ast, text)
         program = Program(model, path)
-    return Ruleset(path, text, ast, model, program)
+    return Ruleset(path, text, ast, model, program, sources={path: text})
 
 
 def load_ruleset(path: str, variations: tuple[str, ...] = ()) -> Ruleset:
@@ -64,6 +85,7 @@ def load_ruleset(path: str, variations: tuple[str, ...] = ()) -> Ruleset:
         return load_ruleset_text(text, path)
     ast = builder.parse(text, path)
     sources = {path: text}
+    warnings = []
     if is_variation(ast):
         base = base_path(ast)
         if base is None:
@@ -72,6 +94,11 @@ def load_ruleset(path: str, variations: tuple[str, ...] = ()) -> Ruleset:
                                         "the variation's folder), or give the agreement first: ftdsl run AGREEMENT "
                                         "--with VARIATION ..."), sources)
         variations, path = (path, *variations), base
+        if not os.path.exists(base):
+            amends = next(s for s in ast.statements if isinstance(s, Amends))
+            raise FtdslError(Diagnostic("E001", f"the agreement '{base}' that the variation amends does not exist",
+                                        amends.span, hint="the path after 'amends' is read from the variation's "
+                                        "own folder; check it and its spelling"), sources)
         text = read_text(base, "agreement")
         sources[base] = text
         ast = builder.parse(text, base)
@@ -84,11 +111,13 @@ def load_ruleset(path: str, variations: tuple[str, ...] = ()) -> Ruleset:
                                         hint="a variation starts with 'variation \"...\"', 'amends \"...\"' and "
                                         "'effective ...'"), sources)
         try:
-            ast = amend(ast, varied)
+            ast, more = amend(ast, varied)
         except FtdslError as error:
             error.sources.update(sources)
             raise
-    return _loaded(ast, text, path, sources)
+        warnings.extend(more)
+    loaded = _loaded(ast, text, path, sources)
+    return attrs.evolve(loaded, warnings=tuple(warnings))
 
 
 def _loaded(ast, text, path, sources) -> Ruleset:
@@ -99,7 +128,7 @@ def _loaded(ast, text, path, sources) -> Ruleset:
     except FtdslError as error:
         error.sources.update(sources)
         raise
-    return Ruleset(path, text, ast, model, program)
+    return Ruleset(path, text, ast, model, program, sources=sources)
 
 
 def decide(program: Program, scenario: dict, scenario_name: str = "<scenario>") -> dict:

@@ -480,6 +480,8 @@ class _Checker:
                 if categories is None:
                     return None
                 if condition is None:
+                    if rule.condition is not None:
+                        return None  # the condition is written; its own errors are reported
                     self.error("E215", "say when time off is given", body.span,
                                hint="add the condition, for example 'time off is given only when employed by council'")
                     return None

@@ -33,6 +33,7 @@ runs both rulesets on scenarios and reports the decisions that differ.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import math
 import re
@@ -244,6 +245,10 @@ def _family(old: m.Model, new: m.Model, make_atoms, aspect: str, direction, adde
     changes = []
     for governs in sorted(set(old_groups) | set(new_groups), key=repr):
         pairs, old_left, new_left = _pair(old_groups.get(governs, []), new_groups.get(governs, []))
+        for old_atom, successor in _successions(pairs, new_left):
+            # A rule replaced from a date (a variation): one change, old against its successor, with whom it favours.
+            way = direction(old_atom, successor) if direction else NEUTRAL
+            changes.append(_changed(aspect, old_atom, successor, way))
         for old_atom, new_atom in pairs:
             way = direction(old_atom, new_atom) if direction else NEUTRAL
             if old_atom.condition != new_atom.condition:
@@ -257,6 +262,37 @@ def _family(old: m.Model, new: m.Model, make_atoms, aspect: str, direction, adde
                     way, note = (added if kind == ADDED else _FLIP[added]), ""
                 changes.append(_loner(kind, aspect, atom, way, note))
     return changes
+
+
+def _date_limits(condition):
+    """(the first day, the last day, as ISO or None; the rest of the condition) of a dated atom's condition."""
+    items = condition.items if isinstance(condition, m.AllOf) else () if condition is None else (condition,)
+    start = next((i.value for i in items if isinstance(i, m.Comparison) and i.fact == m.REQUEST_DATE
+                  and i.op == ">="), None)
+    end = next((i.value for i in items if isinstance(i, m.Comparison) and i.fact == m.REQUEST_DATE
+                and i.op == "<="), None)
+    return start, end, m.split_dates(condition)[1]
+
+
+def _successions(pairs: list, added: list) -> list:
+    """Rules replaced from a date: each pair whose new side is the old rule unchanged but ending on a day,
+    with an added atom that starts the next day under the same condition, taken out of `pairs` and
+    `added` and returned as (old atom, the atom that succeeds it)."""
+    found = []
+    for pair in list(pairs):
+        old_atom, ending = pair
+        start, end, rest = _date_limits(ending.condition)
+        if end is None or start is not None or ending.content != old_atom.content or rest != old_atom.condition:
+            continue
+        following = (datetime.date.fromisoformat(end) + datetime.timedelta(days=1)).isoformat()
+        for atom in added:
+            first, last, others = _date_limits(atom.condition)
+            if first == following and last is None and others == old_atom.condition:
+                pairs.remove(pair)
+                added.remove(atom)
+                found.append((old_atom, atom))
+                break
+    return found
 
 
 def _with_condition(text: str, condition) -> str:

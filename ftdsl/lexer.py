@@ -36,7 +36,8 @@ variation variations vary week when where with without working year
 """.split())
 
 _WORD = r"[a-zA-Z\u00c0-\u024f][a-zA-Z0-9\u00c0-\u024f'\u2019/-]*"
-_CLAUSE_ID = r"[0-9IVXivx]+(?:\.[0-9]+)*(?:[A-Za-z](?![A-Za-z]))?(?:\([A-Za-z0-9]{1,8}\))*"
+_CLAUSE_ID = (r"[0-9IVXivx]+(?:\.[0-9]+)*(?:[A-Za-z]{1,2}(?![A-Za-z])(?:\.[0-9]+)*)?(?:\([A-Za-z0-9]{1,8}\))*"
+              r"(?:[A-Za-z](?![A-Za-z]))?")
 _MONTHS = r"(?i:" + "|".join(MONTHS) + r")(?![A-Za-z])"
 
 

@@ -331,23 +331,24 @@ def _rules(model: m.Model):
 
 
 def refused_grants(model: m.Model) -> list[Diagnostic]:
-    """W121: a grant that a refusal overrides: same category, a role in common
-    (or either for anyone), and a scenario where both conditions hold. The
-    runtime weighs refusals first, so the grant gives nothing there."""
+    """W121: a grant that refusals always override: every request it would give time for (its category,
+    each of its roles, its dates and condition) is refused, so it never gives anything. A refusal that
+    narrows a grant (refuses some of its cases, as a 'when' says) is what refusals are for and is not warned."""
     found = []
-    for refusal in model.refusals:
-        for grant in model.grants:
-            if grant.category not in refusal.categories:
-                continue
-            if grant.roles is not None and refusal.roles is not None and not set(grant.roles) & set(refusal.roles):
-                continue
-            if witness(model, [grant.in_force_condition, refusal.in_force_condition], (grant.category,)) is None:
-                continue
-            where = f" {refusal.only_text.removeprefix('only ')}" if refusal.only_text else ""
+    for grant in model.grants:
+        refusing = [r for r in model.refusals if grant.category in r.categories
+                    and (r.roles is None or (grant.roles is not None and set(grant.roles) <= set(r.roles)))]
+        if not refusing:
+            continue
+        left = m.AllOf((*(m.NoneOf(r.in_force_condition) for r in refusing if r.in_force_condition is not None),
+                        *((grant.in_force_condition,) if grant.in_force_condition is not None else ())))
+        if any(r.in_force_condition is None for r in refusing) or witness(model, [left], (grant.category,)) is None:
+            clauses = ", ".join(cited(r.clause) for r in refusing)
             found.append(_warning(
-                "W121", f"{cited(grant.clause)} gives {grant.text}, but {cited(refusal.clause)} says no time is given"
-                f"{where}; the refusal decides, so {cited(grant.clause)} gives nothing there",
-                grant.span, hint=f"narrow one of them with 'when ...', or delete the one the agreement does not mean"))
+                "W121", f"{cited(grant.clause)} gives {grant.text}, but {clauses} refuse{'s' if len(refusing) == 1 else ''}"
+                f" every request it would give time for, so {cited(grant.clause)} never gives anything",
+                grant.span, hint="narrow the refusal with 'when ...' (or give it dates), or delete the rule the "
+                "agreement does not mean"))
     return found
 
 

@@ -694,6 +694,17 @@ def _hint_for(token, expected: set, source_line: str, column: int = 0) -> str | 
         name in expected for name in ("AGREEMENT", "ROLES", "FACT")
     )
     indented = source_line[:1] in (" ", "\t", "\u00a0")
+    words_before = source_line[:max(column - 1, 0)].split()
+    if len(stripped.split()) >= 8 and len(words_before) <= 2 and not indented and _reads_as_prose(lowered):
+        return ("this looks like the agreement's own text: keep it as a comment (start the line with '#'), or "
+                "quote it under its rule: says \"...\"")
+    if value.lower() in ("and", "or") and kind != "WORD" and words_before and words_before[-1].isalpha() \
+            and words_before[-1].lower() not in _keywords():
+        phrase = _name_around(source_line, column)
+        return (f"if '{phrase}' is one name, declare it (in 'roles:', 'categories:' or a 'fact ...:' line) or "
+                f"write it in quotes: \"{phrase}\"")
+    if value == "(" and lowered.startswith(_VOCABULARY_STARTS[:3]):
+        return 'a name with brackets is written in quotes: roles: "branch secretary (Unison)"'
     if at_statement_start and kind in ("NUMBER", "CLAUSE_ID", "ISO_DATE") and not indented:
         if ":" in stripped:
             return "a table row goes under its table, indented, for example '    0 – 99: 0 FTE'"
@@ -821,6 +832,33 @@ def _form_hint(expected: set, source_line: str, column: int) -> str | None:
     if len(expected) == 1 and keyword is not None:
         return f"write '{keyword.lower()}' here; the line reads like: {best.strip()}"
     return f"the line should read like: {best.strip()}"
+
+
+@functools.cache
+def _keywords() -> frozenset:
+    """The words the grammar uses as keywords, lower case."""
+    return frozenset(t.pattern.value.lower() for t in _parser().terminals
+                     if isinstance(t.pattern, lark.lexer.PatternStr) and t.pattern.value.isalpha())
+
+
+# Words that make a line read as a rule or a table line, not as pasted prose.
+_RULE_WORDS = re.compile(r"\b(?:may (?:take|be|not)|per|is given|are paid|is paid|limited to|notice|then a further"
+                         r"|is by|are by)\b")
+
+
+def _reads_as_prose(lowered: str) -> bool:
+    """Whether a line that does not parse reads as a sentence of the agreement rather than a rule."""
+    return not lowered.startswith(("§", "clause", "when", "says", "then", "schedule", "appendix", "annex", "part",
+                                   "section")) and not _RULE_WORDS.search(lowered)
+
+
+def _name_around(source_line: str, column: int) -> str:
+    """The words a name joined by 'and' or 'or' would have, from the word before the one at `column` to the
+    end of the line or the next part of the rule ('when', 'from', 'says', ...)."""
+    before = source_line[:column - 1].rstrip().split()
+    after = re.split(r"\s+(?:when|from|until|between|says|is|are|may)\s", source_line[column - 1:], maxsplit=1,
+                     flags=re.IGNORECASE)[0]
+    return " ".join([before[-1]] + after.split()) if before else after.strip()
 
 
 def _join_or(words: list[str]) -> str:

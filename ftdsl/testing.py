@@ -544,7 +544,6 @@ class _Coverage:
     def __init__(self, ruleset):
         self.ruleset = ruleset
         self.model = ruleset.model
-        self.lines = ruleset.text.splitlines()
         self.hit: set = set()
         self.items = self.collect()
 
@@ -575,9 +574,8 @@ class _Coverage:
         return items
 
     def line_text(self, span) -> str | None:
-        if span is None or not 0 < span.line <= len(self.lines):
-            return None
-        return self.lines[span.line - 1].strip()
+        line = self.ruleset.source_line(span)  # the rule's own file: an agreement's or a variation's
+        return None if line is None else line.strip()
 
     def source_text(self, span, rule) -> str:
         text = self.line_text(span)

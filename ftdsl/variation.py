@@ -58,9 +58,10 @@ def clause_key(clause: n.ClauseRef) -> str:
     return ("heading " if clause.heading else "") + " ".join(clause.text.lower().split())
 
 
-def amend(agreement: n.Ruleset, variation: n.Ruleset) -> n.Ruleset:
-    """The agreement as the variation amends it (see the module's docstring), or FtdslError (E232) for a clause
-    the variation removes that the agreement does not have."""
+def amend(agreement: n.Ruleset, variation: n.Ruleset) -> tuple[n.Ruleset, list[Diagnostic]]:
+    """The agreement as the variation amends it (see the module's docstring), with a warning (W170) for each
+    rule of a replaced clause that the variation neither restates nor replaces with one of its kind; or
+    FtdslError (E232, E233) for a clause it cannot remove or replace."""
     day = effective_day(variation)
     last_old_day = day - datetime.timedelta(days=1)
     varied = {clause_key(s.clause) for s in variation.statements if isinstance(s, n.Rule)}
@@ -107,7 +108,54 @@ def amend(agreement: n.Ruleset, variation: n.Ruleset) -> n.Ruleset:
         elif isinstance(statement, (n.WorkingDay, n.WorkingWeek, n.YearStart)):
             statements.append(statement)  # the checker says if the agreement defines it too
         # The variation's own header (its title, what it amends, its dates) is not the agreement's.
-    return n.Ruleset(tuple(statements), agreement.comments, file=agreement.file)
+    return n.Ruleset(tuple(statements), agreement.comments, file=agreement.file), _left_out(agreement, variation,
+                                                                                           restated, last_old_day)
+
+
+def _kind(rule: n.Rule) -> tuple:
+    """What a rule is about, to tell whether a variation's clause still has a rule of its kind: the sort of
+    rule, its categories and its roles."""
+    body = rule.body
+    categories = getattr(body, "categories", None) or ((body.category,) if hasattr(body, "category") else ())
+    who = getattr(body, "who", None)
+    roles = () if who is None or who.anyone else tuple(sorted(name.key for name in who.roles))
+    return type(body).__name__, tuple(sorted(name.key for name in categories)), roles
+
+
+def _left_out(agreement: n.Ruleset, variation: n.Ruleset, restated, last_day: datetime.date) -> list[Diagnostic]:
+    """W170 for each rule of a clause the variation gives that ends with nothing of its kind after it."""
+    from .model import date_words
+
+    given: dict[str, set] = {}
+    for statement in variation.statements:
+        if isinstance(statement, n.Rule):
+            given.setdefault(clause_key(statement.clause), set()).add(
+                "removed" if isinstance(statement.body, n.Removal) else _kind(statement))
+    warnings = []
+    for statement in agreement.statements:
+        if not isinstance(statement, n.Rule) or statement in restated:
+            continue
+        kinds = given.get(clause_key(statement.clause))
+        if kinds is None or "removed" in kinds or _kind(statement) in kinds:
+            continue
+        shown = _cited(statement.clause)
+        line = f" (line {statement.span.line} of {statement.span.file})" if statement.span else ""
+        warnings.append(Diagnostic(
+            "W170", f"the variation gives {shown} anew, so the agreement's rule '{_rule_words(statement)}'{line} ends "
+            f"on {date_words(last_day.isoformat())}, with nothing of its kind after it",
+            next(s.clause.span for s in variation.statements if isinstance(s, n.Rule)
+                 and clause_key(s.clause) == clause_key(statement.clause)),
+            hint=f"to keep it, write it in the variation's {shown} too; to end it on purpose, add '{shown} is "
+                 f"removed' to the variation (its own rules for {shown} still start on its date)",
+            severity="warning"))
+    return warnings
+
+
+def _rule_words(rule: n.Rule) -> str:
+    from .printer import to_text
+
+    head = to_text(n.Rule(rule.clause, rule.body)).split("\n")[0]
+    return head.split(" ", 1)[1] if " " in head else head
 
 
 def _cited(clause: n.ClauseRef) -> str:

@@ -39,6 +39,13 @@ def test_every_syntax_error_has_a_hint(path):
     ("§6.13 duties are limited 10 hours per month", "write 'to' here"),
     ("says Recognised unions", 'says "'),
     ("§6.12", "after the clause reference comes the rule"),
+    # An undeclared name holding 'and': declare it or quote it.
+    ("§6.12 representative may take up to 6 hours per month for health and safety duties",
+     'write it in quotes: "health and safety duties"'),
+    # A sentence of the agreement pasted in.
+    ("The Recognition Agreement provides for time off for trade union duties and activities",
+     "this looks like the agreement's own text"),
+    ("roles: representative, branch secretary (Unison)", 'a name with brackets is written in quotes'),
 ])
 def test_a_hint_shows_the_kind_of_line_it_reads_like(line, expected):
     text = "roles: representative\ncategories: duties\nfact roles: list of roles\n"

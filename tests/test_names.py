@@ -120,7 +120,8 @@ def test_an_and_in_a_declared_list_points_at_commas():
 @pytest.mark.parametrize("clause, cited", [
     ("§6.12A", "6.12A"), ("§6.12(a)", "6.12(a)"), ("§5.3(d)(ii)", "5.3(d)(ii)"), ("clause 7b", "7b"),
     ("Schedule 2 para 3", "Schedule 2 para 3"), ("schedule 2 paragraph 3", "Schedule 2 paragraph 3"),
-    ("Appendix 4", "Appendix 4"), ("Part IV", "Part IV"),
+    ("Appendix 4", "Appendix 4"), ("Part IV", "Part IV"), ("§6.19ab", "6.19ab"), ("§6.16A.1", "6.16A.1"),
+    ("§6.15(a)(ii)b", "6.15(a)(ii)b"),
 ])
 def test_clause_references_as_agreements_number_them(clause, cited):
     text = f"roles: representative\ncategories: duties\nfact roles: list of roles\n{clause} duties are paid\n" \

@@ -52,13 +52,20 @@ def test_a_refusal_for_a_role_under_a_condition():
     assert _decide({"roles": ["representative"], "employed by council": False}, "duties")["outcome"] == "entitled"
 
 
-def test_check_does_not_ask_for_time_in_a_refused_category_and_warns_of_a_grant_it_overrides():
+def test_check_does_not_ask_for_time_in_a_refused_category_and_warns_of_a_grant_it_always_overrides():
     loaded = api.load_ruleset_text(TEXT)
     warnings = lint(loaded.model, loaded.ast)
     assert not [w for w in warnings if w.code == "W131"]  # canvassing has no grant, but §5.4 decides it
-    (overridden,) = [w for w in warnings if w.code == "W121"]
-    assert overridden.message.startswith("§6 gives 2 hours per week for activities, but §5.5 says no time is given "
-                                         "when not employed by council")
+    # §5.5 refuses only representatives not employed by the council: it narrows §6, which is what it is for.
+    assert not [w for w in warnings if w.code == "W121"]
+    # Refused for everyone employed or not, §6 never gives anything.
+    dead = TEXT.replace("§5.5 representative may not take time for activities\n    when not employed by council\n",
+                        "§5.5 representative may not take time for activities\n    when not employed by council\n"
+                        "§5.6 representative may not take time for activities\n    when employed by council\n")
+    loaded = api.load_ruleset_text(dead)
+    (overridden,) = [w for w in lint(loaded.model, loaded.ast) if w.code == "W121"]
+    assert overridden.message == ("§6 gives 2 hours per week for activities, but §5.5, §5.6 refuse every request "
+                                  "it would give time for, so §6 never gives anything")
 
 
 def test_formatting_keeps_a_refusals_meaning():

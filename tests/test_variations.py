@@ -77,9 +77,11 @@ def test_diff_of_an_agreement_and_its_variation_shows_exactly_the_variation():
     clauses = sorted({clause for c in changes for clause in (*c.old_clauses, *c.new_clauses)})
     # §6.17 is written out whole in the variation, but only its notice changed; §6.12A and §6.12B are new.
     assert clauses == ["6.12A", "6.12B", "6.17"]
-    notice = sorted(str(c.new) for c in changes if c.aspect == "notice")
-    assert notice == ["from 1 April 2027: 28 days' notice (where possible)",
-                      "until 31 March 2027: 42 days' notice (where possible)"]
+    # Conference notice 6 weeks -> 4 weeks from the variation's date: one change, and shorter notice is
+    # more generous to representatives.
+    (notice,) = [c for c in changes if c.aspect == "notice"]
+    assert (str(notice.old), str(notice.new), notice.direction) == (
+        "42 days' notice (where possible)", "from 1 April 2027: 28 days' notice (where possible)", "more generous")
 
 
 def test_history_lists_each_clauses_versions_with_their_dates():
@@ -114,3 +116,15 @@ def test_a_variation_read_as_an_agreement_says_what_to_do():
     with pytest.raises(FtdslError) as raised:
         api.load_ruleset_text(CHANGE)
     assert "E230" in {d.code for d in raised.value.diagnostics}
+
+
+def test_check_warns_of_a_rule_a_replaced_clause_ends_without_a_successor(tmp_path):
+    _write(tmp_path, "base.ftr", AGREEMENT.replace("§6.16 duties, training are paid", "§6.12 duties are paid"))
+    partial = 'variation "x"\namends "base.ftr"\neffective 1 April 2027\n' \
+              "§6.12 representative may take up to 10 hours per month for duties\n"
+    loaded = api.load_ruleset(_write(tmp_path, "partial.ftr", partial))
+    (warning,) = loaded.warnings
+    assert warning.code == "W170" and "'duties are paid'" in warning.message and "31 March 2027" in warning.message
+    # Said on purpose: no warning.
+    loaded = api.load_ruleset(_write(tmp_path, "on-purpose.ftr", partial + "§6.12 is removed\n"))
+    assert loaded.warnings == ()

@@ -32,7 +32,8 @@ def check_file(path: str) -> dict:
         loaded = load_ruleset(path)
     except FtdslError as error:
         return {"file": path, "sources": error.sources, "diagnostics": error.diagnostics}
-    return {"file": path, "sources": {path: loaded.text}, "diagnostics": lint(loaded.model, loaded.ast)}
+    return {"file": path, "sources": loaded.sources,
+            "diagnostics": [*loaded.warnings, *lint(loaded.model, loaded.ast)]}
 
 
 def _paths(rulesets) -> list[str]:
