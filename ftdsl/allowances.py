@@ -721,12 +721,12 @@ def to_text(allowances: Allowances, ruleset_name: str = "", width: int = 80) -> 
     grid = _Grid(headers)
     for role in allowances.roles:
         grid.row(0, [("", 0, 0)], None)
-        name = "Anyone" if role.role is None else visible(role.role)
+        name = "Anyone" if role.role is None else visible(model.spelt(role.role))
         grid.heading(0, name[0].upper() + name[1:], show_headers=True)
         if not role.categories:
             grid.row(2, [("no time is given to this role by name", 0, 2)], None)
         for category in role.categories:
-            grid.row(2, [(visible(category.category), 0, 2)], None)
+            grid.row(2, [(visible(model.spelt(category.category)), 0, 2)], None)
             for entry in category.entries:
                 grid.row(4, _entry_parts(entry, clauses), _cells(entry))
     if allowances.others:

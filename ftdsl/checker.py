@@ -169,9 +169,22 @@ class _Checker:
             variation_notice=notices.get("variation"),
             termination_notice=notices.get("termination"),
             pay_basis=pay_basis,
+            spellings=self.spellings(),
             file=self.ruleset.file,
             **{kind: tuple(items) for kind, items in collected.items()},
         )
+
+    def spellings(self) -> tuple[tuple[str, str], ...]:
+        """(key, spelling) of every declared name, the first declaration's spelling where one is given twice."""
+        found = {}
+        for statement in self.ruleset.statements:
+            match statement:
+                case n.RolesDecl(names=names) | n.StaffGroupsDecl(names=names) | n.CategoriesDecl(names=names):
+                    for name in names:
+                        found.setdefault(name.key, name.text)
+                case n.FactDecl(name=name):
+                    found.setdefault(name.key, name.text)
+        return tuple((key, text) for key, text in found.items() if key != text)
 
     # ---- declarations
     def declaration(self, statement):

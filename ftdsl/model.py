@@ -580,7 +580,17 @@ class Model(Frozen):
     variation_notice: AgreementNotice | None = None
     termination_notice: AgreementNotice | None = None
     pay_basis: PayBasis | None = None
+    # Each declared name's key and its spelling as declared ('nut official' -> 'NUT official'), for what is shown.
+    spellings: tuple[tuple[str, str], ...] = field((), eq=False)
     file: str = field("<ruleset>", eq=False)
+
+    @functools.cached_property
+    def _spelling(self) -> dict:
+        return dict(self.spellings)
+
+    def spelt(self, name: str) -> str:
+        """A role, category, staff group or fact as the ruleset declares it (its key if not declared)."""
+        return self._spelling.get(name, name)
 
     def fact(self, name: str) -> FactDef | None:
         return next((f for f in self.facts if f.name == name), None)

@@ -335,6 +335,7 @@ class Decision:
         self.notes = Notes() if notes is None else notes
         self.detailed = self.notes.detailed
         self.category = request["category"]
+        self.category_words = program.model.spelt(self.category)  # as the ruleset spells it, for reasons
         self.clauses = []
         self.assumed = {}  # request facts a rule read but the request left out: name -> the value assumed
 
@@ -456,13 +457,13 @@ class Decision:
             if rule.roles is not None:
                 roles = self.inputs.fact(self.program.model.roles_fact)
                 if roles.isdisjoint(rule.roles):
-                    self.check(rule, "refusal", True, "only for " + " or ".join(rule.roles), applies=False)
+                    self.check(rule, "refusal", True, "only for " + " or ".join(map(self.program.model.spelt, rule.roles)), applies=False)
                     continue
             if not self.holds(rule):
                 self.check(rule, "refusal", True, rule.only_text, applies=False)
                 continue
             self.cite(rule.clause)
-            self.say(f"the agreement gives no time for {self.category}" + _roles_words(rule)
+            self.say(f"the agreement gives no time for {self.category_words}" + _roles_words(rule, self.program.model.spelt)
                      + (f" {rule.only_text.removeprefix('only ')}" if rule.only_text else "") + f" ({cited(rule.clause)})")
             self.check(rule, "refusal", False, "no time is given")
             return NOT_ENTITLED
@@ -474,7 +475,7 @@ class Decision:
             if rule.roles is not None:
                 roles = self.inputs.fact(self.program.model.roles_fact)
                 if roles.isdisjoint(rule.roles):
-                    self.check(rule, rule.kind, False, "only for " + " or ".join(rule.roles), applies=False)
+                    self.check(rule, rule.kind, False, "only for " + " or ".join(map(self.program.model.spelt, rule.roles)), applies=False)
                     continue
             if not self.holds(rule):
                 self.check(rule, rule.kind, False, rule.only_text, applies=False)
@@ -489,16 +490,16 @@ class Decision:
             considered = self.program.rules_of("grant", category)
             self.cite(*(r.clause for r in considered))
             if not considered:
-                self.say(f"the agreement gives no time for {category}")
+                self.say(f"the agreement gives no time for {self.category_words}")
             elif self.detailed:  # the reason is made of the checks, which only a detailed decision records
                 why = "; ".join(f"{cited(c['clause'])} gives {c['text']} {c['detail']}" for c in self.notes.checks
                                 if c["rule"] in ("allowance", "reasonable", "granted") and not c["holds"])
-                self.say(f"no rule gives time for {category} here: {why}")
+                self.say(f"no rule gives time for {self.category_words} here: {why}")
             return NOT_ENTITLED, None
         if any(r.kind == "reasonable" for r in applicable):
             rule = next(r for r in applicable if r.kind == "reasonable")
             self.cite(rule.clause)
-            self.say(f"the agreement gives reasonable time for {category} ({cited(rule.clause)}); "
+            self.say(f"the agreement gives reasonable time for {self.category_words} ({cited(rule.clause)}); "
                      f"{decimal_text(self.hours)} h is asked")
             self.check(rule, "reasonable", True, "reasonable time")
             return ENTITLED, None
@@ -514,7 +515,8 @@ class Decision:
                 amount = self.allowance_hours(rule, notes)
                 limit += amount
             fits, used, window = self.within((category,), period, limit)
-            arithmetic = self.arithmetic(used, fits, limit, period, window, f" for {category}") if self.detailed else None
+            arithmetic = (self.arithmetic(used, fits, limit, period, window, f" for {self.category_words}")
+                          if self.detailed else None)
             # The allowance's own clauses first, then the tables that computed it.
             clauses = list(dict.fromkeys([r.clause for r in rules] +
                                          [self.program.tables[r.quantity.value].clause for r in rules if r.quantity.value]))
@@ -533,7 +535,7 @@ class Decision:
         if granted:
             rule = granted[0]
             self.cite(rule.clause)
-            self.say(f"time for {category} may be granted at management's discretion ({cited(rule.clause)})")
+            self.say(f"time for {self.category_words} may be granted at management's discretion ({cited(rule.clause)})")
             self.check(rule, "granted", True, "at management's discretion")
             return DISCRETIONARY, None
         return self.discretion("beyond the allowance")
@@ -575,7 +577,7 @@ class Decision:
                 self.check(rule, "discretion", True, "additional time may be granted")
                 return DISCRETIONARY, rule.pay
             self.check(rule, "discretion", False, rule.only_text, applies=False)
-        self.say(f"the agreement gives no additional time for {self.category}")
+        self.say(f"the agreement gives no additional time for {self.category_words}")
         return NOT_ENTITLED, None
 
     def limits(self, outcome, pay_override):
@@ -671,7 +673,7 @@ class Decision:
                 why = not_met.get(id(rule))
                 self.check(rule, "pay", why is None, why or PAY_WORDS[rule.pay], text=rule.described)
         if not candidates:
-            self.say(f"the agreement does not say whether time for {self.category} is paid")
+            self.say(f"the agreement does not say whether time for {self.category_words} is paid")
             return None, []
         kinds = {r.pay for r in candidates}
         clauses = list(dict.fromkeys(r.clause for r in candidates))
@@ -679,12 +681,12 @@ class Decision:
         if len(kinds) > 1:
             said = "; ".join(f"{PAY_WORDS[r.pay]}{' when ' + r.when_text if r.condition is not None else ''} "
                              f"({cited(r.clause)})" for r in candidates)
-            self.say(f"the pay rules that apply disagree on pay for {self.category} ({said}); pay is for "
+            self.say(f"the pay rules that apply disagree on pay for {self.category_words} ({said}); pay is for "
                      "management to decide")
             return None, clauses
         kind = kinds.pop()
         if kind == "paid":
-            self.say(f"time for {self.category}{where} is paid ({', '.join(map(cited, clauses))})")
+            self.say(f"time for {self.category_words}{where} is paid ({', '.join(map(cited, clauses))})")
             basis = self.program.model.pay_basis
             if basis:
                 self.say(f"paid at what they would have earned; where earnings vary, at average pay over the "
@@ -692,15 +694,15 @@ class Decision:
                 clauses = list(dict.fromkeys(clauses + [basis.clause]))
             return True, clauses
         if kind == "unpaid":
-            self.say(f"time for {self.category}{where} is unpaid ({', '.join(map(cited, clauses))})")
+            self.say(f"time for {self.category_words}{where} is unpaid ({', '.join(map(cited, clauses))})")
             return False, clauses
-        self.say(f"time for {self.category}{where} is paid subject to management agreement ({', '.join(map(cited, clauses))})")
+        self.say(f"time for {self.category_words}{where} is paid subject to management agreement ({', '.join(map(cited, clauses))})")
         return None, clauses
 
 
-def _roles_words(rule):
-    """' to branch secretary or convenor' for a rule with roles, '' for one for anyone."""
-    return "" if rule.roles is None else " to " + " or ".join(rule.roles)
+def _roles_words(rule, spelt):
+    """' to branch secretary or convenor' for a rule with roles (as `spelt` spells them), '' for one for anyone."""
+    return "" if rule.roles is None else " to " + " or ".join(map(spelt, rule.roles))
 
 
 def _for(rule):

@@ -161,3 +161,18 @@ def test_any_declared_words_make_a_role_that_rules_and_scenarios_match(words):
 def test_name_keys_ignore_case_spacing_and_apostrophe_style(text):
     assert name_key(text) == name_key(text.upper().replace("’", "'").replace("\u00a0", "  "))
     json.dumps(name_key(text))
+
+
+def test_names_are_shown_as_the_ruleset_spells_them():
+    from ftdsl.allowances import allowances, to_text
+
+    text = ('roles: NUT official, GMB official\ncategories: Duties\nfact roles: list of roles\n'
+            "§1 NUT official may take up to 2 hours per week for Duties\n§2 Duties are paid\n")
+    ruleset = api.load_ruleset_text(text)
+    # A scenario names them in any case; the reasons and the allowances say them as declared.
+    (decision,) = _decide(text, {"roles": ["gmb official"]},
+                          [{"category": "duties", "hours": 1, "date": "2026-05-04"}])["decisions"]
+    assert "no rule gives time for Duties here" in decision["reasons"][0]
+    assert decision["reasons"][0].endswith("only for NUT official")
+    shown = to_text(allowances(ruleset.model), width=80)
+    assert "NUT official" in shown and "GMB official" in shown and "Nut official" not in shown
