@@ -131,19 +131,46 @@ def _loaded(ast, text, path, sources) -> Ruleset:
     return Ruleset(path, text, ast, model, program, sources=sources)
 
 
-def decide(program: Program, scenario: dict, scenario_name: str = "<scenario>") -> dict:
-    """Run a Program on a scenario dict, turning scenario problems into an FtdslError."""
+def decide(program: Program, scenario: dict, scenario_name: str = "<scenario>", text: str | None = None) -> dict:
+    """Run a Program on a scenario dict, turning scenario problems into an FtdslError; with the file's
+    `text`, each problem is placed at its line and column."""
     try:
         return program.decide(scenario)
     except ScenarioError as error:
-        raise FtdslError([scenario_diagnostic(p, scenario_name) for p in error.problems]) from None
+        raise FtdslError([scenario_diagnostic(p, scenario_name, text, scenario) for p in error.problems],
+                         {scenario_name: text} if text else {}) from None
 
 
-def scenario_diagnostic(problem: dict, scenario_name: str) -> Diagnostic:
+def scenario_diagnostic(problem: dict, scenario_name: str, text: str | None = None,
+                        scenario: dict | None = None) -> Diagnostic:
+    """A scenario problem as a diagnostic: at the value's line and column where the file's text shows it,
+    and naming the request by its id as well as its place in the list (requests[1] is the second)."""
+    from .json_places import find, line_column, path_steps
+
     path = problem["path"]
-    message = f"{path}: {problem['message']}" if path else problem["message"]
-    return Diagnostic("E301", message, Span(scenario_name, 0, 0),
-                      hint=problem.get("hint"))
+    steps = path_steps(path) if path else ()
+    shown = path
+    listed = scenario.get(steps[0]) if scenario and steps and isinstance(scenario, dict) else None
+    # Where a list has several items, which one is said as people count them, with its id.
+    if len(steps) >= 2 and steps[0] in ("requests", "taken") and isinstance(steps[1], int) \
+            and isinstance(listed, list) and len(listed) > 1:
+        item = listed[steps[1]] if isinstance(listed, list) and steps[1] < len(listed) else None
+        number = f"the {_ordinal(steps[1] + 1)} {'request' if steps[0] == 'requests' else 'entry of taken'}"
+        named = f", id '{item['id']}'" if isinstance(item, dict) and isinstance(item.get("id"), str) else ""
+        shown = f"{path} ({number}{named})"
+    message = f"{shown}: {problem['message']}" if path else problem["message"]
+    span = Span(scenario_name, 0, 0)
+    found = find(text, steps) if text and steps else None
+    if found is not None:
+        (line, column), (end_line, end_column) = line_column(text, found[0]), line_column(text, found[1])
+        span = Span(scenario_name, line, column, end_line, end_column)
+    return Diagnostic("E301", message, span, hint=problem.get("hint"))
+
+
+def _ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st ..."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def load_scenario(path: str) -> dict:

@@ -49,13 +49,14 @@ CHECK_STEP = {"requirement": 0, "refusal": 0, "allowance": 1, "reasonable": 1, "
 
 
 def explain(ruleset: Ruleset, scenario: dict, request_id: str | None = None,
-            scenario_name: str = "<scenario>") -> dict:
+            scenario_name: str = "<scenario>", scenario_text: str | None = None) -> dict:
     """The explanation tree of every decision (or of one request) as JSON-ready data.
 
-    Raises FtdslError for a scenario the ruleset cannot decide, or an id no request has.
+    Raises FtdslError for a scenario the ruleset cannot decide (at the line of its file's text, if given),
+    or an id no request has.
     """
     program = ruleset.program
-    report = decide(program, scenario, scenario_name)
+    report = decide(program, scenario, scenario_name, scenario_text)
     validated = validate_scenario(scenario, program.vocabulary)
     ids = [r["id"] for r in validated.requests]
     if request_id is not None and str(request_id) not in ids:

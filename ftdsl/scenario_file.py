@@ -16,6 +16,11 @@ from .scenario import json_decimal, json_int, refuse_repeated_keys
 
 def read_scenario(path: str) -> dict:
     """Read and parse a scenario; raise FtdslError with a plain message if it is not one."""
+    return read_scenario_and_text(path)[0]
+
+
+def read_scenario_and_text(path: str) -> tuple[dict, str]:
+    """The scenario and the text it was read from (for placing its problems at their lines)."""
     if path == "-":
         from .source import read_stdin
 
@@ -35,7 +40,7 @@ def read_scenario(path: str) -> dict:
 
         text = read_text(path, "scenario") if data is None else decode_text(data, name, "scenario")
     try:
-        return parse_scenario_text(text)
+        return parse_scenario_text(text), text
     except ValueError as error:
         raise _json_error(error, text, name) from None
 

@@ -29,10 +29,11 @@ import attrs
 
 from .display import visible
 from .errors import Diagnostic, FtdslError, Span, did_you_mean
+from .json_places import find, line_column
 from .model import FURTHER, cited
 from .numbers import decimal_text
 from .report import OUTCOME_WORDS
-from .scenario import exact_number, json_decimal, json_int, name_key
+from .scenario import exact_number, name_key
 
 OUTCOMES = ("entitled", "discretionary", "not_entitled")
 # Every way an expectation may name an outcome, once put in lower case with '_' read as a space and runs of
@@ -459,52 +460,14 @@ class _Place:
     def error(self, message: str, hint: str | None = None, code: str = "E301") -> FtdslError:
         """An error at the value, its message led by the value's place in the section (expect.r1.hours)."""
         where = ".".join(self.keys)
-        found = _find_value(self.text, self.keys) if self.text else None
+        found = find(self.text, self.keys) if self.text else None
         if found is None:
             return _expect_error(self.path, self.text, where, message, hint, code=code)
         start, end = found
-        line, column = _line_column(self.text, start)
-        end_line, end_column = _line_column(self.text, end)
+        line, column = line_column(self.text, start)
+        end_line, end_column = line_column(self.text, end)
         return FtdslError(Diagnostic(code, f"{where}: {message}", Span(self.path, line, column, end_line, end_column),
                                      hint=hint), {self.path: self.text})
-
-
-_DECODER = json.JSONDecoder(parse_float=json_decimal, parse_int=json_int)
-_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-def _find_value(text: str, keys) -> tuple[int, int] | None:
-    """Where the value at `keys` (object keys from the top of the file) starts and ends in the JSON text,
-    or None. Only the objects on the way are walked; every other value is skipped whole."""
-    try:
-        at = _SPACE.match(text, 1 if text.startswith("\ufeff") else 0).end()
-        for key in keys:
-            if text[at:at + 1] != "{":
-                return None
-            at = _SPACE.match(text, at + 1).end()
-            while True:
-                if text[at:at + 1] != '"':
-                    return None
-                name, at = json.decoder.scanstring(text, at + 1)
-                at = _SPACE.match(text, at).end()
-                if text[at:at + 1] != ":":
-                    return None
-                at = _SPACE.match(text, at + 1).end()
-                if name == key:
-                    break
-                _, at = _DECODER.raw_decode(text, at)
-                at = _SPACE.match(text, at).end()
-                if text[at:at + 1] != ",":
-                    return None
-                at = _SPACE.match(text, at + 1).end()
-        _, end = _DECODER.raw_decode(text, at)
-        return at, end
-    except (ValueError, IndexError, RecursionError):
-        return None
-
-
-def _line_column(text: str, at: int) -> tuple[int, int]:
-    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
 
 
 def _expect_error(path, text, where, message, hint=None, code="E301") -> FtdslError:

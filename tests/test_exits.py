@@ -135,7 +135,7 @@ main(sys.argv[1:])
 
 
 @pytest.mark.parametrize("module, name, args", [
-    ("scenario_file", "read_scenario", ["run", str(WESTMINSTER), str(SCENARIO)]),  # inside run's broad except
+    ("scenario_file", "read_scenario_and_text", ["run", str(WESTMINSTER), str(SCENARIO)]),  # inside run's broad except
     ("batch", "Batch", ["run", str(WESTMINSTER), "log.csv"]),
     ("api", "load_ruleset", ["check", str(WESTMINSTER)]),
 ])

@@ -324,3 +324,20 @@ def test_a_number_fact_given_as_a_log_would_give_it(ruleset):
                              "requests": [request(hours=7)]}) == "entitled"
     assert problems(ruleset, {"facts": {**FACTS, "fte": "1_1"}, "requests": [request()]}) == [
         ('facts.fte: must be a number, not "1_1"', "write 11: a number is the digits 0-9, with a point before a fraction")]
+
+
+def test_a_scenario_problem_is_placed_at_its_line_and_names_the_request(tmp_path):
+    from conftest import WESTMINSTER, run_cli
+
+    # The second request has a date February does not have; the error points at it and names it as people count.
+    (tmp_path / "s.json").write_text(
+        '{"facts": {"roles": ["representative"], "staff group": "non-teaching", "employed by council": true},\n'
+        ' "requests": [\n'
+        '   {"id": "w1", "date": "2026-03-02", "category": "duties", "hours": 1},\n'
+        '   {"id": "w2", "date": "2026-02-30", "category": "duties", "hours": 1}\n'
+        ' ]}\n', encoding="utf-8")
+    for command in ("run", "explain"):
+        result = run_cli(command, str(WESTMINSTER), "s.json", cwd=tmp_path)
+        assert result.returncode != 0
+        assert "s.json:4:25: error E301: requests[1].date (the 2nd request, id 'w2'):" in result.stderr
+        assert '    4 |    {"id": "w2", "date": "2026-02-30"' in result.stderr

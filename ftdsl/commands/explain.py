@@ -23,14 +23,15 @@ from ..errors import FtdslError
 def command(ruleset, scenario, request_id, output_format, variations):
     """Explain how RULESET decides each request in SCENARIO: the rules that applied and did not, the
     arithmetic, the agreement's words, and the smallest change that would change the outcome."""
-    from ..api import load_ruleset, load_scenario
+    from ..api import load_ruleset
+    from ..scenario_file import read_scenario_and_text
     from ..display import json_visible, visible_data
     from ..explain import explain, to_text
 
     try:
         loaded = load_ruleset(ruleset, variations)
-        data = load_scenario(scenario)
-        tree = explain(loaded, data, request_id, "<stdin>" if scenario == "-" else scenario)
+        data, text = read_scenario_and_text(scenario)
+        tree = explain(loaded, data, request_id, "<stdin>" if scenario == "-" else scenario, text)
     except FtdslError as error:
         fail(error)
     if output_format == "json":

@@ -100,9 +100,9 @@ def _refuse_options_that_do_not_apply(log_format, output_format, log_output_form
 def _run_scenario(program, ruleset, scenario, output_format, output):
     from ..report import to_json, to_text
 
-    from ..scenario_file import read_scenario
+    from ..scenario_file import read_scenario_and_text
 
-    data = read_scenario(scenario)
+    data, text = read_scenario_and_text(scenario)
     name = "<stdin>" if scenario == "-" else scenario
     try:
         report = program.decide(data)
@@ -113,7 +113,7 @@ def _run_scenario(program, ruleset, scenario, output_format, output):
             raise
         from ..api import decide
 
-        report = decide(program, data, name)  # raises the FtdslError with every problem
+        report = decide(program, data, name, text)  # raises the FtdslError with every problem, each at its line
     if output_format == "json":
         text = to_json(report)
     elif output:  # a file: as standard output would be when it is not a terminal
