@@ -24,7 +24,8 @@ from .model import Model
 from .nodes import Amends
 from .nodes import Ruleset as RulesetAST
 from .runtime import Program, ScenarioError, collector_paused
-from .source import looks_like_variation, read_text
+from .file_kinds import looks_like_variation
+from .source import read_text
 from .variation import amend, base_path, is_variation
 
 

@@ -143,7 +143,7 @@ def load_program(path: str, use_cache: bool = True, variations: tuple[str, ...] 
     """
     data = _read_quietly(path) if use_cache and not variations else None
     if data is not None:
-        from .source import looks_like_variation
+        from .file_kinds import looks_like_variation
 
         if looks_like_variation(data.decode("utf-8")):
             data = None

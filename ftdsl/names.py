@@ -33,11 +33,13 @@ WORD = r"[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f'\u2019/-]*"
 _WORD_CHARACTERS = r"A-Za-z0-9\u00c0-\u024f'\u2019/\-"
 _GAP = "[ \t\u00a0]+"  # the spaces a name's words may have between them, as the grammar ignores them
 
-_WHOLE_WORD = re.compile(WORD + r"\Z")
-_LIST_DECLARATION = re.compile(r"(?im)^(?:roles|staff[ \t\u00a0]+groups|categories)[ \t\u00a0]*:([^\r\n]*)")
-_FACT_DECLARATION = re.compile(r"(?im)^(?:request[ \t\u00a0]+)?fact[ \t\u00a0]+([^:\r\n]*):")
+# The patterns are compiled when a ruleset is first parsed (re keeps them), not when a run that reads a
+# cached ruleset imports name_key.
+_WHOLE_WORD = WORD + r"\Z"
+_LIST_DECLARATION = r"(?im)^(?:roles|staff[ \t\u00a0]+groups|categories)[ \t\u00a0]*:([^\r\n]*)"
+_FACT_DECLARATION = r"(?im)^(?:request[ \t\u00a0]+)?fact[ \t\u00a0]+([^:\r\n]*):"
 # A declaration's list: quotations (which may hold commas), commas, a comment, anything else.
-_LIST_PART = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|,|#.*|[^,"\u201c#]+')
+_LIST_PART = r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|,|#.*|[^,"\u201c#]+'
 # What the marking reads past: quotations and comments.
 _QUOTATION_OR_COMMENT = r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|#[^\r\n]*'
 
@@ -45,9 +47,9 @@ _QUOTATION_OR_COMMENT = r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|#[^\r\n]*'
 def declared_names(text: str) -> list[str]:
     """The names of more than one word that the text's declarations give, as written there (quotes removed)."""
     found = []
-    for match in _LIST_DECLARATION.finditer(text):
+    for match in re.finditer(_LIST_DECLARATION, text):
         item = ""
-        for part in _LIST_PART.findall(match.group(1)) + [","]:
+        for part in re.findall(_LIST_PART, match.group(1)) + [","]:
             if part.startswith("#"):
                 part = ","
             if part == ",":
@@ -55,7 +57,7 @@ def declared_names(text: str) -> list[str]:
                 item = ""
             else:
                 item += part
-    for match in _FACT_DECLARATION.finditer(text):
+    for match in re.finditer(_FACT_DECLARATION, text):
         found.append(match.group(1))
     names = []
     for item in found:
@@ -63,7 +65,7 @@ def declared_names(text: str) -> list[str]:
         if item[:1] in ('"', "\u201c") and len(item) > 1:
             item = item[1:-1].strip(" \t\u00a0")
         words = item.split()
-        if len(words) > 1 and all(_WHOLE_WORD.match(word) for word in words):
+        if len(words) > 1 and all(re.match(_WHOLE_WORD, word) for word in words):
             names.append(" ".join(words))
     return names
 

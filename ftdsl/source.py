@@ -8,7 +8,6 @@ place and a plain message.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 from .errors import Diagnostic, FtdslError, Span
@@ -134,12 +133,3 @@ def ruleset_paths(paths) -> list[str]:
         else:
             found.append(path)
     return list(dict.fromkeys(found))
-
-
-_VARIATION_HEADER = re.compile(r"(?mi)^(?:variation|amends)[ \t\u00a0]*[\"\u201c]")
-
-
-def looks_like_variation(text: str) -> bool:
-    """Whether a ruleset file's text is a variation (it has a 'variation "..."' or 'amends "..."' line), read
-    before parsing: a variation is loaded with the agreement it amends (variation.py)."""
-    return _VARIATION_HEADER.search(text) is not None
