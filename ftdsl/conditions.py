@@ -127,6 +127,20 @@ def _read(fact):
     raise TypeError(f"not a source of facts: {fact.source!r}")
 
 
+def atoms(condition):
+    """Every test on one fact a condition is made of (IsTrue, Comparison, Contains, InSet), in order."""
+    match condition:
+        case AllOf(items=items) | AnyOf(items=items):
+            for item in items:
+                yield from atoms(item)
+        case NoneOf(item=item):
+            yield from atoms(item)
+        case None:
+            return
+        case _:
+            yield condition
+
+
 def reads(condition) -> set[str]:
     """The names (facts, request facts and values) a condition reads."""
     match condition:

@@ -27,6 +27,7 @@ from fractions import Fraction
 import attrs
 
 from . import model as m
+from .conditions import atoms
 from .conditions import evaluate as evaluate_condition
 from .model import cited, describe_condition
 from .errors import Diagnostic, Span
@@ -199,19 +200,6 @@ def _row_after(rows, gap: Gap):
 
 # ---- conditions ---------------------------------------------------------------------
 
-def _atoms(condition):
-    match condition:
-        case m.AllOf(items=items) | m.AnyOf(items=items):
-            for item in items:
-                yield from _atoms(item)
-        case m.NoneOf(item=item):
-            yield from _atoms(item)
-        case None:
-            return
-        case _:
-            yield condition
-
-
 def _number_points(values) -> list[Fraction]:
     points = {Fraction(0)}
     for value in values:
@@ -238,7 +226,7 @@ class _Domain:
         literals: dict[tuple[str, str], list] = {}
         self.refs: dict[tuple[str, str], m.FactRef] = {}
         for condition in conditions:
-            for atom in _atoms(condition):
+            for atom in atoms(condition):
                 ref = atom.fact
                 key = (ref.source, ref.name)
                 self.refs[key] = ref
@@ -579,7 +567,7 @@ def _used_names(model: m.Model):
     roles, groups, categories, facts, values = set(), set(), set(), set(), set()
     conditions = [rule.in_force_condition for rule, _, _ in _rules(model)]
     for condition in conditions:
-        for atom in _atoms(condition):
+        for atom in atoms(condition):
             ref = atom.fact
             (values if ref.source == "value" else facts).add(ref.name)
             literal = [atom.value] if isinstance(atom, (m.Comparison, m.Contains)) else list(getattr(atom, "values", ()))

@@ -85,7 +85,9 @@ class KeyNumbers:
         return found
 
     def of_text(self, column, text):
-        if text not in self.valid[column]:
+        known = self.valid.get(column)
+        # A column with no set of valid texts is the date's, which the loop has read (and checked) already.
+        if known is not None and text not in known:
             return 0
         ids = self.ids_of(column)
         if len(ids) > MEMO_LIMIT:

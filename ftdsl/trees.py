@@ -24,10 +24,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import runtime
-from .conditions import reads
+from .conditions import atoms, reads
+from .model import Comparison
 from .logs import cell_value
 from .output_lines import leaf_ends
-from .scenario import convert_value
+from .scenario import convert_value, parse_date
 from .totals import MEMO_LIMIT, whole
 
 _MISSING = "(not given)"  # a partial question's answer for a cell it cannot read; the row is checked at its leaf
@@ -205,6 +206,22 @@ def _filled(text):
     return text.strip() != ""
 
 
+def _date_boundaries(program) -> tuple[str, ...] | None:
+    """The days (ISO) a ruleset compares a request's date with: the effective date, each rule's dates and the
+    dates its conditions name; None when a condition reads the date otherwise (then rows are keyed by it)."""
+    found = set() if program.effective is None else {program.effective}
+    for rule in program.rules:
+        dates = getattr(rule, "dates", None)
+        if dates is not None:
+            found.update(day for day in (dates.start, dates.end) if day is not None)
+        for atom in atoms(rule.in_force_condition):
+            if atom.fact.source == "request" and atom.fact.name == "date":
+                if not (isinstance(atom, Comparison) and isinstance(atom.value, str)):
+                    return None
+                found.add(atom.value)
+    return tuple(sorted(found))
+
+
 def partial_questions(program):
     """The partial questions a tree may ask of a ruleset's log (see Keyed): (keys, request keys).
 
@@ -216,9 +233,23 @@ def partial_questions(program):
     """
     read = set()
     for rule in program.rules:
-        read |= reads(rule.condition)
+        read |= reads(rule.in_force_condition)
     keys = {"filled": _filled}
     request_keys = {"stated": "filled"}
+    boundaries = _date_boundaries(program)
+    if boundaries is not None:
+        # The request's date is read only by comparisons with the ruleset's own days (dated rules, the
+        # effective date): rows are keyed by where their date falls among those days, not by the day itself,
+        # so a year of dates shares a tree as a year of one date would.
+        def date_place(text):
+            day = parse_date(text.strip())
+            if day is None:
+                return _MISSING
+            iso = day.isoformat()
+            return tuple((iso > limit) - (iso < limit) for limit in boundaries)
+
+        keys["date"] = Memo(date_place)
+        request_keys["date"] = "date"
     if "notice days" not in read:
         # Read only by notice rules, which compare it with their days.
         thresholds = tuple(sorted({rule.days for rule in program.model.notices}))

@@ -127,3 +127,29 @@ def test_show_allowances_gives_each_rules_dates():
     (duties,) = [c for c in representative["categories"] if c["category"] == "duties"]
     assert [(r["says"], r["dates"]) for r in duties["rules"]] == [
         ("up to 6 hours per month", "until 31 March 2027"), ("up to 10 hours per month", "from 1 April 2027")]
+
+
+def test_a_year_of_dates_shares_one_batch_tree(tmp_path):
+    """Rows are keyed by where their date falls among the ruleset's own days (the effective date and
+    1 April 2027), not by the day: a year of daily rows for one person's facts makes a handful of leaves,
+    not one per day. Keyed by the day it would be at least 365."""
+    import datetime
+
+    from ftdsl.batch import Batch
+
+    program = api.load_ruleset_text(TEXT).program
+    day = datetime.date(2026, 10, 1)
+    rows = ["rep,date,category,hours,roles,employed by council"]
+    for offset in range(365):
+        rows.append(f"A. Rep,{(day + datetime.timedelta(days=offset)).isoformat()},duties,1,representative,yes")
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    runner = Batch(program, str(path))
+    out = io.StringIO()
+    runner.run(str(path), out)
+    decided = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert len(decided) == 365
+    # 1 h a day against 6 h a month (to March 2027) and 10 h a month (from April): each month's first
+    # 6 (or 10) days are entitled, the rest not.
+    assert sum(row["outcome"] == "entitled" for row in decided) == 6 * 6 + 10 * 6
+    assert len(runner.tree.leaves) < 40
