@@ -436,14 +436,8 @@ class _Checker:
 
     def dates(self, in_force: n.InForce) -> m.Dates | None:
         """A rule's 'from'/'until' as ISO days, both included ('until March 2018' is to its last day)."""
-        start = end = None
-        if in_force.start is not None:
-            date = in_force.start
-            start = f"{date.year:04d}-{date.month:02d}-{date.day or 1:02d}"
-        if in_force.end is not None:
-            date = in_force.end
-            day = date.day or m.month_days(date.year, date.month)
-            end = f"{date.year:04d}-{date.month:02d}-{day:02d}"
+        start = None if in_force.start is None else in_force.start.first_day().isoformat()
+        end = None if in_force.end is None else in_force.end.last_day().isoformat()
         if start is not None and end is not None and end < start:
             self.error("E228", f"the rule ends ({m.date_words(end)}) before it starts ({m.date_words(start)})",
                        in_force.span, hint="check the dates; both days are included, so a rule of one day is "

@@ -8,11 +8,13 @@ layout give equal trees.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import attrs
 
 from .errors import Span
+from .model import month_days
 from .names import name_key
 from .records import Record
 
@@ -277,6 +279,14 @@ class DateText(Record):
     month: int
     day: int | None = None
     span: Span | None = _span
+
+    def first_day(self) -> datetime.date:
+        """The day it means where something starts: 'April 2027' is 1 April 2027."""
+        return datetime.date(self.year, self.month, self.day or 1)
+
+    def last_day(self) -> datetime.date:
+        """The day it means where something ends: 'March 2018' is 31 March 2018."""
+        return datetime.date(self.year, self.month, self.day or month_days(self.year, self.month))
 
 
 @record

@@ -151,6 +151,19 @@ def to_text(node) -> str:
     return printer.node(node)
 
 
+def rule_words(rule: n.Rule) -> str:
+    """What a rule says, on one line and without its clause reference: its body and its condition
+    ('representative may take up to 6 hours per month for duties when staff group is non-teaching')."""
+    printer = _Printer(n.Ruleset(()), None)
+    text = printer.body(rule.body)
+    return text + (f" when {printer.condition(rule.condition)}" if rule.condition is not None else "")
+
+
+def clause_text(clause: n.ClauseRef) -> str:
+    """A clause reference as the canonical text writes it: §6.12, §"Standard", Schedule 2 para 3."""
+    return _Printer(n.Ruleset(()), None).clause(clause)
+
+
 # ---- the layout ----------------------------------------------------------------
 
 @attrs.define

@@ -82,7 +82,9 @@ def amend(agreement: n.Ruleset, variation: n.Ruleset) -> tuple[n.Ruleset, list[D
         raise FtdslError(problems)
     # A rule the variation restates word for word (a replaced clause is
     # written out whole, changes and all) goes on as it was: neither ended nor started again.
-    restated = [s for s in variation.statements if isinstance(s, n.Rule) and s in agreement.statements]
+    # Sets, compared as the AST compares (spans aside): an agreement of thousands of rules is looked up, not scanned.
+    written = set(agreement.statements)
+    restated = {s for s in variation.statements if isinstance(s, n.Rule) and s in written}
     statements = []
     for statement in agreement.statements:
         if statement in restated:
@@ -125,6 +127,7 @@ def _kind(rule: n.Rule) -> tuple:
 def _left_out(agreement: n.Ruleset, variation: n.Ruleset, restated, last_day: datetime.date) -> list[Diagnostic]:
     """W170 for each rule of a clause the variation gives that ends with nothing of its kind after it."""
     from .model import date_words
+    from .printer import rule_words
 
     given: dict[str, set] = {}
     for statement in variation.statements:
@@ -141,7 +144,7 @@ def _left_out(agreement: n.Ruleset, variation: n.Ruleset, restated, last_day: da
         shown = _cited(statement.clause)
         line = f" (line {statement.span.line} of {statement.span.file})" if statement.span else ""
         warnings.append(Diagnostic(
-            "W170", f"the variation gives {shown} anew, so the agreement's rule '{_rule_words(statement)}'{line} ends "
+            "W170", f"the variation gives {shown} anew, so the agreement's rule '{rule_words(statement)}'{line} ends "
             f"on {date_words(last_day.isoformat())}, with nothing of its kind after it",
             next(s.clause.span for s in variation.statements if isinstance(s, n.Rule)
                  and clause_key(s.clause) == clause_key(statement.clause)),
@@ -151,17 +154,10 @@ def _left_out(agreement: n.Ruleset, variation: n.Ruleset, restated, last_day: da
     return warnings
 
 
-def _rule_words(rule: n.Rule) -> str:
-    from .printer import to_text
-
-    head = to_text(n.Rule(rule.clause, rule.body)).split("\n")[0]
-    return head.split(" ", 1)[1] if " " in head else head
-
-
 def _cited(clause: n.ClauseRef) -> str:
-    from .model import cited
+    from .printer import clause_text
 
-    return f'§"{clause.text}"' if clause.heading else cited(clause.text)
+    return clause_text(clause)
 
 
 def _declared_keys(ast: n.Ruleset) -> set:
@@ -178,22 +174,11 @@ def _date_text(day: datetime.date) -> n.DateText:
     return n.DateText(day.year, day.month, day.day)
 
 
-def _as_day(date: n.DateText | None, end: bool) -> datetime.date | None:
-    if date is None:
-        return None
-    if date.day is not None:
-        return datetime.date(date.year, date.month, date.day)
-    if not end:
-        return datetime.date(date.year, date.month, 1)
-    following = datetime.date(date.year + (date.month == 12), date.month % 12 + 1, 1)
-    return following - datetime.timedelta(days=1)
-
-
 def _ending(rule: n.Rule, last_day: datetime.date) -> n.Rule | None:
     """An agreement's rule that a variation replaces or removes: in force until `last_day` (or as it said, if
     earlier); None if it would never be in force."""
     in_force = rule.in_force or n.InForce()
-    start, end = _as_day(in_force.start, False), _as_day(in_force.end, True)
+    start, end = (in_force.start and in_force.start.first_day()), (in_force.end and in_force.end.last_day())
     if start is not None and start > last_day:
         return None
     if end is not None and end <= last_day:
@@ -204,7 +189,7 @@ def _ending(rule: n.Rule, last_day: datetime.date) -> n.Rule | None:
 def _starting(rule: n.Rule, day: datetime.date) -> n.Rule:
     """A variation's rule: in force from the variation's date (or from its own, if later)."""
     in_force = rule.in_force or n.InForce()
-    start = _as_day(in_force.start, False)
+    start = (in_force.start and in_force.start.first_day())
     if start is not None and start >= day:
         return rule
     return _with_dates(rule, n.InForce(_date_text(day), in_force.end, span=in_force.span or rule.span))
@@ -219,19 +204,15 @@ def versions(amended: n.Ruleset) -> list[tuple[str, list[dict]]]:
     [(clause as cited, [{"from", "until" (ISO or None), "file", "line", "rule"}, ...])], clauses in the
     agreement's order. A version is one rule; a clause the variation replaced has the old rules ending and
     the new ones starting."""
-    from .printer import to_text
+    from .printer import rule_words
 
     clauses: dict[str, tuple[str, list[dict]]] = {}
     for statement in amended.statements:
         if not isinstance(statement, n.Rule):
             continue
         in_force = statement.in_force or n.InForce()
-        start, end = _as_day(in_force.start, False), _as_day(in_force.end, True)
-        undated = n.Rule(statement.clause, statement.body, statement.condition, statement.quotes)
-        head = to_text(undated).split("\n")[0]
-        text = head.split(" ", 1)[1] if " " in head else head
-        if statement.clause.heading or not text:
-            text = head
+        start, end = (in_force.start and in_force.start.first_day()), (in_force.end and in_force.end.last_day())
+        text = rule_words(statement)
         shown = _cited(statement.clause)
         entry = clauses.setdefault(clause_key(statement.clause), (shown, []))
         entry[1].append({"from": start.isoformat() if start else None, "until": end.isoformat() if end else None,

@@ -128,3 +128,17 @@ def test_check_warns_of_a_rule_a_replaced_clause_ends_without_a_successor(tmp_pa
     # Said on purpose: no warning.
     loaded = api.load_ruleset(_write(tmp_path, "on-purpose.ftr", partial + "§6.12 is removed\n"))
     assert loaded.warnings == ()
+
+
+def test_history_says_each_rule_whole_whatever_its_clause_reference(tmp_path):
+    # A clause named by its part and a rule with a condition: the words after the reference, and the condition.
+    _write(tmp_path, "s.ftr", "roles: r\ncategories: duties\nfact roles: list of roles\nfact employed: yes/no\n"
+                              "Schedule 2 para 3 r may take up to 6 hours per month for duties\n    when employed\n")
+    _write(tmp_path, "v.ftr", 'variation "x"\namends "s.ftr"\neffective 1 April 2027\n'
+                              "Schedule 2 para 3 r may take up to 8 hours per month for duties\n")
+    result = run_cli("history", "s.ftr", "v.ftr", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (entry,) = json.loads(result.stdout)
+    assert entry["clause"] == "Schedule 2 para 3"
+    assert [v["rule"] for v in entry["versions"]] == [
+        "r may take up to 6 hours per month for duties when employed", "r may take up to 8 hours per month for duties"]
