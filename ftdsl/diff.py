@@ -264,16 +264,6 @@ def _family(old: m.Model, new: m.Model, make_atoms, aspect: str, direction, adde
     return changes
 
 
-def _date_limits(condition):
-    """(the first day, the last day, as ISO or None; the rest of the condition) of a dated atom's condition."""
-    items = condition.items if isinstance(condition, m.AllOf) else () if condition is None else (condition,)
-    start = next((i.value for i in items if isinstance(i, m.Comparison) and i.fact == m.REQUEST_DATE
-                  and i.op == ">="), None)
-    end = next((i.value for i in items if isinstance(i, m.Comparison) and i.fact == m.REQUEST_DATE
-                and i.op == "<="), None)
-    return start, end, m.split_dates(condition)[1]
-
-
 def _successions(pairs: list, added: list) -> list:
     """Rules replaced from a date: each pair whose new side is the old rule unchanged but ending on a day,
     with an added atom that starts the next day under the same condition, taken out of `pairs` and
@@ -281,13 +271,14 @@ def _successions(pairs: list, added: list) -> list:
     found = []
     for pair in list(pairs):
         old_atom, ending = pair
-        start, end, rest = _date_limits(ending.condition)
-        if end is None or start is not None or ending.content != old_atom.content or rest != old_atom.condition:
+        dates, rest = m.split_dates(ending.condition)
+        if dates is None or dates.end is None or dates.start is not None or ending.content != old_atom.content \
+                or rest != old_atom.condition:
             continue
-        following = (datetime.date.fromisoformat(end) + datetime.timedelta(days=1)).isoformat()
+        following = (datetime.date.fromisoformat(dates.end) + datetime.timedelta(days=1)).isoformat()
         for atom in added:
-            first, last, others = _date_limits(atom.condition)
-            if first == following and last is None and others == old_atom.condition:
+            later, others = m.split_dates(atom.condition)
+            if later is not None and later.start == following and later.end is None and others == old_atom.condition:
                 pairs.remove(pair)
                 added.remove(atom)
                 found.append((old_atom, atom))
@@ -298,7 +289,7 @@ def _successions(pairs: list, added: list) -> list:
 def _with_condition(text: str, condition) -> str:
     """What a rule says with when it holds: 'from 1 October 2026: 10 hours per month for duties when ...'."""
     dates, rest = m.split_dates(condition)
-    text = f"{dates}: {text}" if dates else text
+    text = f"{dates.describe()}: {text}" if dates is not None else text
     return f"{text} when {describe_condition(rest)}" if rest is not None else text
 
 

@@ -280,14 +280,16 @@ def describe_condition(condition, nested: bool = False) -> str:
 
 
 def split_dates(condition):
-    """(the dates a rule's in-force condition holds between, in words, or ""; the rest of the condition, or
-    None): split_dates(rule.in_force_condition) gives back 'from 1 October 2026' and rule.condition."""
+    """(the Dates a rule's in-force condition holds between, or None; the rest of the condition, or None):
+    the inverse of Rule.in_force_condition, which gives back the rule's dates and its condition."""
     items = condition.items if isinstance(condition, AllOf) else () if condition is None else (condition,)
     on_date = [item for item in items if isinstance(item, Comparison) and item.fact == REQUEST_DATE
                and item.op in (">=", "<=") and item.text]
-    words = " ".join(("from " if item.op == ">=" else "until ") + item.text for item in on_date)
+    start = next((item.value for item in on_date if item.op == ">="), None)
+    end = next((item.value for item in on_date if item.op == "<="), None)
     rest = [item for item in items if item not in on_date]
-    return words, (None if not rest else rest[0] if len(rest) == 1 else AllOf(tuple(rest)))
+    return (Dates(start, end) if on_date else None), (None if not rest else rest[0] if len(rest) == 1
+                                                      else AllOf(tuple(rest)))
 
 
 # ---- rules -----------------------------------------------------------------------
