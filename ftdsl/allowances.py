@@ -246,6 +246,7 @@ class Entry:
     figures: dict | None = None  # span -> Figure or None, for a fixed amount
     written: str = ""  # the amount as the rule writes it ("1 day"), for a fixed amount
     dates: str = ""  # the days the rule holds between in words ("from 1 April 2027"), "" for always
+    formula: str = ""  # the formula that works the amount out for each person, as written; "" for none
 
 
 @dataclass(frozen=True)
@@ -299,9 +300,13 @@ def _grant_entry(grant: m.Grant, model: m.Model) -> Entry:
         return Entry("granted", grant.clause, "time at management's discretion", grant.when_text, grant)
     quantity, period = grant.quantity, grant.period
     words = f"up to {quantity.text or quantity.value} {period.describe()}"
-    if quantity.value is not None:
+    computed = None if quantity.value is None else model.computed(quantity.value)
+    if isinstance(computed, m.Table):
         return Entry("allowance", grant.clause, words, grant.when_text, grant, period=period, table=quantity.value,
-                     table_clause=model.table(quantity.value).clause)
+                     table_clause=computed.clause)
+    if computed is not None:
+        return Entry("allowance", grant.clause, words, grant.when_text, grant, period=period,
+                     table_clause=computed.clause, formula=computed.text)
     return Entry("allowance", grant.clause, words, grant.when_text, grant, quantity.hours, period,
                  figures=figures(quantity.hours, period, model), written=quantity.text)
 
@@ -425,6 +430,9 @@ def _entry_data(entry: Entry) -> dict:
     if entry.table is not None:
         data["table"] = entry.table
         data["table clause"] = entry.table_clause
+    if entry.formula:
+        data["formula"] = entry.formula
+        data["formula clause"] = entry.table_clause
     if entry.written:
         data["amount"] = entry.written
     if entry.hours is not None:
@@ -686,6 +694,10 @@ def _entry_parts(entry: Entry, clause_width: int | None) -> list[tuple[str, int,
     words = visible(entry.words)
     if entry.table is not None:
         words += f" (the table of {visible(cited(entry.table_clause))}, below)"
+    elif entry.formula and entry.formula in entry.words:
+        words += " (worked out from each person's facts)"
+    elif entry.formula:
+        words += f" ({visible(entry.formula)}, {visible(cited(entry.table_clause))}: worked out from each person's facts)"
     if clause_width is None:
         parts = [(f"{words} ({visible(cited(entry.clause))})", 0, 2)]
         hang = 2

@@ -41,12 +41,16 @@ def parse(text: str, file: str = "<ruleset>") -> n.Ruleset:
     return n.Ruleset(tuple(statements), tuple(extract_comments(text)), file=file)
 
 
-# How deeply 'not', 'and', 'or' and brackets may nest in one condition. No
-# agreement needs more than a few levels; past this the builder, the checker
-# and Python's own compiler would run out of stack, so the limit is checked
-# here, on the parse tree, without recursion.
+# How deeply 'not', 'and', 'or' and brackets may nest in one condition, and
+# the steps of one formula ('plus', 'times', 'at least' ...). No agreement
+# needs more than a few levels; past this the builder, the checker and the
+# runtime would run out of stack, so the limit is checked here, on the parse
+# tree, without recursion.
 MAX_NESTING = 100
-_NESTING_RULES = frozenset(("negation", "and_condition", "or_condition"))
+_CONDITION_RULES = frozenset(("negation", "and_condition", "or_condition"))
+_FORMULA_RULES = frozenset(("add", "subtract", "multiply", "divide", "for_every", "in_proportion", "at_least",
+                            "at_most", "rounded"))
+_NESTING_RULES = _CONDITION_RULES | _FORMULA_RULES
 
 
 def _check_nesting(tree: lark.Tree, file: str, text: str) -> None:
@@ -58,6 +62,11 @@ def _check_nesting(tree: lark.Tree, file: str, text: str) -> None:
             if depth > MAX_NESTING:
                 meta = node.meta
                 span = Span(file, getattr(meta, "line", 1), getattr(meta, "column", 1))
+                if node.data in _FORMULA_RULES:
+                    raise FtdslError(Diagnostic(
+                        "E199", f"this formula has more than {MAX_NESTING} steps", span,
+                        hint="work part of it out as a value of its own ('<value> is ...') and use it by name"),
+                        {file: text})
                 raise FtdslError(Diagnostic(
                     "E199", f"this condition is nested more than {MAX_NESTING} levels deep",
                     span, hint="split it into simpler rules, or remove doubled 'not's and brackets"), {file: text})
@@ -521,6 +530,13 @@ class _Builder(Transformer):
     def paid_if_agreed(self, meta, children):
         return "subject to agreement"
 
+    def value_definition(self, meta, children):
+        names, formula = children
+        if len(names) != 1:
+            self.diagnostics.append(Diagnostic("E114", "a formula computes one value; give it one name", self.span(meta),
+                                               hint="for example '§4.8 union allocation is 0.1 FTE for every 100 members'"))
+        return n.ValueDefinition(names[0], formula, span=self.span(meta))
+
     def band_table(self, meta, children):
         names, by = children
         if len(names) != 1:
@@ -566,6 +582,59 @@ class _Builder(Transformer):
 
     def value_quantity(self, meta, children):
         return n.ValueRef(children[0], span=self.span(meta))
+
+    # ---- formulas
+    def money(self, meta, children):
+        return n.Money(self._amount_number(children[0][1:], "to be an amount of money"), span=self.span(meta))
+
+    def plain_number(self, meta, children):
+        return n.PlainNumber(self._amount_number(children[0], "for a number"), span=self.span(meta))
+
+    def _operation(op):
+        def build(self, meta, children):
+            left, right = children
+            return n.Operation(op, left, right, span=self.span(meta))
+        return build
+
+    add, subtract, multiply, divide = _operation("+"), _operation("-"), _operation("×"), _operation("÷")
+    del _operation
+
+    def for_every(self, meta, children):
+        amount, *every, name = children
+        count = self._whole(every[0], "a count to go by") if every else None
+        if count == 0 and every:
+            self.diagnostics.append(Diagnostic("E103", "'for every 0' counts nothing", _span(self.file, every[0]),
+                                               hint="for example '0.5 hours for every 100 members'"))
+        return n.ForEvery(amount, name, count, span=self.span(meta))
+
+    def in_proportion(self, meta, children):
+        amount, part, whole = children
+        return n.Proportion(amount, part, whole, span=self.span(meta))
+
+    def at_least(self, meta, children):
+        return n.Bound("at least", *children, span=self.span(meta))
+
+    def at_most(self, meta, children):
+        return n.Bound("at most", *children, span=self.span(meta))
+
+    def rounded(self, meta, children):
+        formula, (direction, number, unit, whole) = children
+        return n.Rounded(formula, direction, unit, number, whole, span=self.span(meta))
+
+    def round_nearest(self, meta, children):
+        # The direction, if written, is a plain str (see up and down); the number is a Token.
+        direction = children.pop(0) if children and type(children[0]) is str else "nearest"
+        number = self._amount_number(children.pop(0), "for a rounding step") if len(children) == 2 else None
+        return direction, number, children[0], False
+
+    def round_whole(self, meta, children):
+        return (children[0] if len(children) == 2 else "nearest"), None, children[-1], True
+
+    def up(self, meta, children):
+        return "up"
+
+    def down(self, meta, children):
+        return "down"
 
     def per_period(self, meta, children):
         return n.PerPeriod(children[0], span=self.span(meta))

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
+from . import formulas as f
 from . import model as m
 from . import nodes as n
 from .errors import Diagnostic, FtdslError, Span, did_you_mean
@@ -96,6 +97,9 @@ class _Checker:
         self.facts: dict[str, m.FactDef] = {}
         self.tables: dict[str, m.Table] = {}
         self.table_nodes: dict[str, n.BandTable] = {}
+        self.formulas: dict[str, f.FormulaValue | None] = {}  # checked values by key; None: it has errors
+        self.formula_rules: dict[str, n.Rule] = {}  # each value definition's rule, by the value's key
+        self.formulas_in_progress: list[str] = []  # the values being checked, to find one defined by itself
         self.seen_definitions: dict[str, object] = {}
 
     def error(self, code, message, span, hint=None):
@@ -117,6 +121,16 @@ class _Checker:
         for rule in rules:
             if isinstance(rule.body, n.BandTable):
                 self.table(rule)
+        for rule in rules:
+            if isinstance(rule.body, n.ValueDefinition):
+                key = rule.body.name.key
+                if key in self.formula_rules or key in self.table_nodes or self.name_clash(key):
+                    self.error("E208", f"'{rule.body.name}' is declared twice", rule.body.name.span,
+                               hint="give each value its own name")
+                else:
+                    self.formula_rules[key] = rule
+        for key in list(self.formula_rules):
+            self.formula_value(key)
         collected = {name: [] for name in ("grants", "refusals", "limits", "discretions", "requirements", "notices",
                                            "states", "pays", "facilities")}
         toil_clause = None
@@ -124,12 +138,12 @@ class _Checker:
         notices = {}
         for rule in rules:
             body = rule.body
-            if rule.in_force is not None and isinstance(body, (n.BandTable, n.PayBasis, n.ToilCounts, n.VariationNotice,
-                                                               n.TerminationNotice)):
+            if rule.in_force is not None and isinstance(body, (n.BandTable, n.ValueDefinition, n.PayBasis, n.ToilCounts,
+                                                               n.VariationNotice, n.TerminationNotice)):
                 self.error("E229", "only a rule that decides requests can have dates", rule.in_force.span,
                            hint="date the rules that use it; a table, the pay basis and the notice of variation "
                                 "hold for the whole agreement")
-            if isinstance(body, n.BandTable):
+            if isinstance(body, (n.BandTable, n.ValueDefinition)):
                 continue
             if isinstance(body, n.PayBasis):
                 unit = {"week": "weeks", "weeks": "weeks", "month": "months", "months": "months"}.get(body.unit.key)
@@ -165,6 +179,7 @@ class _Checker:
             categories=tuple(self.categories),
             facts=tuple(self.facts.values()),
             tables=tuple(self.tables.values()),
+            formulas=tuple(v for v in self.formulas.values() if v is not None),
             toil_clause=toil_clause,
             variation_notice=notices.get("variation"),
             termination_notice=notices.get("termination"),
@@ -457,7 +472,7 @@ class _Checker:
                 category = self.category(body.category)
                 if isinstance(body, n.Allowance):
                     period = self.period(body.period)
-                    quantity = self.quantity(body.quantity, period) if period is not None else None
+                    quantity = self.quantity(body.quantity, period, clause) if period is not None else None
                     if not ok or category is None or period is None or quantity is None:
                         return None
                     text = f"{quantity.text} {period.describe()} for {category}"
@@ -527,7 +542,14 @@ class _Checker:
                            "variation file ('variation \"...\"', 'amends \"...\"', 'effective ...')")
         return None
 
-    def quantity(self, quantity, period: m.Period) -> m.Quantity | None:
+    def quantity(self, quantity, period: m.Period, clause: str = "") -> m.Quantity | None:
+        if isinstance(quantity, n.FORMULA_NODES):
+            return self.formula_quantity(quantity, period, clause)
+        if isinstance(quantity, n.ValueRef) and quantity.name.key in self.formula_rules:
+            value = self.formula_value(quantity.name.key)
+            if value is None:
+                return None
+            return self.time_value(value, period, quantity.name.text, quantity.span)
         if isinstance(quantity, n.ValueRef):
             table = self.tables.get(quantity.name.key)
             if table is None:
@@ -556,6 +578,237 @@ class _Checker:
         if hours is None:
             return None
         return m.Quantity(hours, None, Fraction(1), text=_amount_text(quantity))
+
+    # ---- formulas
+    def formula_quantity(self, node, period: m.Period, clause: str) -> m.Quantity | None:
+        """An allowance written as a formula: hours where it reads nothing of the person, else a value named by
+        its own words, worked out for each person like a band table's."""
+        typed = self.formula(node)
+        if typed is None:
+            return None
+        text = _formula_text(node)
+        value = f.FormulaValue(n.Name(text).key, typed.formula, typed.unit, typed.weekly, clause, text=text,
+                               display=text, span=node.span)
+        facts, values = f.formula_reads(typed.formula)
+        if not facts and not values:
+            quantity = self.time_value(value, period, text, node.span)
+            if quantity is None:
+                return None
+            return m.Quantity(f.work_out(typed.formula, None, None) * quantity.factor, None, Fraction(1), text=text)
+        known = self.formulas.get(value.name)
+        if known is None:
+            self.formulas[value.name] = value
+        return self.time_value(value, period, text, node.span)
+
+    def time_value(self, value: f.FormulaValue, period: m.Period, text: str, span) -> m.Quantity | None:
+        """A formula's value as an allowance's quantity: time, and FTE only per week."""
+        if value.unit not in ("hours", "FTE"):
+            self.error("E236", f"an allowance is an amount of time, and '{text}' is {_UNIT_WORDS[value.unit]}", span,
+                       hint="give it in hours, days or FTE, for example '3 hours for every case'")
+            return None
+        if (value.unit == "FTE" or value.weekly) and period != m.Period("week"):
+            self.error("E206", f"'{text}' is worked out from FTE, a share of the working week, so it can only be "
+                       "used 'per week'", span, hint="write 'per week', or give the amounts in hours or days")
+            return None
+        if value.unit == "FTE":
+            return m.Quantity(None, value.name, self.working_week, text=text)
+        return m.Quantity(None, value.name, Fraction(1), text=text)
+
+    def formula_value(self, key: str) -> f.FormulaValue | None:
+        """A value definition ('<value> is <formula>') checked, once; None where it has errors."""
+        if key in self.formulas:
+            return self.formulas[key]
+        rule = self.formula_rules[key]
+        body: n.ValueDefinition = rule.body
+        if key in self.formulas_in_progress:
+            chain = self.formulas_in_progress[self.formulas_in_progress.index(key):] + [key]
+            names = " → ".join(self.formula_rules[k].body.name.text for k in chain)
+            self.error("E237", f"'{body.name}' is worked out from itself ({names})", body.name.span,
+                       hint="a value can use other values, but not itself, through any of them")
+            self.formulas[key] = None
+            return None
+        if rule.condition is not None:
+            self.error("E112", "a value cannot have a 'when' condition", rule.condition.span,
+                       hint="put the condition on the rules that use the value")
+        self.formulas_in_progress.append(key)
+        try:
+            typed = self.formula(body.formula)
+        finally:
+            self.formulas_in_progress.pop()
+        if key in self.formulas:  # reported as worked out from itself while it was being checked
+            return None
+        value = None if typed is None else f.FormulaValue(
+            key, typed.formula, typed.unit, typed.weekly, rule.clause.text, text=_formula_text(body.formula),
+            quotes=rule.quotes, display=body.name.text, span=body.span)
+        self.formulas[key] = value
+        return value
+
+    def formula(self, node) -> _Typed | None:
+        """A formula of the AST checked: its model formula with its unit, or None after reporting why."""
+        match node:
+            case n.Amount():
+                value, unit = self.table_amount(node)
+                return None if value is None else _Typed(f.Constant(value, unit), unit)
+            case n.Money(pounds=pounds):
+                return _Typed(f.Constant(Fraction(pounds), "money"), "money")
+            case n.PlainNumber(value=value):
+                return _Typed(f.Constant(Fraction(value), "number"), "number")
+            case n.ValueRef(name=name):
+                return self.formula_name(name)
+            case n.Operation(op=op, left=left, right=right):
+                a, b = self.formula(left), self.formula(right)
+                return None if a is None or b is None else self.operation(op, a, b, node)
+            case n.ForEvery(amount=amount, name=name, every=every):
+                typed = self.formula(amount)
+                fact = self.formula_fact(name, "'for every'")
+                if typed is None or fact is None:
+                    return None
+                return _Typed(f.ForEvery(typed.formula, fact, every or 1), typed.unit, typed.weekly)
+            case n.Proportion(amount=amount, part=part, whole=whole):
+                typed = self.formula(amount)
+                shares = [self.formula_name(name) for name in (part, whole)]
+                if typed is None or None in shares:
+                    return None
+                for name, share in zip((part, whole), shares):
+                    if share.unit != "count" and share.unit != "number":
+                        self.error("E235", f"a share is in proportion to counts, and '{name}' is "
+                                   f"{_UNIT_WORDS[share.unit]}", name.span,
+                                   hint="for example 'shared in proportion to union members of all members'")
+                        return None
+                return _Typed(f.Proportion(typed.formula, shares[0].formula, shares[1].formula), typed.unit, typed.weekly)
+            case n.Bound(kind=kind, formula=inner, limit=limit):
+                a, b = self.formula(inner), self.formula(limit)
+                if a is None or b is None:
+                    return None
+                a, b = self.same_unit(a, b, f"'{kind} {_formula_text(limit)}'", limit.span)
+                return None if a is None else _Typed(f.Bound(kind, a.formula, b.formula), a.unit, a.weekly or b.weekly)
+            case n.Rounded(formula=inner, direction=direction, unit=unit, number=number):
+                typed = self.formula(inner)
+                step = self.rounding_step(unit, Fraction(1) if number is None else Fraction(number), typed, node)
+                if typed is None or step is None:
+                    return None
+                if step <= 0:
+                    self.error("E235", "a formula is rounded to a step larger than zero", node.span,
+                               hint="for example 'rounded to the nearest half day'")
+                    return None
+                return _Typed(f.Rounded(typed.formula, step, direction), typed.unit, typed.weekly)
+        return None
+
+    def formula_name(self, name: n.Name) -> _Typed | None:
+        """A name in a formula: a count or number fact of the person, or a value (a table's or a formula's).
+        A singular or plural of one ('member' for 'members') is that one."""
+        for key in _number_forms(name.key):
+            if key in self.facts:
+                fact = self.formula_fact(name, None)
+                return None if fact is None else _Typed(f.FactValue(fact), "count" if self.facts[fact].type == "count"
+                                                        else "number")
+            if key in self.tables:
+                return _Typed(f.ValueOf(key), self.tables[key].unit)
+            if key in self.table_nodes:
+                return None  # the table has errors of its own, already reported
+            if key in self.formula_rules:
+                value = self.formula_value(key)
+                return None if value is None else _Typed(f.ValueOf(key), value.unit, value.weekly)
+        known = list(self.facts) + list(self.tables) + list(self.formula_rules)
+        self.error("E218", f"'{name}' is not a fact or a value of this agreement", name.span,
+                   hint=_lookalike_hint(name, did_you_mean(name.key, known, "facts and values")
+                                        or f"declare it: 'fact {name}: count'"))
+        return None
+
+    def formula_fact(self, name: n.Name, where: str | None) -> str | None:
+        """The key of the count or number fact a formula reads by `name` (or its singular or plural)."""
+        key = next((k for k in _number_forms(name.key) if k in self.facts), None)
+        if key is None:
+            known = [k for k, d in self.facts.items() if d.type in ("count", "number")]
+            hint = did_you_mean(name.key, known, "counts") or f"declare it: 'fact {name}: count'"
+            self.error("E218", f"{where} needs a count of the person, and '{name}' is not a declared fact", name.span,
+                       hint=_lookalike_hint(name, hint))
+            return None
+        fact = self.facts[key]
+        if fact.request:
+            self.error("E238", f"a formula is worked out from the person's facts, and '{name}' is a fact of each "
+                       "request", name.span, hint=f"declare it as the person's: 'fact {fact.written}: {fact.type}'")
+            return None
+        if fact.type not in ("count", "number"):
+            self.error("E238", f"'{name}' is a {fact.type}; a formula counts with counts and numbers", name.span,
+                       hint=f"use a count fact, for example 'fact {name}: count'")
+            return None
+        return key
+
+    def operation(self, op: str, a: _Typed, b: _Typed, node) -> _Typed | None:
+        """a op b with its unit: time and money add to their own kind; a count or a plain number multiplies
+        anything; dividing like by like gives a plain number (a share)."""
+        weekly = a.weekly or b.weekly
+        if op in ("+", "-"):
+            a, b = self.same_unit(a, b, f"'{_formula_text(node.right)}'", node.right.span,
+                                  "add" if op == "+" else "take", "to" if op == "+" else "from")
+            return None if a is None else _Typed(f.Operation(op, a.formula, b.formula), a.unit, weekly)
+        if op == "×":
+            if a.unit in ("number", "count") or b.unit in ("number", "count"):
+                # Time, FTE and money keep their unit; a count times a number is a count.
+                units = {a.unit, b.unit}
+                unit = next(iter(units - {"number", "count"}), "count" if "count" in units else "number")
+                return _Typed(f.Operation(op, a.formula, b.formula), unit, weekly)
+            self.error("E235", f"'{_formula_text(node.left)}' ({_UNIT_WORDS[a.unit]}) cannot be multiplied by "
+                       f"'{_formula_text(node.right)}' ({_UNIT_WORDS[b.unit]})", node.span,
+                       hint="multiply an amount by a count or a number: '3 hours for every case', '2 times 6 hours'")
+            return None
+        if b.unit in ("number", "count") and a.unit not in ("number", "count"):
+            return _Typed(f.Operation(op, a.formula, b.formula), a.unit, weekly)
+        if a.unit in ("number", "count") and b.unit in ("number", "count"):
+            return _Typed(f.Operation(op, a.formula, b.formula), "number", weekly)
+        if {a.unit, b.unit} <= {"hours", "FTE"} or a.unit == b.unit:
+            a, b = self.same_unit(a, b, f"'{_formula_text(node.right)}'", node.right.span, "divide", "into")
+            return None if a is None else _Typed(f.Operation(op, a.formula, b.formula), "number", False)
+        self.error("E235", f"'{_formula_text(node.left)}' ({_UNIT_WORDS[a.unit]}) cannot be divided by "
+                   f"'{_formula_text(node.right)}' ({_UNIT_WORDS[b.unit]})", node.span,
+                   hint="divide by a count or a number, or by an amount in the same unit for a share")
+        return None
+
+    def same_unit(self, a: _Typed, b: _Typed, what: str, span, verb: str = "compare", join: str = "with"):
+        """(a, b) in one unit: FTE and hours are made hours by the working week (per week only from then on);
+        (None, None) after reporting units that do not go together."""
+        if a.unit == b.unit:
+            return a, b
+        if {a.unit, b.unit} == {"hours", "FTE"}:
+            if self.working_week is None:
+                self.error("E205", "FTE and hours go together only by the length of a working week, which this "
+                           "agreement does not define", span, hint="add a definition, for example 'a working week is 36 hours'")
+                return None, None
+            week = f.Constant(self.working_week, "number")
+            a, b = (_Typed(f.Operation("×", t.formula, week), "hours", True) if t.unit == "FTE" else
+                    _Typed(t.formula, t.unit, True) for t in (a, b))
+            return a, b
+        self.error("E235", f"cannot {verb} {what} ({_UNIT_WORDS[b.unit]}) {join} {_UNIT_WORDS[a.unit]}", span,
+                   hint="every part added, compared or bounded must be in one unit: hours (or days, or FTE), money, "
+                        "or counts")
+        return None, None
+
+    def rounding_step(self, unit: n.Name, number: Fraction, typed: _Typed | None, node) -> Fraction | None:
+        """The step a formula is rounded to, in the formula's own unit ('half day' is 3.6 h on a 7.2 h day; in FTE,
+        3.6 h of a 36 h week is 0.1)."""
+        key = _unit_key(unit)
+        if key in _MONEY_UNITS:
+            step, step_unit = number * _MONEY_UNITS[key], "money"
+        elif key in FTE_UNITS:
+            step, step_unit = number, "FTE"
+        else:
+            hours = self.term_hours(n.Term(Decimal(number.numerator) / Decimal(number.denominator), unit, span=unit.span),
+                                    None, False) if number.denominator in (1, 2, 4, 5, 8, 10, 20, 25, 50, 100, 1000) \
+                else None
+            if hours is None:
+                return None
+            step, step_unit = hours, "hours"
+        if typed is None:
+            return None
+        if step_unit == typed.unit:
+            return step
+        if {step_unit, typed.unit} == {"hours", "FTE"} and self.working_week is not None:
+            return step / self.working_week if typed.unit == "FTE" else step * self.working_week
+        self.error("E235", f"a formula in {_UNIT_WORDS[typed.unit]} cannot be rounded to {_UNIT_WORDS[step_unit]}",
+                   unit.span, hint="round to a step in the formula's own unit, for example 'rounded to the nearest "
+                   "half day' for time")
+        return None
 
     def notice_days(self, amount: n.Amount) -> int | None:
         total = Fraction(0)
@@ -716,7 +969,13 @@ class _Checker:
             return m.FactRef(key, "value", "FTE" if table.unit == "FTE" else "hours", span=name.span)
         if key in self.table_nodes:
             return None  # the table has errors of its own, already reported
-        known = list(self.facts) + list(BUILTIN_REQUEST_FACTS) + list(self.tables)
+        if key in self.formula_rules:
+            value = self.formula_value(key)
+            if value is None:
+                return None
+            return m.FactRef(key, "value", {"FTE": "FTE", "hours": "hours"}.get(value.unit, value.unit if value.unit in
+                             ("count", "number") else "number"), span=name.span)
+        known = list(self.facts) + list(BUILTIN_REQUEST_FACTS) + list(self.tables) + list(self.formula_rules)
         hint = did_you_mean(key, known, "facts")
         if key in self.roles:
             hint = f"'{name}' is a role: write 'roles include {name}'"
@@ -836,6 +1095,38 @@ def _operand_hint(type_name: str) -> str:
         "yes/no": "write it alone ('employed by council') or with 'not'",
         "text": "compare it with words",
     }.get(type_name, "")
+
+
+class _Typed:
+    """A checked formula with its unit (one of formulas.UNITS); `weekly`: hours worked out from FTE."""
+
+    __slots__ = ("formula", "unit", "weekly")
+
+    def __init__(self, formula, unit: str, weekly: bool = False):
+        self.formula, self.unit, self.weekly = formula, unit, weekly
+
+
+# How a unit reads in a message about a formula.
+_UNIT_WORDS = {"hours": "time", "FTE": "FTE", "money": "money", "count": "a count", "number": "a plain number"}
+_MONEY_UNITS = {"pound": Fraction(1), "pounds": Fraction(1), "£": Fraction(1), "penny": Fraction(1, 100),
+                "pence": Fraction(1, 100), "p": Fraction(1, 100)}
+
+
+def _number_forms(key: str) -> tuple[str, ...]:
+    """A name and its other number: 'member' and 'members', 'case' and 'cases', 'branch' and 'branches'."""
+    forms = [key, key + "s", key + "es"]
+    if key.endswith("es"):
+        forms.append(key[:-2])
+    if key.endswith("s"):
+        forms.append(key[:-1])
+    return tuple(dict.fromkeys(forms))
+
+
+def _formula_text(node) -> str:
+    """A formula as the ruleset writes it (the printer's words)."""
+    from .printer import to_text  # the printer checks what it prints, so it imports this module
+
+    return to_text(node)
 
 
 def _date_text(date: n.DateText) -> str:

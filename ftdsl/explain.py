@@ -368,6 +368,13 @@ def _common_denominator(program, scenario) -> int:
             atoms.add(table.step)
     for item in list(scenario.taken) + list(scenario.requests):
         atoms.add(Fraction(item["quantity"][1]))
+    # A formula's value depends on the person: it is worked out from this scenario's facts.
+    inputs = runtime.Inputs(program, scenario.facts)
+    for name in program.formulas:
+        try:
+            atoms.add(inputs.value(name))
+        except runtime.MissingFact:
+            pass  # the decision reports the missing fact
     denominator = 1
     for a in atoms:
         for b in atoms:

@@ -28,11 +28,12 @@ from .model import MONTHS
 
 KEYWORDS = frozenset("""
 a above additional against agreed agreement allowances amends and any anyone are assumed at averaged be between by case
-categories circumstances clause counts day deleted each earnings effective employer every exceptional facilities fact for from
-further give given granted groups hours in include includes is least less lieu limited management may more most
-must need needs no not notice of off on one only or outside over paid pay per possible previous reasonable removed request
-requests roles says should staff starts state subject take termination than the then time to under unions unpaid until up
-variation variations vary week when where with without working year
+categories circumstances clause counts day deleted divided down each earnings effective employer every exceptional facilities
+fact for from further give given granted groups hours in include includes is least less lieu limited management may minus
+more most must nearest need needs no not notice of off on one only or outside over paid pay per plus possible previous
+proportion reasonable removed request requests roles rounded says shared should staff starts state subject take termination
+than the then time times to under unions unpaid until up variation variations vary week when where whole with without
+working year
 """.split())
 
 _WORD = r"[a-zA-Z\u00c0-\u024f][a-zA-Z0-9\u00c0-\u024f'\u2019/-]*"
@@ -99,13 +100,13 @@ class FtrLexer(RegexLexer):
             (r"\"[^\"\n]*\"", String.Double),
             (r"\u201c[^\u201d\n]*\u201d", String.Double),
             (r"\d{4}-\d{2}(?:-\d{2})?", Literal.Date),
-            (r"\d+(?:,\d{3})*(?:\.\d+)?", Number),
+            (r"£?\d+(?:,\d{3})*(?:\.\d+)?", Number),
             # A month is a date only beside a number ("1 April", "April 2006");
             # "may" on its own is the keyword of "may take".
             (r"(?<=\d )" + _MONTHS, Literal.Date),
             (_MONTHS + r"(?= \d)", Literal.Date),
             (_WORD, _word),
-            (r"!=|<=|>=|[=<>≠≤≥+\u2013\u2014-]", Operator),
+            (r"!=|<=|>=|[=<>≠≤≥+×÷*\u2013\u2014-]", Operator),
             (r"[:,()]", Punctuation),
             (r".", Text),
         ],

@@ -31,6 +31,7 @@ from .conditions import atoms
 from .conditions import evaluate as evaluate_condition
 from .model import cited, describe_condition
 from .errors import Diagnostic, Span
+from .formulas import formula_reads
 from .numbers import decimal_text
 
 # Past this many combinations of fact values, a condition is assumed
@@ -589,6 +590,14 @@ def _used_names(model: m.Model):
     if any(r.roles is not None for r in (*model.grants, *model.refusals)):
         facts.update(f.name for f in model.facts if f.type == "list of roles" and not f.request)
     facts.update(t.by for t in model.tables)
+    # What a used value is worked out from is used too, through any chain of values.
+    formulas = {v.name: v for v in model.formulas}
+    waiting = [name for name in values if name in formulas]
+    while waiting:
+        read_facts, read_values = formula_reads(formulas[waiting.pop()].formula)
+        facts.update(read_facts)
+        waiting.extend(v for v in read_values if v not in values and v in formulas)
+        values.update(read_values)
     return roles, groups, categories, facts, values
 
 
@@ -638,10 +647,10 @@ def unused_names(model: m.Model, spans: dict | None = None) -> list[Diagnostic]:
         if fact.name not in facts:
             unused("request fact" if fact.request else "fact", fact.display or fact.name, fact.span or top,
                    "use it in a 'when' condition, or remove the declaration so scenarios need not give it")
-    for table in model.tables:
+    for table in (*model.tables, *(v for v in model.formulas if v.clause and v.display != v.text)):
         if table.name not in values:
-            unused("value", table.display or table.name, table.span,
-                   f"use it in a rule ('up to {table.display or table.name} per week') or a condition")
+            unused("value", table.written, table.span,
+                   f"use it in a rule ('up to {table.written} per week') or a condition")
     # A category with a refusal is decided by it: it is not time nobody thought to give.
     granted = {g.category for g in model.grants} | {c for r in model.refusals for c in r.categories}
     for category in model.categories:

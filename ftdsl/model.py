@@ -21,6 +21,7 @@ import functools
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from .formulas import FormulaValue
 from .records import Frozen, field, meaning_key
 
 if TYPE_CHECKING:
@@ -569,6 +570,7 @@ class Model(Frozen):
     categories: tuple[str, ...]
     facts: tuple[FactDef, ...]
     tables: tuple[Table, ...] = ()
+    formulas: tuple[FormulaValue, ...] = ()
     grants: tuple[Grant, ...] = ()
     refusals: tuple[RefusalRule, ...] = ()
     limits: tuple[LimitRule, ...] = ()
@@ -600,6 +602,11 @@ class Model(Frozen):
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
 
+    def computed(self, name: str) -> Table | FormulaValue | None:
+        """The band table or formula that works out a value, by its name (None for neither). Both have a
+        `clause`, a `unit` and a `written` name."""
+        return self.table(name) or next((f for f in self.formulas if f.name == name), None)
+
     @property
     def rules(self) -> tuple[Rule, ...]:
         """Every rule: grants, refusals, limits, discretions, requirements, notices, statements, pay,
@@ -629,6 +636,7 @@ class Model(Frozen):
         return self.evolve(
             roles=tuple(sorted(self.roles)), staff_groups=tuple(sorted(self.staff_groups)),
             categories=tuple(sorted(self.categories)), facts=ordered(self.facts), tables=ordered(self.tables),
+            formulas=ordered(self.formulas),
             grants=ordered(self.grants), refusals=ordered(self.refusals), limits=ordered(self.limits), discretions=ordered(self.discretions),
             requirements=ordered(self.requirements), notices=ordered(self.notices), states=ordered(self.states),
             pays=ordered(self.pays), facilities=ordered(self.facilities),

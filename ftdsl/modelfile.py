@@ -20,10 +20,11 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
+from .formulas import FormulaValue
 from .model import Model
 from .records import Frozen
 
-FORMAT = "ftdsl-model 1"  # bumped when the stored shape changes
+FORMAT = "ftdsl-model 2"  # bumped when the stored shape changes
 
 
 def _record_classes(base=Frozen):
@@ -32,8 +33,8 @@ def _record_classes(base=Frozen):
         yield from _record_classes(subclass)
 
 
-# The classes a stored model may hold, by name: every record class of model.py.
-CLASSES = {cls.__name__: cls for cls in _record_classes() if cls.__module__ == Model.__module__}
+# The classes a stored model may hold, by name: every record class of model.py and formulas.py.
+CLASSES = {cls.__name__: cls for cls in _record_classes() if cls.__module__ in (Model.__module__, FormulaValue.__module__)}
 _NOT_STORED = ("span",)
 
 

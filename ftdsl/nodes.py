@@ -174,6 +174,79 @@ class ValueRef(Record):
 
 
 @record
+class Money(Record):
+    """An amount of money in pounds: '£2.10'."""
+
+    pounds: Decimal
+    span: Span | None = _span
+
+
+@record
+class PlainNumber(Record):
+    """A number with no unit in a formula: the 2 of 'members times 2'."""
+
+    value: Decimal
+    span: Span | None = _span
+
+
+@record
+class Operation(Record):
+    """Two parts of a formula joined by '+', '-', '×' or '÷' (written 'plus', 'minus', 'times', 'divided by')."""
+
+    op: str
+    left: object
+    right: object
+    span: Span | None = _span
+
+
+@record
+class ForEvery(Record):
+    """'<amount> for every [N] <count>': the amount once for each whole N (1 when not written) of the count."""
+
+    amount: object
+    name: Name
+    every: int | None = None
+    span: Span | None = _span
+
+
+@record
+class Proportion(Record):
+    """'<amount> shared in proportion to <part> of <whole>': the amount times part ÷ whole."""
+
+    amount: object
+    part: Name
+    whole: Name
+    span: Span | None = _span
+
+
+@record
+class Bound(Record):
+    """'<formula>, at least <floor>' or '<formula>, at most <ceiling>' (kind 'at least' or 'at most')."""
+
+    kind: str
+    formula: object
+    limit: object
+    span: Span | None = _span
+
+
+@record
+class Rounded(Record):
+    """'<formula>, rounded [up|down] to the nearest [N] <unit>' or 'rounded [up|down] to whole <unit>'.
+
+    `direction` is 'nearest' (halves go up), 'up' or 'down'; `whole` says the second form was written."""
+
+    formula: object
+    direction: str
+    unit: Name
+    number: Decimal | None = None
+    whole: bool = False
+    span: Span | None = _span
+
+
+FORMULA_NODES = (Money, PlainNumber, Operation, ForEvery, Proportion, Bound, Rounded)
+
+
+@record
 class PerPeriod(Record):
     """A calendar period: 'per week', 'per month', 'per year', 'per annum'."""
 
@@ -548,6 +621,15 @@ class BandTable(Record):
     by: Name
     rows: tuple[BandRow, ...] = ()
     continuation: Continuation | None = None
+    span: Span | None = _span
+
+
+@record
+class ValueDefinition(Record):
+    """'<value> is <formula>': a value the agreement works out, used by name like a band table's."""
+
+    name: Name
+    formula: object
     span: Span | None = _span
 
 

@@ -530,6 +530,19 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         return Diagnostic("E103", "numbers are written with a decimal point and without separators", span,
                           hint="write 6.5 rather than 6,5")
 
+    if token is not None and str(token)[:1].isdigit() and re.search(r"[0-9],$", source_line[:column - 1]):
+        # "6,5 hours": the comma ends the amount (", at least ..." may follow one), so the 5 is the surprise.
+        return Diagnostic("E103", "numbers are written with a decimal point and without separators",
+                          Span(file, line, column - 1), hint="write 6.5 rather than 6,5")
+    if token is not None and token.type == "MONEY" and not source_line[:column - 1].strip():
+        return Diagnostic("E102", f"unexpected '{token}': a rule starts with '§' (the section sign), not '£' (the "
+                          "pound sign)", span, hint="a rule starts with '§' or 'clause', for example: §6.12 ...")
+    entitled = re.search(r"\b(?:is|are)\s+(entitled)\s+to\b", source_line, re.IGNORECASE)
+    if entitled and entitled.start(1) < column:
+        return Diagnostic("E100", "a rule gives time with 'may take', not 'is entitled to'",
+                          Span(file, line, entitled.start(1) + 1),
+                          hint="the line should read like: §6.12 representative may take up to 6 hours per month for "
+                          "duties")
     expected = _parser_expects(error)
     if expected is None:
         expected = set(getattr(error, "expected", set()) or set())
@@ -540,6 +553,15 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
     if token is not None and token.type == "_INDENT":
         return Diagnostic("E101", "this line is indented, but the line above does not start a rule it could continue",
                           span, hint="remove the indentation, or indent only 'when', 'says' and table rows under a rule")
+    if expected and {str(name).upper() for name in expected} <= {"EVERY", "EACH"}:
+        # "up to 6 hours for duties": the amount is complete, and "for" now can only start "for every case".
+        at = source_line.lower().rfind("for", 0, max(column - 1, 0))
+        if at >= 0:
+            return Diagnostic("E100", "the amount needs a period before 'for': how often is it given?",
+                              Span(file, line, at + 1),
+                              hint="write 'per week', 'per month', 'per year' or 'in any 12 months' before 'for', for "
+                              "example 'up to 6 hours per month for duties' (an amount for each of something reads "
+                              "'3 hours for every case per year')")
     message = f"unexpected {found}"
     if expected_words:
         shown = expected_words if len(expected_words) <= 8 else expected_words[:8] + ["…"]

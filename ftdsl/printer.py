@@ -2,12 +2,9 @@
 
 One printer for every node type. `print_ruleset` lays a whole file out in
 the canonical form described in docs/formatting.md; `to_text` prints any
-single node (an amount, a condition, a rule) the same way. `format_text`
-is what `ftdsl fmt` runs: parse, print, and prove the result means the
-same before anyone writes it.
-
->>> format_text('CLAUSE 5.3   Duties ARE paid\\n')
-'§5.3 Duties are paid\\n'
+single node (an amount, a condition, a formula, a rule) the same way.
+formatter.py is what `ftdsl fmt` runs: parse, print, and prove the result
+means the same before anyone writes it.
 
 When the source text is given, the printer also keeps the few choices of
 wording that the AST does not record and that a reader would miss: the
@@ -48,30 +45,6 @@ _GROUPS = (
 )
 
 
-class UnsafeFormat(Exception):
-    """The printed text would not mean what the input means (a bug in the printer, never the user's)."""
-
-
-def format_text(text: str, file: str = "<ruleset>") -> str:
-    """Canonical text for .ftr source; raises FtdslError for syntax errors and
-    UnsafeFormat if the result would not parse to an equal AST and check to
-    an equal model (or to the same errors).
-
-    Lines end as they did in `text`: with a carriage return and a newline
-    if its first line did, a carriage return alone if that did, a newline
-    otherwise (a file that mixes them gets its first line's ending on every
-    line). The text is formatted, and checked, with newlines.
-    """
-    from .builder import parse
-
-    ending = line_ending(text)
-    text = _newlines(text) if ending != "\n" or "\r" in text else text
-    ast = parse(text, file)
-    result = print_ruleset(ast, text)
-    verify(ast, text, result, file)
-    return result.replace("\n", ending) if ending != "\n" else result
-
-
 # A line break as the grammar reads one (_NL), in group 1. Quotations and
 # comments are matched too, to be passed over: a carriage return inside a
 # quotation is part of it, not a line break.
@@ -83,7 +56,7 @@ def line_ending(text: str) -> str:
     return next((match.group(1) for match in _LINE_BREAK.finditer(text) if match.group(1)), "\n")
 
 
-def _newlines(text: str) -> str:
+def with_newlines(text: str) -> str:
     """The text with every line break a newline."""
     return _LINE_BREAK.sub(lambda match: "\n" if match.group(1) else match.group(), text)
 
@@ -97,40 +70,10 @@ def split_lines(text: str) -> list[str]:
     of which a comment or a quotation pasted from a document may hold. A
     newline ending the text starts no line of its own.
     """
-    lines = (_newlines(text) if "\r" in text else text).split("\n")
+    lines = (with_newlines(text) if "\r" in text else text).split("\n")
     if lines[-1] == "":
         lines.pop()
     return lines
-
-
-def verify(ast: n.Ruleset, text: str, result: str, file: str = "<ruleset>") -> None:
-    """The safety net: `result` must parse to `ast`, keep every comment, and check as `text` does."""
-    from .builder import parse
-    from .errors import FtdslError
-
-    try:
-        again = parse(result, file)
-    except FtdslError as error:
-        raise UnsafeFormat(f"the formatted text does not parse: {error}") from None
-    if again != ast:
-        raise UnsafeFormat("the formatted text parses to a different ruleset")
-    # As a multiset: a comment moves with the indented line it precedes.
-    if sorted(c.text for c in again.comments) != sorted(c.text for c in ast.comments):
-        raise UnsafeFormat("the formatted text lost a comment")
-    before, after = _checked(ast, text), _checked(again, result)
-    if before != after:
-        raise UnsafeFormat("the formatted text checks to a different model")
-
-
-def _checked(ast, text):
-    from .checker import check
-    from .errors import FtdslError
-
-    try:
-        return check(ast, text)
-    except FtdslError as error:
-        # Errors are compared by code: their messages may quote line numbers.
-        return sorted(d.code for d in error.diagnostics)
 
 
 def print_ruleset(ruleset: n.Ruleset, source: str | None = None) -> str:
@@ -391,6 +334,8 @@ class _Printer:
                 return f"{self.names(categories)}{where} {self.verb(categories)} {_PAY[pay]}"
             case n.BandTable(name=name, by=by):
                 return f"{_written(name)} {self.verb((name,))} by {_written(by)}:"
+            case n.ValueDefinition(name=name, formula=formula):
+                return f"{_written(name)} {self.verb((name,))} {self.node(formula)}"
             case n.Facilities(text=text):
                 return f"facilities {_quoted(text)}"
             case n.PayBasis(count=count, unit=unit):
@@ -475,6 +420,8 @@ class _Printer:
                 return self.term(node)
             case n.ValueRef(name=name):
                 return _written(name)
+            case n.Money() | n.PlainNumber() | n.Operation() | n.ForEvery() | n.Proportion() | n.Bound() | n.Rounded():
+                return self.formula(node)
             case n.PerPeriod(unit=unit):
                 return f"per {_written(unit)}"
             case n.RollingPeriod(count=count, unit=unit):
@@ -490,6 +437,28 @@ class _Printer:
         if isinstance(node, n.Ruleset):
             return print_ruleset(node)
         return self.body(node)
+
+    def formula(self, node) -> str:
+        """A formula in words: 'plus', 'minus', 'times', 'divided by'; bounds and rounding after a comma."""
+        match node:
+            case n.Money(pounds=pounds):
+                return f"£{pounds:,f}"
+            case n.PlainNumber(value=value):
+                return _number(value)
+            case n.Operation(op=op, left=left, right=right):
+                return f"{self.node(left)} {_OPERATION_WORDS[op]} {self.node(right)}"
+            case n.ForEvery(amount=amount, name=name, every=every):
+                return f"{self.node(amount)} for every {'' if every is None else f'{every} '}{_written(name)}"
+            case n.Proportion(amount=amount, part=part, whole=whole):
+                return f"{self.node(amount)} shared in proportion to {_written(part)} of {_written(whole)}"
+            case n.Bound(kind=kind, formula=formula, limit=limit):
+                return f"{self.node(formula)}, {kind} {self.node(limit)}"
+            case n.Rounded(formula=formula, direction=direction, unit=unit, number=number, whole=whole):
+                way = "" if direction == "nearest" else f" {direction}"
+                to = f"to whole {_written(unit)}" if whole else \
+                    f"to the nearest {'' if number is None else _number(number) + ' '}{_written(unit)}"
+                return f"{self.node(formula)}, rounded{way} {to}"
+        return self.node(node)
 
     def amount(self, amount: n.Amount) -> str:
         text = " ".join(self.term(t) for t in amount.terms)
@@ -568,6 +537,10 @@ class _Printer:
 
 
 # ---- small helpers ---------------------------------------------------------------
+
+# How a formula's operations are written.
+_OPERATION_WORDS = {"+": "plus", "-": "minus", "×": "times", "÷": "divided by"}
+
 
 def _number(value: Decimal) -> str:
     # format(..., "f") never uses an exponent: Decimal("0.0000001") prints as written.

@@ -12,6 +12,7 @@ import gc
 from fractions import Fraction
 
 from .conditions import build_test
+from .formulas import formula_reads, work_out
 from .model import PAY_WORDS, cited, date_words
 from .numbers import decimal_text, json_number
 from .scenario import QUANTITY_KEYS, Scenario, ScenarioError, Vocabulary, problem, validate_scenario
@@ -43,6 +44,8 @@ class Program:
         self.model = model
         self.source_name = source_name
         self.tables = {t.name: t for t in model.tables}
+        self.formulas = {v.name: v for v in model.formulas}
+        self.computed = {**self.tables, **self.formulas}  # what works out each value: its table or its formula
         self.rules = model.rules
         self.vocabulary = Vocabulary(model)
         self.facts_by_name = {f.name: f for f in model.facts}
@@ -106,7 +109,7 @@ def collector_paused():
 
 class Inputs:
     """What a decision reads about the person: the scenario's facts by name, and the values the band tables
-    compute from them (each looked up once). MissingFact for a fact the scenario does not give."""
+    and formulas work out from them (each once). MissingFact for a fact the scenario does not give."""
 
     def __init__(self, program, facts):
         self.program = program
@@ -121,6 +124,14 @@ class Inputs:
 
     def value(self, name):
         if name not in self.values:
+            formula = self.program.formulas.get(name)
+            if formula is not None:
+                try:
+                    self.values[name] = work_out(formula.formula, self.fact, self.value)
+                except MissingFact as missing:
+                    missing.clauses = missing.clauses or (formula.clause,)
+                    raise
+                return self.values[name]
             table = self.program.tables[name]
             try:
                 count = self.fact(table.by)
@@ -275,6 +286,16 @@ class _Evaluation:
 
     def report_values(self):
         report = {}
+        for name, formula in self.program.formulas.items():
+            entry = {"unit": formula.unit, "clauses": [formula.clause] if formula.clause else []}
+            try:
+                value = self.inputs.value(name)
+            except MissingFact as missing:
+                entry.update({"value": None, "needs": missing.name})
+            else:
+                entry["value"] = float(value) if formula.unit == "FTE" else json_number(value)
+                entry["exact"] = decimal_text(value)
+            report[formula.written] = entry
         for name, table in self.program.tables.items():
             entry = {"unit": table.unit, "clauses": [table.clause]}
             try:
@@ -519,7 +540,7 @@ class Decision:
                           if self.detailed else None)
             # The allowance's own clauses first, then the tables that computed it.
             clauses = list(dict.fromkeys([r.clause for r in rules] +
-                                         [self.program.tables[r.quantity.value].clause for r in rules if r.quantity.value]))
+                                         [self.program.computed[r.quantity.value].clause for r in rules if r.quantity.value]))
             for rule in rules:
                 self.check(rule, "allowance", fits, arithmetic)
             if fits:
@@ -552,6 +573,12 @@ class Decision:
         if quantity.value is None:
             return quantity.hours
         value = self.inputs.value(quantity.value)
+        formula = self.program.formulas.get(quantity.value)
+        if formula is not None:
+            hours = max(value, Fraction(0)) * quantity.factor  # a formula below zero gives no time
+            if self.detailed:
+                notes.append(self.working(formula, value, hours))
+            return hours
         table = self.program.tables[quantity.value]
         if value is None:
             if self.detailed:
@@ -567,6 +594,24 @@ class Decision:
         else:
             notes.append(f"{table.written} is {decimal_text(value)} h ({cited(table.clause)})")
         return hours
+
+    def working(self, formula, value, hours):
+        """How a formula gave its value, for a reason: "3 hours for every case, with cases 4: 12 h (§7.1)"."""
+        model = self.program.model
+        facts, values = formula_reads(formula.formula)
+        given = [f"{model.spelt(name)} is {decimal_text(self.inputs.fact(name))}" for name in facts]
+        for name in values:
+            found = self.inputs.value(name)
+            shown = "none" if found is None else decimal_text(found) + (" FTE" if self.program.computed[name].unit == "FTE" else "")
+            given.append(f"{self.program.computed[name].written} is {shown}")
+        head = formula.text if formula.written == formula.text else f"{formula.written} ({formula.text})"
+        unit = {"FTE": " FTE", "hours": " h"}.get(formula.unit, "")
+        text = f"{head}, where {' and '.join(given)}: {decimal_text(value)}{unit}"
+        if formula.unit == "FTE":
+            text += f" = {decimal_text(hours)} h per week"
+        if value < 0:
+            text += ", below zero, so it gives no time"
+        return text + (f" ({cited(formula.clause)})" if formula.clause else "")
 
     def discretion(self, what):
         for rule in self.program.rules_of("discretion", self.category):

@@ -63,7 +63,7 @@ if __name__ == "__main__":
 
 
 # The modules inlined, in an order where each comes after what it uses.
-INLINED = ("numbers", "names", "records", "model", "conditions", "modelfile", "scenario", "runtime")
+INLINED = ("numbers", "names", "records", "formulas", "model", "conditions", "modelfile", "scenario", "runtime")
 
 
 def _module_body(path: str) -> str:

@@ -329,6 +329,8 @@ class TracedInputs(runtime.Inputs):
         return super().fact(name)
 
     def value(self, name):
+        if name in self.program.formulas:
+            return super().value(name)  # a formula reads its facts through self.fact, so each read is traced
         # A band value depends on its count only through the band: rows
         # whose counts fall in one band share the rest of the tree.
         table = self.program.tables[name]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ftdsl import api
 from ftdsl.errors import FtdslError
 from ftdsl.model import MONTHS
-from ftdsl.printer import format_text
+from ftdsl.formatter import format_text
 
 RULES = """roles: representative
 categories: duties

@@ -10,7 +10,7 @@ from ftdsl import api
 from ftdsl.diff import diff
 from ftdsl.explain import explain
 from ftdsl.lint import lint
-from ftdsl.printer import format_text
+from ftdsl.formatter import format_text
 
 TEXT = """agreement "Dated"
 effective 1 April 2006

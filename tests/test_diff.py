@@ -237,7 +237,7 @@ def _statements(text: str) -> list[str]:
 @settings(max_examples=40)
 @given(rulesets(), st.randoms(use_true_random=False))
 def test_reordered_and_reformatted_rulesets_mean_the_same(text, random):
-    from ftdsl.printer import format_text
+    from ftdsl.formatter import format_text
 
     statements = _statements(text)
     random.shuffle(statements)

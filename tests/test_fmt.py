@@ -102,19 +102,19 @@ def test_a_failed_write_leaves_the_original(tmp_path, monkeypatch):
 def test_the_safety_net_refuses_a_printer_that_changes_meaning(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from ftdsl import printer
+    from ftdsl import formatter
     from ftdsl.commands.fmt import command
 
     path = tmp_path / "r.ftr"
     path.write_text(MESSY, encoding="utf-8")
-    monkeypatch.setattr(printer, "print_ruleset", lambda ast, source=None: "§5.3 duties are unpaid\n\nroles: a\n")
+    monkeypatch.setattr(formatter, "print_ruleset", lambda ast, source=None: "§5.3 duties are unpaid\n\nroles: a\n")
     result = CliRunner().invoke(command, [str(path)])
     assert result.exit_code == 3 and "left as it was" in result.output
     assert path.read_text(encoding="utf-8") == MESSY
 
 
 def test_format_text_raises_project_errors_only():
-    from ftdsl.printer import format_text
+    from ftdsl.formatter import format_text
 
     with pytest.raises(FtdslError):
         format_text("§1 x is\n")

@@ -31,7 +31,7 @@ def test_every_character_of_a_comment_is_kept(tmp_path, odd):
 
 
 def test_two_comments_with_separators_keep_their_places():
-    from ftdsl.printer import format_text
+    from ftdsl.formatter import format_text
 
     # Each separator used to start a line of its own, so every comment after
     # it was placed by a line number one too large: '# c2' moved below the
@@ -75,19 +75,19 @@ def test_the_byte_order_mark_is_kept(tmp_path):
 
 
 def test_edits_saved_while_fmt_runs_are_not_written_over(tmp_path, monkeypatch):
-    from ftdsl import printer
+    from ftdsl import formatter
 
     path = tmp_path / "r.ftr"
     path.write_text("CLAUSE 5.3   duties ARE paid\nroles: a\n", encoding="utf-8")
     edited = "§5.3 duties are paid\n\nroles: a, b\n"
-    real_format = printer.format_text
+    real_format = formatter.format_text
 
     def format_while_someone_saves(text, file="<ruleset>"):
         result = real_format(text, file)
         path.write_text(edited, encoding="utf-8")  # an editor saves while fmt formats
         return result
 
-    monkeypatch.setattr(printer, "format_text", format_while_someone_saves)
+    monkeypatch.setattr(formatter, "format_text", format_while_someone_saves)
     result = CliRunner().invoke(command, [str(path)])
     assert result.exit_code == 2
     assert f"error E012: '{path}' was changed" in result.output and "run ftdsl fmt again" in result.output

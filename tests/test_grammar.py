@@ -98,7 +98,7 @@ def test_names_may_contain_words_that_are_keywords_elsewhere():
 SYNTAX_ERRORS = [
     # (text, line, column, code, words the message or hint must contain)
     ("representative may take up to 6 hours per month for duties\n", 1, 1, "E100", "clause reference"),
-    ("§6.12 representative may take up to 6 hours month for duties\n", 1, 51, "E100", "'per'"),
+    ("§6.12 representative may take up to 6 hours month for duties\n", 1, 51, "E100", "'per month'"),
     ("§6.12 representative may take up to 6,5 hours per month for duties\n", 1, 38, "E103", "6.5"),
     ("roles: a\n    when a\n", 2, 1, "E101", "indented"),
     ("§6.12 a may take up to 6 hours per month for b when (c\n", 1, 55, "E100", "')'"),

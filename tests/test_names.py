@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ftdsl import api
 from ftdsl.errors import FtdslError
 from ftdsl.names import JOINER, declared_names, mark_declared_names, name_key
-from ftdsl.printer import format_text
+from ftdsl.formatter import format_text
 
 HEADER = """agreement "Names"
 a working day is 7 hours

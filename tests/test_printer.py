@@ -8,7 +8,8 @@ from hypothesis import given
 from conftest import RULESETS, WESTMINSTER
 from ftdsl import nodes as n
 from ftdsl.builder import parse
-from ftdsl.printer import _checked, format_text, print_ruleset, to_text
+from ftdsl.formatter import _checked, format_text
+from ftdsl.printer import print_ruleset, to_text
 import strategies
 
 

@@ -6,7 +6,7 @@ from ftdsl import api
 from ftdsl.explain import explain
 from ftdsl.diff import diff
 from ftdsl.lint import lint
-from ftdsl.printer import format_text
+from ftdsl.formatter import format_text
 
 TEXT = """agreement "Refusals"
 roles: representative, branch secretary

@@ -10,7 +10,7 @@ from conftest import ROOT, WESTMINSTER, run_cli
 from ftdsl import api
 from ftdsl.diff import diff
 from ftdsl.errors import FtdslError
-from ftdsl.printer import format_text
+from ftdsl.formatter import format_text
 
 VARIATION = ROOT / "rulesets" / "variations" / "westminster-2026.ftr"
 PERSON = {"roles": ["representative", "health and safety representative"], "staff group": "non-teaching",

@@ -63,7 +63,8 @@ def command(paths, check, show_diff):
     `-` formats standard input to standard output.
     """
     from ..files import rewrite
-    from ..printer import UnsafeFormat, format_text, split_lines
+    from ..formatter import UnsafeFormat, format_text
+    from ..printer import split_lines
     from ..source import ruleset_paths
 
     try:

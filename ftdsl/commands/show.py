@@ -50,7 +50,7 @@ def command(ruleset, formatted, allowances, output_format):
     try:
         text = read_text(ruleset, "ruleset")
         if formatted:
-            from ..printer import format_text
+            from ..formatter import format_text
 
             text = format_text(text, "<stdin>" if ruleset == "-" else ruleset)
     except FtdslError as error:
