@@ -742,7 +742,7 @@ class _Checker:
         if op in ("+", "-"):
             a, b = self.same_unit(a, b, f"'{_formula_text(node.right)}'", node.right.span,
                                   "add" if op == "+" else "take", "to" if op == "+" else "from")
-            return None if a is None else _Typed(f.Operation(op, a.formula, b.formula), a.unit, weekly)
+            return None if a is None else _Typed(f.Operation(op, a.formula, b.formula), a.unit, a.weekly or b.weekly)
         if op == "×":
             if a.unit in ("number", "count") or b.unit in ("number", "count"):
                 # Time, FTE and money keep their unit; a count times a number is a count.

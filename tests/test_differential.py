@@ -3,7 +3,7 @@ scenarios, the scenario runtime, the batch path on the same rows, the standalone
 on outcome, pay, clauses and values.
 
 The rulesets are written as text from templates (allowances in hours, days, half days and a band table's FTE,
-over calendar and rolling periods; reasonable and granted time; limits; discretions with and without pay;
+over calendar and rolling periods; formulas in place of an amount and as a named value; reasonable and granted time; limits; discretions with and without pay;
 requirements; refusals for anyone and for roles; rules in force from, until and between dates; hard and soft notice; statements; pay in and outside working hours and by condition; facilities;
 time off in lieu; conditions over yes/no, counts, staff groups, roles, request facts with and without an
 assumed value, and band values, joined with and, or and not). Each path decides independently of the others
@@ -38,7 +38,7 @@ def _conditions():
     leaves = st.sampled_from([
         "employed", "not employed", "members is at least 100", "members is less than 40", "staff group is teaching",
         "staff group is not support", "roles include convenor", "approved", "urgent", "release is more than 0 FTE",
-        "release is at most 0.1 FTE",
+        "release is at most 0.1 FTE", "share is at most 0.2 FTE",
     ])
     return st.one_of(leaves, st.builds(lambda a, b, joiner: f"{a} {joiner} {b}", leaves, leaves,
                                        st.sampled_from(["and", "or"])))
@@ -55,6 +55,12 @@ RULES = st.one_of(
               st.sampled_from(["3 hours", "6 hours", "1 day", "2 half days", "7.5 hours", "90 minutes"]),
               st.sampled_from(PERIODS), _CATEGORY),
     st.builds(lambda w, c: f"{w} may take up to release per week for {c}", _WHO, _CATEGORY),
+    # Formulas: one in place of an amount, and a named value worked out from a table's value.
+    st.builds(lambda w, formula, period, c: f"{w} may take up to {formula} {period} for {c}", _WHO,
+              st.sampled_from(["0.5 hours for every 40 members", "1 day for every member, at most 2 days",
+                               "2 hours plus 0.25 hours for every 50 members, rounded up to whole hours"]),
+              st.sampled_from(PERIODS), _CATEGORY),
+    st.builds(lambda w, c: f"{w} may take up to share per week for {c}", _WHO, _CATEGORY),
     st.builds(lambda w, c: f"{w} may take reasonable time for {c}", _WHO, _CATEGORY),
     st.builds(lambda w, c: f"{w} may be granted time for {c}", _WHO, _CATEGORY),
     st.builds(lambda c, amount, period: f"{c} are limited to {amount} {period}", _CATEGORY,
@@ -86,7 +92,7 @@ def rulesets(draw):
         lines.append("the year starts on 1 April")
     lines += [f"roles: {', '.join(ROLES)}", f"staff groups: {', '.join(GROUPS)}",
               f"categories: {', '.join(CATEGORIES)}", "fact roles: list of roles", "fact staff group: staff group",
-              "fact employed: yes/no", "fact members: count", "request fact approved: yes/no",
+              "fact employed: yes/no", "fact members: count", "fact all members: count", "request fact approved: yes/no",
               "request fact urgent: yes/no, assumed no"]
     if draw(st.booleans()):
         lines.append("§1.1 time off in lieu counts against the allowances")
@@ -94,6 +100,8 @@ def rulesets(draw):
     lines += ["§2.1 release is by members:", "    0 – 49: 0 FTE", "    50 – 199: 0.1 FTE", "    200 – 399: 0.2 FTE"]
     if step:
         lines.append(step)
+    lines.append("§2.2 share is 0.05 FTE plus release times 2 shared in proportion to members of all members, "
+                 "at least 0.1 FTE, rounded to the nearest half day")
     clause = iter(range(3, 1000))
     # Each category has time given in some way, so that outcomes of every kind come up.
     given = [draw(st.sampled_from([f"anyone may take up to {amount} {period} for {c}" for amount in
@@ -120,7 +128,8 @@ def rulesets(draw):
 def scenarios(draw):
     facts = {"roles": draw(st.lists(st.sampled_from(ROLES), max_size=2, unique=True)),
              "staff group": draw(st.sampled_from(GROUPS)), "employed": draw(st.booleans()),
-             "members": draw(st.sampled_from([0, 30, 49, 50, 150, 199, 200, 399, 400, 800]))}
+             "members": draw(st.sampled_from([0, 30, 49, 50, 150, 199, 200, 399, 400, 800])),
+             "all members": draw(st.sampled_from([0, 800, 1200, 3000]))}
     requests = []
     # Dates at the starts and ends of weeks, months and years, and requests often in one category, so that
     # history counts against later requests at the edges of every kind of window.
