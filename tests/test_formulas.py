@@ -307,3 +307,21 @@ def test_the_language_pages_formulas_check_and_give_the_agreements_figures():
     # 50 cases × 3 h; the floor of 0.1 FTE; 500 h in half days of 3.75 h is exactly 133⅓, up to 134; 420 × £2.10.
     assert {name: v["exact"] for name, v in values.items()} == {
         "3 hours for every case": "150", "union allocation": "0.1", "casework time": "502.5", "de-delegation": "882"}
+
+
+@pytest.mark.parametrize("way, warned, gain", [("up", True, "0.1 FTE"), ("", True, "0.05 FTE"), ("down", False, "")])
+def test_shares_rounded_up_can_add_up_to_more_than_the_pot(way, warned, gain):
+    # Three unions of 1, 1 and 98 members share 7.5 FTE: 0.075, 0.075 and 7.35, rounded up (or to the nearest) to
+    # tenths 0.1 + 0.1 + 7.4 = 7.6 FTE, more than the pot; rounded down, 0 + 0 + 7.3, within it.
+    rules = f"§4 union allocation is 7.5 FTE shared in proportion to union members of all members, rounded" \
+            f"{' ' + way if way else ''} to the nearest 0.1 FTE\n§5 branch officer may take up to union allocation per " \
+            "week for duties\n"
+    ruleset = _ruleset(rules)
+    warnings = [d.message for d in lint(ruleset.model, ruleset.ast) if d.code == "W180"]
+    assert bool(warnings) == warned
+    if warned:
+        assert warnings[0].endswith(f"more than the pot (7.5 FTE): each can gain up to {gain}")
+    shares = [Fraction(ruleset.decide({"facts": {"roles": ["branch officer"], "union members": members,
+                                                 "all members": 100}, "requests": []})["values"]["union allocation"]
+                       ["exact"]) for members in (1, 1, 98)]
+    assert (sum(shares) > Fraction(15, 2)) == warned
