@@ -824,6 +824,12 @@ _FORMS = (
     ({"variations"}, "§10.1 variations need 3 months notice"),
     ({"termination"}, "§10.2 termination needs 6 months notice"),
     ({"further", "every"}, "    then a further 0.5 FTE for every further 500 members"),
+    *(({word}, "§4.1 union allocation is 0.1 FTE plus 0.5 hours for every 100 members")
+      for word in ("plus", "minus", "times", "divided")),
+    ({"shared", "proportion"}, "§4.1 union allocation is 7.5 FTE shared in proportion to union members of all "
+     "members, at least 0.1 FTE"),
+    ({"rounded", "nearest", "whole"}, "§4.1 union allocation is 7.5 FTE shared in proportion to union members of "
+     "all members, rounded down to the nearest 0.1 FTE"),
     ({"when"}, "    when branch members is at least 100 and roles include steward"),
 )
 
