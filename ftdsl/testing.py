@@ -290,6 +290,9 @@ def _compare_values(expected, report, model, path, text) -> list[Mismatch]:
             if entry.get("value") is not None:
                 mismatches.append(Mismatch(f"value '{display}'", "value", None, Shown(_plain(exact, entry["unit"]))))
             continue
+        written = value
+        if entry["unit"] == "money" and isinstance(value, str) and value.strip().startswith("£"):
+            value = value.strip()[1:].replace(",", "")  # "£2,415.00": pounds, as the value is
         amount = _read_amount(value, model, place, f"'{display}'", in_fte)
         if got is not None and amount.value(model) == got:
             continue
@@ -300,12 +303,17 @@ def _compare_values(expected, report, model, path, text) -> list[Mismatch]:
             shown = Shown(_plain(exact, entry["unit"]))
         else:
             shown = Shown(amount.show_other(got, model))
-        mismatches.append(Mismatch(f"value '{display}'", "value", amount.expected(value, model), shown))
+        expected_text = written if written is not value else amount.expected(value, model)
+        mismatches.append(Mismatch(f"value '{display}'", "value", expected_text, shown))
     return mismatches
 
 
 def _plain(exact: str, unit: str) -> str:
-    """A computed value as the report gives it, with its unit: '1.5 FTE', '2 h'."""
+    """A computed value as the report gives it, with its unit: '1.5 FTE', '2 h', '£882', or a plain count."""
+    if unit == "money":
+        return f"£{exact}"
+    if unit in ("count", "number"):
+        return exact
     return f"{exact} {'FTE' if unit == FTE else 'h'}"
 
 

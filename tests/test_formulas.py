@@ -325,3 +325,25 @@ def test_shares_rounded_up_can_add_up_to_more_than_the_pot(way, warned, gain):
                                                  "all members": 100}, "requests": []})["values"]["union allocation"]
                        ["exact"]) for members in (1, 1, 98)]
     assert (sum(shares) > Fraction(15, 2)) == warned
+
+
+def test_an_expected_money_value_is_written_in_pounds(tmp_path):
+    from conftest import run_cli
+
+    (tmp_path / "schools.ftr").write_text(HEAD + "§1 de-delegation is £2.10 for every pupil\n"
+                                          "§2 representative may take reasonable time for duties\n§3 duties are paid\n",
+                                          encoding="utf-8")
+    (tmp_path / "examples" / "schools").mkdir(parents=True)
+    example = tmp_path / "examples" / "schools" / "secondary.json"
+
+    def expect(pounds):
+        example.write_text('{"facts": {"roles": ["representative"], "pupils": 1150}, "requests": [{"id": "a", '
+                           '"date": "2026-05-04", "category": "duties", "hours": 1}], "expect": {"values": '
+                           f'{{"de-delegation": "{pounds}"}}, "a": {{"outcome": "entitled"}}}}}}', encoding="utf-8")
+        return run_cli("test", "--color", "never", str(tmp_path / "schools.ftr"))
+
+    # 1,150 pupils × £2.10 = £2,415.00
+    assert expect("£2,415.00").returncode == 0
+    wrong = expect("£2,400")
+    assert wrong.returncode == 1
+    assert "value 'de-delegation': value: expected \"£2,400\", got £2415" in wrong.stdout
