@@ -1113,12 +1113,15 @@ _MONEY_UNITS = {"pound": Fraction(1), "pounds": Fraction(1), "£": Fraction(1), 
 
 
 def _number_forms(key: str) -> tuple[str, ...]:
-    """A name and its other number: 'member' and 'members', 'case' and 'cases', 'branch' and 'branches'."""
-    forms = [key, key + "s", key + "es"]
-    if key.endswith("es"):
-        forms.append(key[:-2])
-    if key.endswith("s"):
-        forms.append(key[:-1])
+    """A name and its other numbers: 'member' and 'members', 'branch' and 'branches', and a word inside the name
+    in the other number ('case this year' and 'cases this year'). The name as written comes first."""
+    words = key.split(" ")
+    forms = [key]
+    for at in (len(words) - 1, *range(len(words) - 1)):  # the last word first: 'union member' is 'union members'
+        word = words[at]
+        others = [word + "s", word + "es"] + ([word[:-2]] if word.endswith("es") else []) + (
+            [word[:-1]] if word.endswith("s") else [])
+        forms += [" ".join([*words[:at], other, *words[at + 1:]]) for other in others if other]
     return tuple(dict.fromkeys(forms))
 
 

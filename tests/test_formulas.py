@@ -347,3 +347,10 @@ def test_an_expected_money_value_is_written_in_pounds(tmp_path):
     wrong = expect("£2,400")
     assert wrong.returncode == 1
     assert "value 'de-delegation': value: expected \"£2,400\", got £2415" in wrong.stdout
+
+
+def test_a_count_is_named_in_the_singular_whichever_word_takes_the_plural():
+    rules = "fact cases this year: count\n" \
+            "§1 representative may take up to 3 hours for every case this year per year for casework\n"
+    report = _decide(rules, {"cases this year": 4}, [{"date": "2026-05-04", "category": "casework", "hours": 12}])
+    assert report["decisions"][0]["outcome"] == "entitled"
