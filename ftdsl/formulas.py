@@ -17,6 +17,7 @@ import math
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from .numbers import decimal_text
 from .records import Frozen, field
 
 if TYPE_CHECKING:
@@ -173,18 +174,16 @@ def formula_reads(formula) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(facts), tuple(values)
 
 
-def formula_constants(formula) -> tuple[Fraction, ...]:
-    """Every number written in a formula (rounding steps too): what makes its results exact in batch's scale."""
-    found = []
+def shown(value: Fraction, unit: str) -> str:
+    """A value in its unit, as reasons and warnings show it: '0.1 FTE', '12 h', '£882', '4'."""
+    if unit == "money":
+        return f"£{decimal_text(value)}"
+    return decimal_text(value) + {"FTE": " FTE", "hours": " h"}.get(unit, "")
 
-    def walk(node):
-        if isinstance(node, Constant):
-            found.append(node.value)
-        elif isinstance(node, Rounded):
-            found.append(node.step)
-        if isinstance(node, Frozen):
-            for name in node._fields:
-                walk(getattr(node, name))
 
-    walk(formula)
-    return tuple(found)
+def formula_steps(formula):
+    """Every step of a formula, the formula first, then each step's own steps in the order written."""
+    if isinstance(formula, Frozen):
+        yield formula
+        for name in formula._fields:
+            yield from formula_steps(getattr(formula, name))

@@ -31,9 +31,8 @@ from .conditions import atoms
 from .conditions import evaluate as evaluate_condition
 from .model import cited, describe_condition
 from .errors import Diagnostic, Span
-from .formulas import Constant, FormulaValue, Proportion, Rounded, formula_reads
+from .formulas import Constant, Proportion, Rounded, formula_reads, formula_steps, shown
 from .numbers import decimal_text
-from .records import Frozen
 
 # Past this many combinations of fact values, a condition is assumed
 # satisfiable rather than enumerated (no warning is better than a slow check).
@@ -705,40 +704,22 @@ def rounded_shares(model: m.Model) -> list[Diagnostic]:
     """W180: a share of a pot ('shared in proportion to ... of ...') rounded up or to the nearest step, so the
     shares of several unions or branches, each rounded, can add up to more than the pot itself."""
     found = []
-
-    def walk(node, formula: FormulaValue):
-        if isinstance(node, Rounded) and node.direction != "down" and _has_share(node.formula):
-            pot = next(_shares(node.formula)).amount
-            gain = node.step if node.direction == "up" else node.step / 2
-            amount = f"{decimal_text(gain)}{' FTE' if formula.unit == 'FTE' else ' h' if formula.unit == 'hours' else ''}"
+    for formula in model.formulas:
+        for node in formula_steps(formula.formula):
+            if not (isinstance(node, Rounded) and node.direction != "down"):
+                continue
+            pot = next((step.amount for step in formula_steps(node.formula) if isinstance(step, Proportion)), None)
+            if pot is None:
+                continue
+            amount = shown(node.step if node.direction == "up" else node.step / 2, formula.unit)
             way = "up" if node.direction == "up" else "to the nearest step"
-            pot_words = f" ({decimal_text(pot.value)}{' FTE' if pot.unit == 'FTE' else ' h' if pot.unit == 'hours' else ''})" \
-                if isinstance(pot, Constant) else ""
+            pot_words = f" ({shown(pot.value, pot.unit)})" if isinstance(pot, Constant) else ""
             found.append(_warning(
                 "W180", f"'{formula.written}' rounds a share of a pot {way}, so the shares of several holders can add "
                 f"up to more than the pot{pot_words}: each can gain up to {amount}", formula.span,
                 hint="round down ('rounded down to the nearest ...') to keep the shares within the pot, or say in a "
                 "comment that the agreement rounds so"))
-        if isinstance(node, Frozen):
-            for name in node._fields:
-                walk(getattr(node, name), formula)
-
-    for formula in model.formulas:
-        walk(formula.formula, formula)
     return found
-
-
-def _shares(node):
-    """The Proportion nodes of a formula."""
-    if isinstance(node, Proportion):
-        yield node
-    if isinstance(node, Frozen):
-        for name in node._fields:
-            yield from _shares(getattr(node, name))
-
-
-def _has_share(node) -> bool:
-    return next(_shares(node), None) is not None
 
 
 # ---- names with look-alike letters ------------------------------------------------------

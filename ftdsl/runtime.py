@@ -12,7 +12,7 @@ import gc
 from fractions import Fraction
 
 from .conditions import build_test
-from .formulas import formula_reads, work_out
+from .formulas import formula_reads, shown, work_out
 from .model import PAY_WORDS, cited, date_words
 from .numbers import decimal_text, json_number
 from .scenario import QUANTITY_KEYS, Scenario, ScenarioError, Vocabulary, problem, validate_scenario
@@ -602,11 +602,10 @@ class Decision:
         given = [f"{model.spelt(name)} is {decimal_text(self.inputs.fact(name))}" for name in facts]
         for name in values:
             found = self.inputs.value(name)
-            shown = "none" if found is None else decimal_text(found) + (" FTE" if self.program.computed[name].unit == "FTE" else "")
-            given.append(f"{self.program.computed[name].written} is {shown}")
+            computed = self.program.computed[name]
+            given.append(f"{computed.written} is {'none' if found is None else shown(found, computed.unit)}")
         head = formula.text if formula.written == formula.text else f"{formula.written} ({formula.text})"
-        unit = {"FTE": " FTE", "hours": " h"}.get(formula.unit, "")
-        text = f"{head}, where {' and '.join(given)}: {decimal_text(value)}{unit}"
+        text = f"{head}, where {' and '.join(given)}: {shown(value, formula.unit)}"
         if formula.unit == "FTE":
             text += f" = {decimal_text(hours)} h per week"
         if value < 0:
