@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from ._shared import EXIT_ERROR, EXIT_FOUND, colour_option, pager_option
+from ._shared import EXIT_ERROR, EXIT_FOUND, colour_option, described, pager_option
 from ..display import json_visible, visible
 from ..errors import FtdslError, render_diagnostic
 
@@ -52,7 +52,14 @@ def _paths(rulesets) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl check rulesets/",
+    "ftdsl check --strict rulesets/westminster.ftr",
+)
+
+
+@click.command(**described("Check rulesets and report every error and warning.", EXAMPLES,
+                           ("docs/errors.md",)))
 @click.argument("rulesets", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,

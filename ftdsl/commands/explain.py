@@ -6,11 +6,18 @@ import json
 
 import click
 
-from ._shared import colour_option, fail, terminal
+from ._shared import colour_option, described, fail, terminal
 from ..errors import FtdslError
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl explain rulesets/westminster.ftr \\\n"
+    "    rulesets/examples/westminster/duties-over-allowance.json",
+)
+
+
+@click.command(**described("Show why each request is decided as it is, as a tree.", EXAMPLES,
+                           ("docs/scenarios.md",)))
 @click.argument("ruleset", type=click.Path())
 @click.argument("scenario", type=click.Path(allow_dash=True))
 @click.option("--request", "request_id", metavar="ID", help="Explain only the request with this id.")
