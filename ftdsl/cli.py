@@ -75,7 +75,10 @@ def _meant(name: str, commands: list[str]) -> str:
              epilog="\b\nExamples:\n"
                     "  ftdsl check rulesets/westminster.ftr\n"
                     "  ftdsl run rulesets/westminster.ftr \\\n"
-                    "      rulesets/examples/westminster/duties-over-allowance.json\n\n"
+                    "      rulesets/examples/westminster/duties-over-allowance.json\n"
+                    "  ftdsl ask rulesets/westminster.ftr --rep 'G. Wright' --category duties \\\n"
+                    "      --hours 3 --date 2026-03-25 \\\n"
+                    "      --history rulesets/logs/westminster-2026.csv\n\n"
                     "'ftdsl COMMAND --help' shows a command's options, an example and its docs page.")
 @click.version_option(__version__, prog_name="ftdsl")
 def cli():

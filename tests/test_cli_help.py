@@ -27,7 +27,7 @@ def help_of(*args) -> str:
 
 
 def test_the_commands_are_the_modules():
-    assert {"check", "explain", "run"} <= set(COMMANDS)
+    assert {"ask", "check", "explain", "run"} <= set(COMMANDS)
 
 
 def test_every_summary_is_whole_and_fits_in_80_columns():
@@ -104,3 +104,5 @@ def test_an_unknown_option_names_the_one_meant():
         "Error: No such option '--formt'. (Did you mean one of: '--format', '--input-format', '--output-format'?)")
     result = run_cli("diff", "a.ftr", "b.ftr", "--exitcode")
     assert result.stderr.splitlines()[-1] == "Error: No such option '--exitcode'. Did you mean '--exit-code'?"
+    result = run_cli("ask", "r.ftr", "--histroy", "log.csv")
+    assert result.stderr.splitlines()[-1] == "Error: No such option '--histroy'. Did you mean '--history'?"
