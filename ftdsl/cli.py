@@ -79,7 +79,8 @@ def _meant(name: str, commands: list[str]) -> str:
                     "  ftdsl ask rulesets/westminster.ftr --rep 'G. Wright' --category duties \\\n"
                     "      --hours 3 --date 2026-03-25 \\\n"
                     "      --history rulesets/logs/westminster-2026.csv\n\n"
-                    "'ftdsl COMMAND --help' shows a command's options, an example and its docs page.")
+                    "'ftdsl COMMAND --help' shows a command's options, an example and its docs page. Shell "
+                    "completion for bash, zsh and fish: docs/command-line.md (in the ftdsl sources).")
 @click.version_option(__version__, prog_name="ftdsl")
 def cli():
     """Write, run and compare trade-union facility-time agreements.
