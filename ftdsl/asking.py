@@ -517,8 +517,10 @@ def not_given(question: Question, missing: Missing) -> FtdslError:
     program = question.program
     reads = f"; {', '.join(map(cited, missing.clauses))} reads it" if missing.clauses else ""
     sources = ["--fact"] + (["the roster"] if question.roster else []) + (["the log"] if question.log else [])
+    givers = "no --fact gives" if len(sources) == 1 else \
+        "neither " + ", ".join(sources[:-1]) + " nor " + sources[-1] + " gives"
     return _error("E306", f"the decision needs '{missing.name}' ({describe(program, missing.name)}{reads}), which "
-                  f"{'no --fact gives' if len(sources) == 1 else 'neither ' + ', '.join(sources[:-1]) + ' nor ' + sources[-1] + ' gives'}",
+                  f"{givers}",
                   f"add --fact '{missing.name}={example_value(program, missing.name)}' with the person's own value, "
                   "or run ftdsl ask at a terminal to be asked for it")
 
@@ -614,7 +616,8 @@ def head_lines(question: Question, row: Row | None = None) -> list:
     lines.append(("", "Facts:" if question.facts or question.origins else "Facts: none given", ""))
     for name in sorted(question.origins):
         value = question.facts.get(name, request.get(name))
-        lines.append(("  ", f"{name}: {visible(value_text(program, name, value))} ({visible(question.origins[name])})", "    "))
+        shown = visible(value_text(program, name, value))
+        lines.append(("  ", f"{name}: {shown} ({visible(question.origins[name])})", "    "))
     if question.log is None:
         lines.append(("", "Time already taken: none given (--history LOG counts the person's earlier requests)",
                       "  "))
@@ -639,7 +642,8 @@ def head_lines(question: Question, row: Row | None = None) -> list:
         row_ = looked.row
         amount_text = _amount(program, row_)[0] if row_.quantity() is not None else "no amount"
         lines.append(("  ", f"not counted: line {row_.line} ({visible(row_.cells.get('date', '').strip())}, "
-                            f"{visible(row_.cells.get('category', ''))}, {visible(amount_text)}): {visible(looked.why)}",
+                            f"{visible(row_.cells.get('category', ''))}, {visible(amount_text)}): "
+                            f"{visible(looked.why)}",
                       "    "))
     if len(skipped) > _MOST_SHOWN:
         lines.append(("  ", f"not counted: {len(skipped) - _MOST_SHOWN} more rows (--format json lists them all)",

@@ -100,3 +100,36 @@ def at_terminal(args, answers=(), width=80, cwd=ROOT, **env) -> tuple[int, str]:
     os.close(leader)
     code = process.wait(timeout=60)
     return code, seen.decode("utf-8").replace("\r\n", "\n")
+
+
+class Result:
+    """What a command printed and its exit code, as subprocess.run's result has them."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+def in_process(*args, cwd=None, input=None) -> Result:
+    """Run `ftdsl ARGS` through ftdsl.cli.main (what the installed script calls) in this process, at 80 columns
+    without colour, standard input not a terminal: as run_cli, without starting Python each time."""
+    from click.testing import CliRunner
+
+    from ftdsl.cli import main
+
+    before = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        with CliRunner().isolation(input=input, env={"COLUMNS": "80", "NO_COLOR": "1"}) as (stdout, stderr, _):
+            try:
+                main([str(arg) for arg in args])
+                code = 0
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 1
+            out = stdout.getvalue().decode("utf-8", "replace")
+            err = stderr.getvalue().decode("utf-8", "replace")
+    finally:
+        os.chdir(before)
+    return Result(code, out, err)

@@ -20,7 +20,7 @@ import sys
 import pytest
 
 from conftest import ROOT, WESTMINSTER, run_cli
-from doc_examples import assert_shown, at_terminal, blocks, command_of, run_block
+from doc_examples import assert_shown, at_terminal, blocks, command_of, in_process, run_block
 
 LOG = ROOT / "rulesets" / "logs" / "westminster-2026.csv"
 ROSTER = ROOT / "rulesets" / "logs" / "westminster-roster.csv"
@@ -31,7 +31,9 @@ HEADER = ("rep,id,date,category,hours,notice days,in working hours,representing 
 
 
 def ask(*args, cwd=None):
-    return run_cli("ask", str(WESTMINSTER), *map(str, args), cwd=cwd, env={"COLUMNS": "80", "NO_COLOR": "1"})
+    """`ftdsl ask WESTMINSTER ARGS`, in this process (the docs' examples and the terminal's run the installed
+    script)."""
+    return in_process("ask", WESTMINSTER, *args, cwd=cwd)
 
 
 def ask_json(*args, cwd=None) -> dict:
@@ -510,7 +512,7 @@ def test_explain_a_row_is_run_decision_for_every_row_of_the_log():
     decided = _run_log(LOG)
     assert len(decided) == 8
     for row_id, record in decided.items():
-        result = run_cli("explain", str(WESTMINSTER), str(LOG), "--request", row_id, "--format", "json")
+        result = in_process("explain", WESTMINSTER, LOG, "--request", row_id, "--format", "json")
         assert result.returncode == 0, result.stderr
         data = json.loads(result.stdout)
         [request] = data["explanation"]["requests"]
@@ -530,13 +532,12 @@ def test_explain_a_row_in_a_log_out_of_date_order_with_rows_on_one_day(tmp_path)
     # a: 3 h; d: 3 + 1 = 4 h; b: 4 + 2 = 6 h, within; c, later that day: 6 + 1.5 = 7.5 h > 6 h.
     assert [decided[i]["outcome"] for i in "abcd"] == ["entitled", "entitled", "discretionary", "entitled"]
     for row_id in "abcd":
-        data = json.loads(run_cli("explain", str(WESTMINSTER), str(log), "--request", row_id, "--format",
-                                  "json").stdout)
+        data = json.loads(in_process("explain", WESTMINSTER, log, "--request", row_id, "--format", "json").stdout)
         assert data["explanation"]["requests"][0]["outcome"] == decided[row_id]["outcome"]
-    c = json.loads(run_cli("explain", str(WESTMINSTER), str(log), "--request", "c", "--format", "json").stdout)
+    c = json.loads(in_process("explain", WESTMINSTER, log, "--request", "c", "--format", "json").stdout)
     assert "over the allowance: 6 h taken + 1.5 h asked = 7.5 h > 6 h per month for duties (March 2026) (§6.12)" \
         in c["explanation"]["requests"][0]["reasons"]
-    b = json.loads(run_cli("explain", str(WESTMINSTER), str(log), "--request", "b", "--format", "json").stdout)
+    b = json.loads(in_process("explain", WESTMINSTER, log, "--request", "b", "--format", "json").stdout)
     assert {row["id"]: row["counted"] for row in b["history"]["rows"]} == {"a": True, "c": False, "d": True}
 
 

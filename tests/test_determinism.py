@@ -81,6 +81,9 @@ STREAMING_WRITERS = {
     "ftdsl/commands/run.py",
     # Sorted runs of a long log, in a temporary folder that is removed.
     "ftdsl/external_sort.py",
+    # `ftdsl explain - --input-format csv --request ID` keeps standard input's log, read twice, in a temporary
+    # folder that is removed.
+    "ftdsl/commands/explain.py",
 }
 WRITE_CALL = re.compile(r"""open\([^)]*["'](?:w|a|x|wb|ab|xb|w\+|r\+)["']|\.write_text\(|\.write_bytes\(|os\.replace\(|"""
                         r"""os\.rename\(|shutil\.(?:copy|move)""")

@@ -85,7 +85,8 @@ def _facts(ctx, param, values):
 @click.option("--rep", "person", metavar="NAME",
               help="Who asks: the name as the log's 'rep' column and the roster's 'person' column write it "
                    "(needed with --history or --roster).")
-@click.option("--category", required=True, shell_complete=_complete_with("category"), help="The category of time off, as the ruleset names it (duties, ...).")
+@click.option("--category", required=True, shell_complete=_complete_with("category"),
+              help="The category of time off, as the ruleset names it (duties, ...).")
 @click.option("--hours", metavar="N", help="How much, in hours (7.5); or give --days or --half-days.")
 @click.option("--days", metavar="N", help="How much, in working days.")
 @click.option("--half-days", metavar="N", help="How much, in half days.")
