@@ -45,14 +45,49 @@ class _CommandFolder(click.Group):
         module = importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
         return module.command
 
+    def resolve_command(self, ctx, args):
+        """The command named first; a usage error for a name that is none, with the commands it may have meant."""
+        name = args[0]
+        if self.get_command(ctx, name) is None and not ctx.resilient_parsing and not name.startswith("-"):
+            raise click.UsageError(f"No such command '{name}'.{_meant(name, self.list_commands(ctx))}", ctx)
+        return super().resolve_command(ctx, args)
 
-@click.group(cls=_CommandFolder, context_settings={"help_option_names": ["-h", "--help"]})
+
+def _meant(name: str, commands: list[str]) -> str:
+    """What an unknown command name may have meant, as click words it for options: " Did you mean 'check'?";
+    for a file named where the command goes, that a command comes first."""
+    import difflib
+    import os
+
+    if os.path.splitext(name)[1].lower() in (".ftr", ".json", ".csv", ".jsonl") or os.path.sep in name:
+        return (" A command comes first, then the files: 'ftdsl run RULESET SCENARIO', 'ftdsl check RULESET' "
+                "('ftdsl --help' lists the commands).")
+    close = [command for command in commands if command.startswith(name.lower())] if len(name) >= 2 else []
+    close += [c for c in difflib.get_close_matches(name.lower(), commands, n=3, cutoff=0.6) if c not in close]
+    if not close:
+        return ""
+    if len(close) == 1:
+        return f" Did you mean '{close[0]}'?"
+    return " (Did you mean one of: " + ", ".join(f"'{command}'" for command in close) + "?)"
+
+
+@click.group(cls=_CommandFolder, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="\b\nExamples:\n"
+                    "  ftdsl check rulesets/westminster.ftr\n"
+                    "  ftdsl run rulesets/westminster.ftr \\\n"
+                    "      rulesets/examples/westminster/duties-over-allowance.json\n"
+                    "  ftdsl ask rulesets/westminster.ftr --rep 'G. Wright' --category duties \\\n"
+                    "      --hours 3 --date 2026-03-25 \\\n"
+                    "      --history rulesets/logs/westminster-2026.csv\n\n"
+                    "'ftdsl COMMAND --help' shows a command's options, an example and its docs page. Shell "
+                    "completion for bash, zsh and fish: docs/command-line.md (in the ftdsl sources).")
 @click.version_option(__version__, prog_name="ftdsl")
 def cli():
     """Write, run and compare trade-union facility-time agreements.
 
     A ruleset (.ftr) is the agreement as clauses; a scenario (.json) is the
-    facts of a representative and the requests to decide.
+    facts of a representative and the requests to decide; a log (.csv,
+    .jsonl) is a year of requests, one a row.
     """
 
 

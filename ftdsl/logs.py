@@ -194,22 +194,50 @@ _DOCUMENTS = (
 )
 
 
-def refuse_non_text(head):
-    """LogError for a log that is not text at all, from its first bytes: a document, UTF-16, or a first line
-    holding NUL bytes (a NUL further on is only a NUL in a cell, read as the csv module reads it)."""
+def refuse_non_text(head, what="log"):
+    """LogError for a log (or a roster, `what`) that is not text at all, from its first bytes: a document,
+    UTF-16, or a first line holding NUL bytes (a NUL further on is only a NUL in a cell, read as the csv module
+    reads it); and for a log that is a scenario, one JSON object of facts and requests (refuse_scenario)."""
+    formats = "CSV or JSON Lines" if what == "log" else "CSV"
     for magic, kind, hint in _DOCUMENTS:
         if head.startswith(magic):
-            raise LogError(f"the log is {kind}, not a text file (CSV or JSON Lines)", 1, hint)
+            raise LogError(f"the {what} is {kind}, not a text file ({formats})", 1, hint)
     first = re.split(b"[\r\n]", head, maxsplit=1)[0]
     # UTF-16 without a byte-order mark: English text has a NUL every other byte, and only there.
     utf16 = len(first) >= 4 and any(b"\0" not in first[text::2] and not first[1 - text::2].strip(b"\0")
                                     for text in (0, 1))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16:
-        raise LogError("the log is saved as UTF-16, not UTF-8", 1,
-                       "save the log as UTF-8 (in Excel: Save As, 'CSV UTF-8')")
+        raise LogError(f"the {what} is saved as UTF-16, not UTF-8", 1,
+                       f"save the {what} as UTF-8 (in Excel: Save As, 'CSV UTF-8')")
     if b"\0" in first:
-        raise LogError("the log looks like a binary file, not text (its first line holds NUL bytes)", 1,
-                       "give a CSV or JSON Lines file of requests, saved as UTF-8 text")
+        raise LogError(f"the {what} looks like a binary file, not text (its first line holds NUL bytes)", 1,
+                       "give a CSV or JSON Lines file of requests, saved as UTF-8 text" if what == "log" else
+                       "give a CSV file, one row a person, saved as UTF-8 text")
+    if what == "log":
+        refuse_scenario(head)
+
+
+def looks_like_scenario(head):
+    """Whether the first bytes of a file are a scenario (one JSON object, written over several lines or holding
+    'requests' or 'facts') rather than a log: JSON Lines holds one whole object a line, each a request."""
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if not text.startswith("{"):
+        return False
+    first = text.split("\n", 1)[0].strip()
+    try:
+        data = json.loads(first)
+    except ValueError:
+        return True  # an object that does not end on its first line: a pretty-printed scenario, not JSON Lines
+    return isinstance(data, dict) and ("requests" in data or "facts" in data or "taken" in data)
+
+
+def refuse_scenario(head):
+    """LogError for a scenario given where a log is read (`ftdsl run RULESET s.csv`, `ftdsl ask --history`),
+    saying which commands take it."""
+    if looks_like_scenario(head):
+        raise LogError("this is a scenario (one JSON object of facts and requests), not a log of requests one a row",
+                       1, "a scenario is decided by 'ftdsl run RULESET SCENARIO.json' and explained by 'ftdsl "
+                          "explain RULESET SCENARIO.json' (named .json, or given without --input-format)")
 
 
 # ---- reading logs ----------------------------------------------------------------

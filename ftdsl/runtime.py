@@ -272,17 +272,24 @@ class _Evaluation:
         return report
 
     def missing_problem(self, missing, request, path):
+        """The problem of a fact a decision needs and the scenario does not give; besides its words, it says which
+        fact (`needs`) and the clauses that read it (`clauses`), for a caller that asks for the fact (ftdsl ask)."""
         fact = self.program.facts_by_name.get(missing.name)
         type_name = "value" if fact is None else fact.type
         clauses = missing.clauses
         needed_by = f" ({', '.join(map(cited, clauses))} reads it)" if clauses else ""
         if missing.source == "request" or (fact is not None and fact.request):
-            return problem(f"{path}.{missing.name}", f"request '{request['id']}' does not give '{missing.name}', which "
+            found = problem(f"{path}.{missing.name}", f"request '{request['id']}' does not give '{missing.name}', which "
                             f"this request needs{needed_by}", f'add "{missing.name}": ... to the request')
-        example = {"yes/no": "true", "count": "0", "list of roles": '["representative"]', "date": '"2026-04-01"'}.get(
-            type_name, '"..."')
-        return problem(f"facts.{missing.name}", f"the scenario does not give '{missing.name}' ({_type_words(type_name)}),"
-                        f" which request '{request['id']}' needs{needed_by}", f'add "{missing.name}": {example} to "facts"')
+        else:
+            example = {"yes/no": "true", "count": "0", "list of roles": '["representative"]',
+                       "date": '"2026-04-01"'}.get(type_name, '"..."')
+            found = problem(f"facts.{missing.name}", f"the scenario does not give '{missing.name}' "
+                            f"({_type_words(type_name)}), which request '{request['id']}' needs{needed_by}",
+                            f'add "{missing.name}": {example} to "facts"')
+        found["needs"] = missing.name
+        found["clauses"] = list(clauses)
+        return found
 
     def report_values(self):
         report = {}

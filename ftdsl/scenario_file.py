@@ -100,7 +100,8 @@ def _json_error(error: ValueError, text: str, name: str):
             hint = "this looks like a ruleset (.ftr); give the ruleset first and the scenario (.json) second"
         elif _looks_like_a_log(text):
             hint = ("this looks like a log of requests, one a row: name the file .csv or .jsonl, or give "
-                    "--input-format csv (or jsonl), and ftdsl run decides every row")
+                    "--input-format csv (or jsonl); then 'ftdsl run' decides every row, 'ftdsl explain --request "
+                    "ID' explains one, and 'ftdsl ask --history' counts a representative's rows")
         return FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {error.msg}",
                                      Span(name, error.lineno, error.colno), hint=hint), {name: text})
     return FtdslError(Diagnostic("E300", f"the scenario is not valid JSON: {error}", Span(name, 0, 0),

@@ -50,16 +50,18 @@ def test_section_6_13_as_written_warns_of_the_overlap_at_30():
     assert result.returncode == 0, result.stderr  # warnings do not fail a check without --strict
     line = next(i for i, text in enumerate(AS_WRITTEN.read_text(encoding="utf-8").splitlines(), 1)
                 if text.strip().startswith("30+"))
+    # Findings are the output, on standard output as a linter's are.
     assert (f"{AS_WRITTEN}:{line}:5: warning W101: when school members is 30, both '11 – 30' and "
-            "'30 or more' match (§6.13)") in result.stderr
-    assert "    30+ members: 2 hours\n" in result.stderr and "^^^^" in result.stderr
-    assert "hint: decide which row 30 belongs to and start the second row at 31: '31 or more'" in result.stderr
+            "'30 or more' match (§6.13)") in result.stdout
+    assert "    30+ members: 2 hours\n" in result.stdout and "^^^^" in result.stdout
+    assert "hint: decide which row 30 belongs to and start the second row at 31: '31 or more'" in result.stdout
+    assert result.stderr == ""
 
 
 def test_strict_fails_on_warnings():
     result = run_cli("check", "--strict", str(AS_WRITTEN))
     assert result.returncode == 1
-    assert "W101" in result.stderr
+    assert "W101" in result.stdout
 
 
 def test_shipped_rulesets_check_clean_with_strict():
@@ -96,8 +98,8 @@ def test_errors_exit_1_without_a_traceback(tmp_path):
     bad.write_text("categories: duties\n§1 anyone may take up to 3 hourz per week for duties\n", encoding="utf-8")
     result = run_cli("check", str(bad))
     assert result.returncode == 1
-    assert "error E204: unknown unit 'hourz'" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "error E204: unknown unit 'hourz'" in result.stdout
+    assert result.stderr == ""
 
 
 def test_a_ruleset_that_cannot_be_read_exits_2_after_checking_the_others(tmp_path):
@@ -105,7 +107,9 @@ def test_a_ruleset_that_cannot_be_read_exits_2_after_checking_the_others(tmp_pat
     bad.write_text("categories: duties\n§1 anyone may take up to 3 hourz per week for duties\n", encoding="utf-8")
     result = run_cli("check", str(bad), str(tmp_path / "missing.ftr"))
     assert result.returncode == 2  # as every command exits when a file it was given is not there
-    assert "error E204: unknown unit 'hourz'" in result.stderr and "error E001" in result.stderr
+    # The finding is output; the file that could not be read is the run's error, on standard error.
+    assert "error E204: unknown unit 'hourz'" in result.stdout and "error E001" in result.stderr
+    assert "E001" not in result.stdout and "E204" not in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -239,7 +243,7 @@ def test_lint_is_quiet_on_westminster(westminster):
 
 def test_rendered_warning_has_location_line_and_caret():
     result = run_cli("check", str(AS_WRITTEN))
-    lines = result.stderr.splitlines()
+    lines = result.stdout.splitlines()
     head = next(i for i, text in enumerate(lines) if "W101" in text)
     assert re.match(r"^.*westminster-as-written\.ftr:\d+:5: warning W101: ", lines[head])
     assert lines[head + 1].endswith("|     30+ members: 2 hours")

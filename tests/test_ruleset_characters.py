@@ -84,8 +84,8 @@ def test_check_reports_it_with_file_line_and_column(tmp_path):
     path.write_text(HEAD + FOREIGN_DIGITS["amount, Bengali four"][0] + "\n", encoding="utf-8")
     result = run_cli("check", "bengali.ftr", cwd=tmp_path)
     assert result.returncode == 1
-    assert "bengali.ftr:6:37: error E104: '\u09ea' (BENGALI DIGIT FOUR)" in result.stderr
-    assert "hint: write 4 with the digits 0-9" in result.stderr
+    assert "bengali.ftr:6:37: error E104: '\u09ea' (BENGALI DIGIT FOUR)" in result.stdout
+    assert "hint: write 4 with the digits 0-9" in result.stdout
 
 
 def test_digits_of_any_script_are_fine_in_quotations_and_comments():

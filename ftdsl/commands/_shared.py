@@ -1,6 +1,7 @@
 """What the commands share: exit codes, how a command stops with an error, and the terminal's options.
 
 In: an FtdslError. Out: its diagnostics on standard error and the exit.
+`described` writes a command's help: its summary, examples and docs pages.
 `colour_option` (--color/--colour, on every command) and `pager_option`
 (--no-pager, on the commands whose output can be long) set what
 colour.py and pager.py read; `terminal()` is the colour and width for
@@ -20,6 +21,19 @@ EXIT_ERROR = 2
 EXIT_BUG = 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program stopped by Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what git exits with when the reader of its output has gone
+
+
+def described(summary: str, examples: tuple[str, ...], docs: tuple[str, ...]) -> dict:
+    """click.command's keyword arguments for a command's help: the one-line `summary` that `ftdsl --help`
+    lists (whole, never cut: it is written to fit), and an epilog with `examples` (each a command line, runnable
+    from the top of the ftdsl sources; a line ending in a backslash goes on) and the `docs` pages that
+    describe the command. tests/test_cli_help.py runs every example."""
+    lines = ["\b", "Examples:" if len(examples) > 1 else "Example:"]
+    for example in examples:
+        lines.extend("  " + line for line in example.splitlines())
+    # \b keeps click from rewrapping a paragraph: the examples are command lines to copy as they are.
+    epilog = "\n".join(lines) + "\n\n\b\nDocs: " + ", ".join(docs) + " (in the ftdsl sources)"
+    return {"short_help": summary, "epilog": epilog}
 
 
 def fail(error, code: int = EXIT_ERROR):

@@ -1,10 +1,12 @@
 """`ftdsl check RULESET...`: parse and check rulesets, reporting every error and warning.
 
 Errors (E…) make a ruleset unusable; warnings (W…, from lint.py) point at
-what probably differs from what was agreed. Exit 1 when any ruleset has
-errors, or warnings under --strict; 2 when a ruleset could not be read at
-all (missing, a folder, unreadable, far too large), as every command does; 0 otherwise.
-Warnings never stop `run`.
+what probably differs from what was agreed. The findings and each file's
+count are the command's output, on standard output as a linter prints
+them; a file that could not be read at all (missing, a folder,
+unreadable, far too large) is said on standard error, as every command
+says it. Exit 1 when any ruleset has errors, or warnings under --strict;
+2 when a ruleset could not be read; 0 otherwise. Warnings never stop `run`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 
 import click
 
-from ._shared import EXIT_ERROR, EXIT_FOUND, colour_option, pager_option
+from ._shared import EXIT_ERROR, EXIT_FOUND, colour_option, described, pager_option
 from ..display import json_visible, visible
 from ..errors import FtdslError, render_diagnostic
 
@@ -50,7 +52,14 @@ def _paths(rulesets) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl check rulesets/",
+    "ftdsl check --strict rulesets/westminster.ftr",
+)
+
+
+@click.command(**described("Check rulesets and report every error and warning.", EXAMPLES,
+                           ("docs/errors.md",)))
 @click.argument("rulesets", nargs=-1, required=True, type=click.Path())
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -60,7 +69,10 @@ def _paths(rulesets) -> list[str]:
 def command(rulesets, strict, output_format):
     """Parse and check each RULESET (or every .ftr file in a folder), reporting every error and warning found.
 
-    On a terminal a long report goes through a pager (FTDSL_PAGER, PAGER, else less -FRX; --no-pager for none).
+    The findings are printed on standard output, each file's count after its
+    findings; the exit code says whether there were errors (1), or a file
+    could not be read (2). On a terminal a long report goes through a pager
+    (FTDSL_PAGER, PAGER, else less -FRX; --no-pager for none).
     """
     results = [check_file(path) for path in _paths(rulesets)]
     failed = False
@@ -79,14 +91,17 @@ def command(rulesets, strict, output_format):
         from ..pager import show_parts
         from ..pager import wanted as paged
 
-        # Through a pager, findings and counts go to it together, coloured as standard output is.
+        # Findings are output; a file that could not be read is an error of the run, on standard error (through
+        # a pager, everything goes to it together, coloured as standard output is).
         on_error = wanted(sys.stdout if paged() else sys.stderr)
         on_output = wanted(sys.stdout)
         parts = []
         for result in results:
             for diagnostic in result["diagnostics"]:
                 source = result["sources"].get(diagnostic.span.file) if diagnostic.span else None
-                parts.append((render_diagnostic(diagnostic, source, on_error) + "\n", True))
+                unreadable = diagnostic.code in UNREADABLE
+                parts.append((render_diagnostic(diagnostic, source, on_error if unreadable else on_output) + "\n",
+                              unreadable))
             errors, warnings = result["counts"]
             if errors:
                 summary = style(f"{errors} error{'s' if errors != 1 else ''}", "error")

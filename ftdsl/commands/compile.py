@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import click
 
-from ._shared import colour_option, fail
+from ._shared import colour_option, described, fail
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl compile rulesets/westminster.ftr -o westminster_rules.py",
+)
+
+
+@click.command(**described("Write a ruleset as a standalone Python module.", EXAMPLES,
+                           ("docs/embedding.md",)))
 @click.argument("ruleset", type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the module to this file (atomically); without it, print it.")

@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from ._shared import EXIT_FOUND, colour_option, fail, pager_option, terminal
+from ._shared import EXIT_FOUND, colour_option, described, fail, pager_option, terminal
 from ..colour import paint, style
 from ..display import json_visible, visible
 from ..errors import Diagnostic, FtdslError
@@ -25,7 +25,14 @@ DIRECTION_WORDS = {"more generous": "more generous to representatives",
 DIRECTION_STYLES = {"more generous": "gain", "less generous": "loss", "neutral": "neutral"}
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl diff rulesets/westminster.ftr \\\n"
+    "    rulesets/variations/westminster-2026.ftr",
+)
+
+
+@click.command(**described("Show what changes between two rulesets, by meaning.", EXAMPLES,
+                           ("docs/diff.md",)))
 @click.argument("old", type=click.Path())
 @click.argument("new", type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,

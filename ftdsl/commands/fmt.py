@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ._shared import EXIT_BUG, EXIT_ERROR, EXIT_FOUND, colour_option, render_error
+from ._shared import EXIT_BUG, EXIT_ERROR, EXIT_FOUND, colour_option, described, render_error
 from ..errors import Diagnostic, FtdslError
 
 
@@ -46,7 +46,14 @@ def _lines(text: str, split_lines) -> list[str]:
     return [line + "\n" for line in split_lines(text)]
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl fmt --check rulesets/",
+    "ftdsl fmt --diff rulesets/westminster.ftr",
+)
+
+
+@click.command(**described("Rewrite rulesets in the canonical layout.", EXAMPLES,
+                           ("docs/formatting.md",)))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
 @click.option("--diff", "show_diff", is_flag=True,

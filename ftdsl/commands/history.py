@@ -6,11 +6,18 @@ import json
 
 import click
 
-from ._shared import colour_option, fail, terminal
+from ._shared import colour_option, described, fail, terminal
 from ..errors import FtdslError
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl history rulesets/westminster.ftr \\\n"
+    "    rulesets/variations/westminster-2026.ftr",
+)
+
+
+@click.command(**described("List each clause's versions under its variations.", EXAMPLES,
+                           ("docs/language.md",)))
 @click.argument("agreement", type=click.Path())
 @click.argument("variations", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,

@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from ._shared import EXIT_FOUND, colour_option, fail
+from ._shared import EXIT_FOUND, colour_option, described, fail
 
 # A log is recognised by its extension (a scenario is .json, or anything else).
 _LOG_FORMATS = _OUTPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -25,7 +25,16 @@ _LOG_FORMATS = _OUTPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "
 _RUN_FOLDER = "ftdsl-run-"
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl run rulesets/westminster.ftr \\\n"
+    "    rulesets/examples/westminster/duties-over-allowance.json",
+    "ftdsl run rulesets/westminster.ftr rulesets/logs/westminster-2026.csv \\\n"
+    "    --summary",
+)
+
+
+@click.command(**described("Decide a scenario's requests, or every row of a log.", EXAMPLES,
+                           ("docs/scenarios.md", "docs/logs.md")))
 @click.argument("ruleset", type=click.Path())
 @click.argument("scenario", metavar="SCENARIO|LOG", type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default=None,

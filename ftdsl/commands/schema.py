@@ -6,11 +6,17 @@ import json
 
 import click
 
-from ._shared import colour_option, fail
+from ._shared import colour_option, described, fail
 from ..errors import FtdslError
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl schema rulesets/westminster.ftr > westminster.schema.json",
+)
+
+
+@click.command(**described("Print the JSON Schema of a ruleset's scenarios.", EXAMPLES,
+                           ("docs/scenarios.md",)))
 @click.argument("ruleset", type=click.Path())
 @colour_option
 def command(ruleset):

@@ -9,7 +9,7 @@ import sys
 import click
 
 from ..errors import FtdslError
-from ._shared import colour_option, fail, pager_option
+from ._shared import colour_option, described, fail, pager_option
 
 
 def highlight(text: str) -> str:
@@ -26,7 +26,14 @@ def highlight(text: str) -> str:
     return coloured if text.endswith("\n") else coloured.rstrip("\n")
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl show rulesets/westminster.ftr",
+    "ftdsl show --allowances rulesets/westminster.ftr",
+)
+
+
+@click.command(**described("Print a ruleset highlighted, or what it gives each role.", EXAMPLES,
+                           ("docs/allowances.md", "docs/language.md")))
 @click.argument("ruleset", type=click.Path(allow_dash=True))
 @click.option("--formatted", is_flag=True, help="Show it in the canonical layout of `ftdsl fmt` (the file is not changed).")
 @click.option("--allowances", is_flag=True,

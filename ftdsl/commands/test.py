@@ -7,11 +7,17 @@ import sys
 
 import click
 
-from ._shared import EXIT_ERROR, EXIT_FOUND, colour_option, pager_option, render_error, terminal
+from ._shared import EXIT_ERROR, EXIT_FOUND, colour_option, described, pager_option, render_error, terminal
 from ..errors import FtdslError
 
 
-@click.command()
+EXAMPLES = (
+    "ftdsl test rulesets/westminster.ftr",
+)
+
+
+@click.command(**described("Run rulesets' example scenarios against their expectations.", EXAMPLES,
+                           ("docs/testing.md",)))
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--no-coverage", is_flag=True, help="Do not list the rules no test exercised.")
 @colour_option
