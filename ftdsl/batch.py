@@ -21,7 +21,11 @@ them; the ideas it runs on each have their own module:
   traced, and the trace becomes a path of a decision tree that later rows
   walk, asking only the window questions. A row reaching a question the
   tree has not seen is decided in full and grows the tree: every decision
-  is the full procedure's.
+  is the full procedure's. A row that straddles a window (some time left
+  in it, not enough for the row) and is decided in parts is decided in
+  full every time (`_InParts`): its parts depend on exactly how much time
+  is left. Such rows are few, at most about one per window and
+  representative.
 - rowloop.py writes the loop over the rows, with the tree in it, as
   Python and compiles it; the rows it cannot finish come back to
   `Batch._miss`.
@@ -56,13 +60,14 @@ from .external_sort import ByDate, RowOrder
 from .logs import (NOT_UTF8, SNIFF_BYTES, BadRow, CsvRows, JsonRows, Layout, LogError, cell_value, refuse_non_text,
                    shortened)
 from .numbers import json_number
-from .output_lines import OUTPUT_COLUMNS, csv_text, error_line, json_text
+from .output_lines import OUTPUT_COLUMNS, PARTS_COLUMN, csv_text, error_line, json_text, leaf_ends
 from .rowloop import AT_ROOT, KeyNumbers, compile_loop, outgrown
 from .scenario import (LARGEST_HOURS, NOT_A_NUMBER, QUANTITY_KEYS, TOO_LARGE, TOO_PRECISE, exact_number,
                        number_from_text, parse_date, validate_facts, validate_time)
 from .summary import totals_by_category
 from .totals import MEMO_LIMIT, Windows, scale, whole
-from .trees import Leaf, RunningTotals, Trace, TracedInputs, TracedRequest, Tree, partial_questions
+from .summary import add_in_parts
+from .trees import IN_FULL, Leaf, RunningTotals, Trace, TracedInputs, TracedRequest, Tree, partial_questions
 
 FLUSH_ROWS = 4096  # output lines gathered before one write (and one progress update)
 # How the progress of the sorting fallback's passes is labelled (Batch._sorted).
@@ -83,6 +88,26 @@ class RowError(Exception):
         self.line = line
         self.message = message
         self.hint = hint
+
+
+class _InParts:
+    """A row decided in full that the tree keeps no leaf for (see trees.IN_FULL): its decision, and the line
+    ends (output_lines.leaf_ends) and hours counted against later rows that it gives."""
+
+    __slots__ = ("category", "head", "tail", "parts", "counted", "counts", "in_hours", "divided")
+
+    def __init__(self, decision, maker, in_hours, jsonl):
+        self.in_hours = in_hours
+        self.category = decision["category"]
+        # (hours, outcome, paid) of each part, exact; one part for a row that is not divided after all.
+        parts = maker.parts or ((maker.hours, decision["outcome"], decision["paid"], decision["clauses"], ()),)
+        self.parts = tuple(part[:3] for part in parts)
+        self.divided = maker.parts is not None
+        shown = None if maker.parts is None else [(json_number(h), o, p, c) for h, o, p, c, _ in maker.parts]
+        self.head, self.tail = leaf_ends(self.category, decision["outcome"], decision["paid"], decision["clauses"],
+                                         jsonl, shown)
+        self.counted = maker.counted
+        self.counts = maker.counts
 
 
 class _Unsorted(Exception):
@@ -113,6 +138,7 @@ class Batch:
         self.counts_outside = program.counts_outside
         self.error_count = 0
         self.rows = 0
+        self.divided_rows = 0  # rows decided in parts (their output lines have parts)
         self.sorted_fallback = False
 
     # ---- reading
@@ -156,6 +182,7 @@ class Batch:
         self.quantities = {}  # the cells of the quantity columns -> _quantity's tuple, for valid ones
         self.quantity_problems = {}  # the same for the cells that are not a valid amount
         self.reps = {}
+        self.in_parts_totals = {}  # the totals of rows decided in parts (summary.add_in_parts), by category
 
     def _make_request_template(self):
         """A valid request as _validate_time makes it (`request_template`, for _inputs and _cell, or None when the
@@ -396,6 +423,8 @@ class Batch:
         row_id = self._row_id(row, line)
         if node is None:
             node = self._decide_in_full(row, row_id, day, quantity, state)
+        elif node is IN_FULL:
+            node = self._decide_in_full(row, row_id, day, quantity, state, grow=False)
         else:
             valid = self.valid
             for column in node.check:
@@ -404,6 +433,8 @@ class Batch:
                     break
         if node.__class__ is Leaf:
             self._finish(node, line, self._text(row_id), record, quantity, state)
+        elif node.__class__ is _InParts:
+            self._finish_in_parts(node, line, self._text(row_id), record, quantity, state)
         else:
             self._append(self._error_line(line, row[self.i_rep], row_id, row[self.i_date], *node))
         self.misses += 1
@@ -426,8 +457,23 @@ class Batch:
         else:
             self._append(f"{line},{state[1]},{id_text},{record[1]},{leaf.head}{quantity[4]}{leaf.tail}")
 
-    def _decide_in_full(self, row, row_id, day, quantity, state):
-        """Decide one row by the full procedure and add what it read to the tree; a leaf, or (message, hint)."""
+    def _finish_in_parts(self, row, line, id_text, record, quantity, state):
+        """Count a row decided in full without a leaf (an _InParts) and write its output line, as _finish does."""
+        add_in_parts(self.in_parts_totals, row.category, quantity[0], row.parts)
+        self.divided_rows += row.divided
+        if row.counts and (self.counts_outside or row.in_hours):
+            counts = self.windows.by_category.get(row.category, ())
+            if counts:
+                self.windows.adder(counts)(state, record, whole(row.counted * self.scale))
+        if self.output_format == "jsonl":
+            self._append(f'{{"line": {line}, "rep": {state[1]}, "id": {id_text}, "date": "{record[1]}", '
+                         f'{row.head}{quantity[5]}{row.tail}')
+        else:
+            self._append(f"{line},{state[1]},{id_text},{record[1]},{row.head}{quantity[4]}{row.tail}")
+
+    def _decide_in_full(self, row, row_id, day, quantity, state, grow=True):
+        """Decide one row by the full procedure and add what it read to the tree (unless not `grow`); a leaf, an
+        _InParts for a row decided in parts, or (message, hint)."""
         inputs, problem = self._inputs(row)
         if problem is not None:
             return problem
@@ -436,13 +482,25 @@ class Batch:
         inputs = TracedInputs(self.program, facts, trace)
         request = TracedRequest(template, id=row_id, date=day, quantity=(quantity[2], quantity[3]))
         request.trace = trace
-        history = RunningTotals(self.windows, self.scale, state, quantity[1], trace)
+        history = RunningTotals(self.windows, self.scale, state, quantity[1], trace, quantity[0])
+        maker = runtime.Decision(self.program, inputs, history, request, quantity[0], day, _QUIET)
         try:
-            decision = runtime.Decision(self.program, inputs, history, request, quantity[0], day, _QUIET).decide()
+            decision = maker.decide_whole()
+            in_parts = bool(maker.cuts)
+            if in_parts or not grow:
+                # The row straddles a window: its path ends at IN_FULL, and its parts are decided (without
+                # tracing: their questions are not the tree's).
+                history.tracing = False
+                steps, trace.steps = trace.steps, []
+                decision = maker.finish(decision)
         except runtime.MissingFact as missing:
             reads = f" ({', '.join(map(cited, missing.clauses))} reads it)" if missing.clauses else ""
             return (f"the row does not give '{missing.name}', which this request needs{reads}",
                     f"add a '{missing.name}' column, or fill it in on this row")
+        if in_parts or not grow:
+            if grow:
+                self.tree.grow(steps, row, None, (), in_parts=True)
+            return _InParts(decision, maker, request["in working hours"], self.output_format == "jsonl")
         counts = ()
         if decision["outcome"] != runtime.NOT_ENTITLED and (self.counts_outside or request["in working hours"]):
             counts = self.windows.by_category.get(request["category"], ())
@@ -468,6 +526,7 @@ class Batch:
     # ---- the whole run
     def run(self, path, out):
         """Decide every row of the log at `path` and write the decisions to the text stream `out`."""
+        header = out.tell() if out.seekable() else None
         if self.output_format == "csv":
             out.write(",".join(OUTPUT_COLUMNS) + "\n")
         start = out.tell() if out.seekable() else None
@@ -481,7 +540,10 @@ class Batch:
             self.sorted_fallback = True
             self.error_count = 0
             self.rows = 0
+            self.divided_rows = 0
             self._sorted(path, out)
+        if self.divided_rows and self.output_format == "csv":
+            _add_parts_column(out, header)
 
     def _open(self, path):
         raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the text wrapper
@@ -576,7 +638,39 @@ class Batch:
     # ---- totals
     def summary(self):
         """Totals per category: rows and hours asked, hours by outcome, paid hours (exact Fractions)."""
-        return totals_by_category(self.tree.leaves, self.scale)
+        return totals_by_category(self.tree.leaves, self.scale, self.in_parts_totals)
+
+
+def _add_parts_column(out, header):
+    """Name the `parts` column in the header of CSV decisions written to `out` (the header at `header`), once a
+    row has parts: what follows the header's names is moved along in place, from the end, in blocks. Other rows
+    keep their cells: a column a row does not reach is empty. Where `out` cannot be read back (standard output
+    written as it goes), the column is left unnamed."""
+    added = "," + PARTS_COLUMN
+    names_end = header + len(",".join(OUTPUT_COLUMNS)) if header is not None else None
+    if isinstance(out, io.StringIO):
+        text = out.getvalue()
+        out.seek(names_end)
+        out.write(added + text[names_end:])
+        return
+    raw = getattr(out, "buffer", None)
+    if names_end is None or raw is None or not out.readable():
+        return
+    # A UTF-8 text file's position is its byte offset, and the header is ASCII.
+    out.flush()
+    at = raw.seek(0, io.SEEK_END)
+    shift = len(added)
+    while at > names_end:
+        size = min(1 << 20, at - names_end)
+        at -= size
+        raw.seek(at)
+        block = raw.read(size)
+        raw.seek(at + shift)
+        raw.write(block)
+    raw.seek(names_end)
+    raw.write(added.encode("ascii"))
+    raw.flush()
+    out.seek(0, io.SEEK_END)
 
 
 def _row_problem(problem):

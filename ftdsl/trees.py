@@ -2,7 +2,8 @@
 
 A decision of a batch row depends on the row's cell texts and, through
 one question (`History.within`, "does it fit under L hours in this
-window?"), on the representative's history. So the first row with given
+window?", and where it does not, whether any time is left there), on the
+representative's history. So the first row with given
 texts is decided by the full procedure (runtime.Decision) while every
 read is traced (`Trace`): a row's facts through `TracedInputs`, its
 request fields through `TracedRequest`, its history through
@@ -11,7 +12,9 @@ request fields through `TracedRequest`, its history through
 its root to a `Leaf` holding the decision: an `Ask` for a column's text,
 a `Keyed` for part of it (a band, the notice thresholds met, whether a
 field is filled in: the `partial_questions`), a `Probe` for a window
-question. A later row walks the tree (`Tree.walk`, or the compiled loop
+question. A row whose decision divides into parts, as one that straddles
+a window does, depends on exactly how much time is left: its path ends at
+`IN_FULL`, and every row reaching it is decided in full. A later row walks the tree (`Tree.walk`, or the compiled loop
 of rowloop.py), reading only the columns on its path and answering the
 window questions from its own running totals; where the tree has no
 answer yet the row is decided in full and the tree grows (`Tree.grow`).
@@ -57,15 +60,29 @@ class Keyed:
 
 
 class Probe:
-    """A question about history: does the row's time fit under `limit` (scaled) in the window `key`?"""
+    """A question about history: does the row's time fit under `limit` (scaled) in the window `key` (`yes`), and
+    if not, is some time left in it (`part`: the request straddles the window) or none (`no`)?"""
 
-    __slots__ = ("key", "limit", "yes", "no")
+    __slots__ = ("key", "limit", "yes", "part", "no")
 
     def __init__(self, key, limit):
         self.key = key
         self.limit = limit
         self.yes = None
+        self.part = None
         self.no = None
+
+
+class InFull:
+    """Where a path ends whose rows are decided in parts: how they divide depends on the exact time left in a
+    window, which the tree does not ask, so each row reaching it is decided in full (see IN_FULL)."""
+
+    __slots__ = ()
+
+
+IN_FULL = InFull()
+# The answers of a probe, as a trace records them, and the child of the Probe each leads to.
+PROBE_SLOTS = {True: "yes", "part": "part", False: "no"}
 
 
 class Leaf:
@@ -124,14 +141,16 @@ class Tree:
             elif kind is Keyed:
                 node = node.children.get(node.key(row[node.column]))
             elif kind is Probe:
-                node = node.yes if used(state, node.key, day) + scaled <= node.limit else node.no
+                hours = used(state, node.key, day)
+                node = node.yes if hours + scaled <= node.limit else node.part if hours < node.limit else node.no
             else:
                 break
         return node
 
-    def grow(self, steps, row, decision, counts):
+    def grow(self, steps, row, decision, counts, in_parts=False):
         """Add the path a full decision of `row` took (its Trace's steps) and return the Leaf at its end, made
-        with the decision and the windows it counts in (`counts`) if the path is new."""
+        with the decision and the windows it counts in (`counts`) if the path is new; with `in_parts` (the
+        decision divided the request at the time left in a window), IN_FULL instead of a Leaf."""
         # Walk the steps from the root, making the nodes that are missing.
         # The procedure is deterministic, so a node already there asks the
         # same question as this step.
@@ -150,8 +169,14 @@ class Tree:
             elif step[0] == "keyed":
                 parent, slot = node.children, node.key(row[step[1]])
             else:
-                parent, slot = node, ("yes" if step[3] else "no")
+                parent, slot = node, PROBE_SLOTS[step[3]]
         leaf = _child(parent, slot)
+        if in_parts:
+            if leaf is None:
+                _set_child(parent, slot, IN_FULL)
+            elif leaf is not IN_FULL:
+                raise AssertionError("the decision procedure decided the same path in parts and whole")
+            return IN_FULL
         if leaf is None:
             asked = {step[1] for step in steps if step[0] == "ask"}
             leaf = Leaf(decision, counts, tuple(c for c in self.static_columns if c not in asked), self.jsonl)
@@ -285,7 +310,8 @@ def partial_questions(program):
 
 class Trace:
     """What a full decision read, in order (`steps`): ('ask', column) for a column's text, ('keyed', column, key
-    name) for part of it, ('probe', window, limit, fits) for history.
+    name) for part of it, ('probe', window, limit, answer) for history, the answer True (it fits), "part" (it
+    does not, but time is left in the window) or False (none is).
 
     `fact_columns` maps a fact to its column, `request_columns` a request
     field to the columns it comes from, and `request_keys` a request field
@@ -340,15 +366,18 @@ class TracedInputs(runtime.Inputs):
 
 class RunningTotals(runtime.History):
     """A representative's history as batch keeps it: `within` answered from the running totals of their record
-    (see totals.Windows), each answer traced as a probe of the tree. Only whether the request fits is answered:
-    the hours used and the window are for reasons, which a batch does not write."""
+    (see totals.Windows), each answer traced as a probe of the tree while `tracing`. Whether the request fits is
+    answered, and where it does not, the hours used (a decision in parts divides the request at the time left);
+    the window is for reasons, which a batch does not write."""
 
-    def __init__(self, windows, scale, state, scaled, trace):
+    def __init__(self, windows, scale, state, scaled, trace, hours=None):
         self.windows = windows  # the run's totals.Windows
         self.scale = scale  # totals.scale of the ruleset
         self.state = state  # the representative's record, with its running totals (see Windows)
         self.scaled = scaled  # the request's hours, scaled (see totals.scale)
+        self.hours = hours  # the same, in hours (a part of the request asks about fewer)
         self.trace = trace
+        self.tracing = True  # off once the request whole is decided: its parts' questions are not the tree's
 
     def within(self, categories, period, limit, day, hours):
         key = (tuple(categories), period)
@@ -356,6 +385,9 @@ class RunningTotals(runtime.History):
             raise AssertionError(f"the ruleset asks about a window batch evaluation does not keep: {key}")
         used = self.windows.used(self.state, key, day)
         limit_scaled = whole(Fraction(limit) * self.scale)
-        fits = used + self.scaled <= limit_scaled
-        self.trace.steps.append(("probe", key, limit_scaled, fits))
-        return fits, None, None
+        scaled = self.scaled if hours == self.hours else whole(Fraction(hours) * self.scale)
+        fits = used + scaled <= limit_scaled
+        if self.tracing:
+            self.trace.steps.append(("probe", key, limit_scaled, True if fits else "part" if used < limit_scaled
+                                     else False))
+        return fits, None if fits else Fraction(used) / self.scale, None
