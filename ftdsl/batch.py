@@ -94,7 +94,7 @@ class _InParts:
     """A row decided in full that the tree keeps no leaf for (see trees.IN_FULL): its decision, and the line
     ends (output_lines.leaf_ends) and hours counted against later rows that it gives."""
 
-    __slots__ = ("category", "head", "tail", "parts", "counted", "counts", "in_hours", "divided")
+    __slots__ = ("category", "counted", "counts", "divided", "head", "in_hours", "parts", "tail")
 
     def __init__(self, decision, maker, in_hours, jsonl):
         self.in_hours = in_hours

@@ -247,9 +247,9 @@ def compile_loop(batch, context, line_of=None):
         kind = node.__class__
         if kind is Leaf:
             emit_leaf(node, depth, keyed)
-        elif kind is InFull:  # decided in full by the batch (see trees.IN_FULL)
-            hand_back(depth, node)
-        elif depth - base >= _COMPILE_DEPTH:  # keeps the generated code well inside the compiler's nesting limits
+        elif kind is InFull or depth - base >= _COMPILE_DEPTH:
+            # Rows decided in full by the batch (see trees.IN_FULL); and a depth that keeps the generated code
+            # well inside the compiler's nesting limits.
             hand_back(depth, node)
         elif kind is Ask:
             answer = f"a{depth - base}"
