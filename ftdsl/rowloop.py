@@ -22,7 +22,7 @@ import functools
 import itertools
 
 from .totals import MEMO_LIMIT, run_generated
-from .trees import Ask, InFull, Keyed, Leaf, Probe
+from .trees import Ask, Keyed, Leaf, Parted, Probe
 
 AT_ROOT = object()  # where the compiled loop hands a row to the general walk when it has no tree yet
 
@@ -190,10 +190,8 @@ def compile_loop(batch, context, line_of=None):
 
     def count(node):
         kind = node.__class__
-        if kind is Leaf:
+        if kind is Leaf or kind is Parted:
             total = node.rows
-        elif kind is InFull:
-            total = 0  # its rows are decided in full, one by one
         elif kind is Probe:
             total = sum(count(child) for child in (node.yes, node.part, node.no) if child is not None)
         else:
@@ -247,9 +245,15 @@ def compile_loop(batch, context, line_of=None):
         kind = node.__class__
         if kind is Leaf:
             emit_leaf(node, depth, keyed)
-        elif kind is InFull or depth - base >= _COMPILE_DEPTH:
-            # Rows decided in full by the batch (see trees.IN_FULL); and a depth that keeps the generated code
-            # well inside the compiler's nesting limits.
+        elif kind is Parted:  # a row decided in parts: one call works out its parts (Batch._finish_parted)
+            check = tuple(c for c in node.check if c not in keyed)
+            call = f"parted({name_of(node, 'P')}, row, line, row_id, record, quantity, state)"
+            if check:
+                write(depth, f"if {checker(check)}(row): {call}")
+                hand_back(depth, node, otherwise=True)
+            else:
+                write(depth, call)
+        elif depth - base >= _COMPILE_DEPTH:  # keeps the generated code well inside the compiler's nesting limits
             hand_back(depth, node)
         elif kind is Ask:
             answer = f"a{depth - base}"

@@ -351,6 +351,10 @@ class Decision:
         # The hours into the request where a window it does not hold whole runs out (the time left in it):
         # where the request divides into parts.
         self.cuts = set()
+        # Where each cut comes from, for batch evaluation, which works them out again from its running totals:
+        # ("most", windows) for the allowances of several periods, the most left in any; ("left", window) for a
+        # limit. A window is (categories, period, hours).
+        self.cut_windows = []
         self.counted = None
         self.counts = False
         self.parts = None  # of a decision in parts: (hours, outcome, paid, clauses, pay clauses) for each, in order
@@ -478,16 +482,16 @@ class Decision:
         last, since fewer hours never fare worse.
         """
         decided = {self.upto: (whole, self)}
-        pending = list(self.cuts)
+        pending = sorted(self.cuts)
         while pending:
-            end = pending.pop()
+            end = pending.pop()  # the furthest first, always in the same order
             if end in decided:
                 continue
             # A quiet decision's Notes keep nothing, so one serves every part.
             part = Decision(self.program, self.inputs, self.history, self.request, self.hours, self.day,
                             Notes() if self.detailed else self.notes, upto=end)
             decided[end] = (part.decide_whole(), part)
-            pending.extend(part.cuts)
+            pending = sorted(set(pending) | part.cuts)
         parts = []  # [start, end, decision of the part's first stretch, its clauses]
         start = Fraction(0)
         for end in sorted(decided):
@@ -612,6 +616,7 @@ class Decision:
             if rule.kind == "allowance":
                 pools.setdefault(rule.period, []).append(rule)
         over = []
+        windows = []  # the periods' windows, none holding the request
         most_left = Fraction(0)  # the most time left in any period's allowance
         for period, rules in pools.items():
             limit = Fraction(0)
@@ -620,8 +625,9 @@ class Decision:
                 amount = self.allowance_hours(rule, notes)
                 limit += amount
             fits, used, window = self.within((category,), period, limit)
-            if not fits and limit - used > most_left:
-                most_left = limit - used
+            if not fits:
+                windows.append(((category,), period, limit))
+                most_left = max(most_left, limit - used)
             arithmetic = (self.arithmetic(used, fits, limit, period, window, f" for {self.category_words}")
                           if self.detailed else None)
             # The allowance's own clauses first, then the tables that computed it.
@@ -638,6 +644,7 @@ class Decision:
         if most_left:
             # The request fits no period whole, but as much as is left in the roomiest is within the agreement.
             self.cuts.add(most_left)
+            self.cut_windows.append(("most", tuple(windows)))
         for clauses, arithmetic, notes in over:
             self.cite(*clauses)
             self.say(f"over the allowance: {arithmetic} ({', '.join(map(cited, clauses))})" + "".join(f"; {n}" for n in notes))
@@ -702,6 +709,7 @@ class Decision:
             if not fits:
                 if rule.hours > used:
                     self.cuts.add(rule.hours - used)  # the time left under the limit is within it
+                    self.cut_windows.append(("left", (rule.categories, rule.period, rule.hours)))
                 self.cite(rule.clause)
                 self.say(f"over the limit of {rule.text}: {arithmetic} ({cited(rule.clause)})")
                 limited, pay = self.discretion("beyond the limit")

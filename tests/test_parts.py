@@ -357,7 +357,9 @@ def test_batch_gives_the_parts_the_scenario_gives_and_adds_them_up_by_outcome(te
 def test_a_log_decides_its_straddling_rows_as_the_scenario_does_and_keeps_the_tree_for_the_rest(westminster,
                                                                                                  tmp_path):
     # One steward, a month of duties: 4 h, then 3 h (2 h left: in parts), then 2 h (none left), then the same
-    # again in April and May. Each straddling row is decided in full; the others reach leaves.
+    # again in April and May. Only March's rows are decided in full: the straddling row's 2 h within the
+    # allowance walk to the leaf of the first row (time that fits), and April's and May's rows walk the tree, the
+    # straddling row to its Parted node and, for its hours within the allowance, to that leaf.
     rows = [("rep,id,date,category,hours,notice days,roles,staff group,employed by council,branch members,purpose,"
              "location")]
     for month in ("03", "04", "05"):
@@ -367,8 +369,12 @@ def test_a_log_decides_its_straddling_rows_as_the_scenario_does_and_keeps_the_tr
     log = tmp_path / "log.csv"
     log.write_text("\n".join(rows) + "\n", encoding="utf-8")
     batch = Batch(westminster.program, str(log), "csv", "csv")
+    full = []
+    decide_in_full = batch._decide_in_full
+    batch._decide_in_full = lambda row, *rest: full.append(row[1]) or decide_in_full(row, *rest)
     out = io.StringIO()
     batch.run(str(log), out)
+    assert full == ["03-0", "03-1", "03-2"]
     got = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["parts"] for r in got] == [None, "2 h entitled, paid (6.12); 1 h discretionary, paid (6.12, 6.13)",
                                          None] * 3
