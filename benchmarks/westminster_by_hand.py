@@ -171,6 +171,12 @@ def main(log_path, out_path):
                 else:
                     outcome, clauses = "discretionary", ["5.6"]
             if outcome == "not_entitled":
+                if category == "training" and rep_like:
+                    # Decided in parts: what is left of the 5 days is entitled, and counts against later time.
+                    used = year_used.get(rep)
+                    taken = used[1] if used is not None and used[0] == year else 0
+                    if taken < 5 * DAY:
+                        year_used[rep] = [year, 5 * DAY]
                 write([line, outcome, "false", ";".join(clauses)])
                 continue
             # Time counted against the allowances (§6.16: time off in lieu counts too).

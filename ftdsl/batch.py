@@ -21,7 +21,11 @@ them; the ideas it runs on each have their own module:
   traced, and the trace becomes a path of a decision tree that later rows
   walk, asking only the window questions. A row reaching a question the
   tree has not seen is decided in full and grows the tree: every decision
-  is the full procedure's.
+  is the full procedure's. A row that straddles a window (some time left
+  in it, not enough for the row) is decided in parts: its path ends at a
+  trees.Parted node, and `Batch._finish_parted` works out where the row
+  divides from the running totals and walks the tree again for each part,
+  as for a row ending where the part ends.
 - rowloop.py writes the loop over the rows, with the tree in it, as
   Python and compiles it; the rows it cannot finish come back to
   `Batch._miss`.
@@ -49,6 +53,7 @@ import json
 import os
 import re
 import tempfile
+from fractions import Fraction
 
 from . import runtime
 from .model import cited
@@ -56,13 +61,14 @@ from .external_sort import ByDate, RowOrder
 from .logs import (NOT_UTF8, SNIFF_BYTES, BadRow, CsvRows, JsonRows, Layout, LogError, cell_value, refuse_non_text,
                    shortened)
 from .numbers import json_number
-from .output_lines import OUTPUT_COLUMNS, csv_text, error_line, json_text
+from .output_lines import OUTPUT_COLUMNS, PARTS_COLUMN, csv_text, error_line, json_text, leaf_ends
 from .rowloop import AT_ROOT, KeyNumbers, compile_loop, outgrown
 from .scenario import (LARGEST_HOURS, NOT_A_NUMBER, QUANTITY_KEYS, TOO_LARGE, TOO_PRECISE, exact_number,
                        number_from_text, parse_date, validate_facts, validate_time)
 from .summary import totals_by_category
 from .totals import MEMO_LIMIT, Windows, scale, whole
-from .trees import Leaf, RunningTotals, Trace, TracedInputs, TracedRequest, Tree, partial_questions
+from .summary import add_in_parts
+from .trees import Leaf, Parted, RunningTotals, Trace, TracedInputs, TracedRequest, Tree, partial_questions
 
 FLUSH_ROWS = 4096  # output lines gathered before one write (and one progress update)
 # How the progress of the sorting fallback's passes is labelled (Batch._sorted).
@@ -103,6 +109,7 @@ class Batch:
         self.log_name = log_name
         self.input_format = input_format
         self.output_format = output_format
+        self.jsonl = output_format == "jsonl"
         self.strict = strict
         self.progress = progress
         self.on_error = on_error
@@ -113,6 +120,7 @@ class Batch:
         self.counts_outside = program.counts_outside
         self.error_count = 0
         self.rows = 0
+        self.divided_rows = 0  # rows decided in parts (their output lines have parts)
         self.sorted_fallback = False
 
     # ---- reading
@@ -149,13 +157,15 @@ class Batch:
         # The partial questions the tree may ask (see trees.Keyed), by name, and which request fields use them.
         keys, self.request_keys = partial_questions(self.program)
         self.key_numbers = {id(key): KeyNumbers(key, self.valid) for key in keys.values()}  # see rowloop.KeyNumbers
-        self.tree = Tree(keys, self.static_columns, self.output_format == "jsonl", self.windows.adder)
+        self.tree = Tree(keys, self.static_columns, self.output_format == "jsonl", self.windows)
         self.walk = None  # the row loop compiled with the tree (rowloop.compile_loop), once it has grown
         self.misses = 0  # rows the compiled loop handed back since it was compiled
         self.dates = {}
         self.quantities = {}  # the cells of the quantity columns -> _quantity's tuple, for valid ones
         self.quantity_problems = {}  # the same for the cells that are not a valid amount
         self.reps = {}
+        self.in_parts_totals = {}  # the totals of rows decided in parts (summary.add_in_parts), by category
+        self.part_hours = {}  # a part's length (scaled) -> its hours as JSON writes them
 
     def _make_request_template(self):
         """A valid request as _validate_time makes it (`request_template`, for _inputs and _cell, or None when the
@@ -351,7 +361,7 @@ class Batch:
         # The names the compiled loop uses (see rowloop.compile_loop).
         context = {"FLUSH_ROWS": FLUSH_ROWS, "WIDTH": self.width, "reader": rows, "lines": lines,
                    "append": pending.append, "flush": flush_pending, "other": self._other, "miss": self._miss,
-                   "finish": self._finish, "dates": self.dates, "date_of": self._date, "quantities": self.quantities,
+                   "finish": self._finish, "parted": self._finish_parted, "dates": self.dates, "date_of": self._date, "quantities": self.quantities,
                    "quantity_of": self._valid_quantity, "reps": self.reps, "new_record": self.windows.new_record,
                    "rep_text": self._text,
                    "id_text": json_text if jsonl else csv_text, "used": self.windows.used, "Unsorted": _Unsorted}
@@ -392,7 +402,7 @@ class Batch:
         day = record[0]
         if node is AT_ROOT:
             node = self.tree.root
-        node = self.tree.walk(node, row, state, day, quantity[1], self.windows.used)
+        node = self.tree.walk(node, row, state, day, quantity[1])
         row_id = self._row_id(row, line)
         if node is None:
             node = self._decide_in_full(row, row_id, day, quantity, state)
@@ -404,6 +414,8 @@ class Batch:
                     break
         if node.__class__ is Leaf:
             self._finish(node, line, self._text(row_id), record, quantity, state)
+        elif node.__class__ is Parted:
+            self._finish_parted(node, row, line, self._text(row_id), record, quantity, state)
         else:
             self._append(self._error_line(line, row[self.i_rep], row_id, row[self.i_date], *node))
         self.misses += 1
@@ -426,24 +438,151 @@ class Batch:
         else:
             self._append(f"{line},{state[1]},{id_text},{record[1]},{leaf.head}{quantity[4]}{leaf.tail}")
 
+    def _finish_parted(self, node, row, line, id_text, record, quantity, state):
+        """Count a row that reached a Parted node and write its output line, as _finish does for a leaf.
+
+        Where the row divides is worked out as runtime.Decision.in_parts
+        works it out, from the running totals: each window's time left (in
+        scaled hours), then the tree walked again as for a row ending there,
+        whose leaf (or Parted node, with windows of its own) decides that
+        part; a part the tree has not seen is decided in full and grows it.
+        Rows that divide alike (the same ends, decided by the same nodes)
+        share their line ends and tallies (`Parted.made`). The compiled loop
+        calls this for a row it takes to a Parted node.
+        """
+        day = record[0]
+        scaled = quantity[1]
+        found = None
+        single = node.single
+        if single is not None:  # nearly always: one window divides the row, and the hours within it end at a leaf
+            left = single[1] - single[0](state, day)
+            found = self.tree.walk(node.start, row, state, day, left)
+            key = (left, found, scaled)
+        if found.__class__ is not Leaf:
+            key = self._divided(node, row, line, id_text, day, state, scaled, sorted(_time_left(node, state, day)))
+            if key is None:
+                return
+        made = node.made.get(key)
+        if made is None:
+            made = self._parts_made(node, key)
+        made[5] += 1
+        node.rows += 1
+        self.divided_rows += made[4]
+        if made[2] and node.add is not None:
+            node.add(state, record, made[2])
+        if self.jsonl:
+            self._append(f'{{"line": {line}, "rep": {state[1]}, "id": {id_text}, "date": "{record[1]}", '
+                         f'{made[0]}{quantity[5]}{made[1]}')
+        else:
+            self._append(f"{line},{state[1]},{id_text},{record[1]},{made[0]}{quantity[4]}{made[1]}")
+
+    def _divided(self, node, row, line, id_text, day, state, scaled, pending):
+        """Where a row at a Parted node divides, and what decides each stretch: ((end, Leaf or Parted node), ...)
+        in order, scaled, the last the row's own end and `node`; None (its error line written) when a part needs
+        a fact the row does not give. `pending` are the ends found so far."""
+        walk = self.tree.walk
+        decided = [(scaled, node)]
+        ends = {scaled}
+        while pending:
+            end = pending.pop()  # the furthest first, as the runtime takes them
+            if end in ends:
+                continue
+            found = walk(node.start, row, state, day, end)
+            if found is None:
+                found = self._decide_in_full(row, id_text, day, (Fraction(end) / self.scale, end), state)
+                if found.__class__ is tuple:  # a part needs a fact the row does not give
+                    self._append(self._error_line(line, row[self.i_rep], self._row_id(row, line), row[self.i_date],
+                                                  *found))
+                    return None
+            ends.add(end)
+            decided.append((end, found))
+            if found.__class__ is Parted:
+                pending = sorted(set(pending) | set(_time_left(found, state, day)))
+        return tuple(sorted(decided, key=_first))
+
+    def _parts_made(self, node, key):
+        """The entry of `node.made` for rows that divide as `key` says (see _finish_parted): a list of the line's
+        head and tail, the hours counted against later rows, the (hours, outcome, paid) of each part for the
+        totals, whether the row is divided, and how many rows divided so (scaled hours throughout)."""
+        if len(node.made) > MEMO_LIMIT:
+            self._count_parted(node)
+            node.made.clear()
+        # A key of three is (the time left, the leaf deciding the hours within it, the row's hours).
+        decided = key if key[0].__class__ is tuple else ((key[0], key[1]), (key[2], node))
+        made = node.made[key] = [*self._parts_of(node, decided), 0, decided[-1][0]]
+        return made
+
+    def _count_parted(self, node):
+        """Add the rows that reached a Parted node, as its `made` has counted them, to the totals of rows decided
+        in parts (summary.add_in_parts)."""
+        for made in node.made.values():
+            tallies, rows, asked = made[3], made[5], made[6]
+            if rows:
+                add_in_parts(self.in_parts_totals, node.category, asked * rows,
+                             [(hours * rows, outcome, paid) for hours, outcome, paid in tallies], rows)
+                made[5] = 0
+
+    def _parts_of(self, node, decided):
+        """For a row at `node` decided as `decided` ((end, node deciding the stretch up to it), in order, scaled):
+        (line head, line tail, hours counted against later rows, (hours, outcome, paid) of each part for the
+        totals, whether the row is divided), joining parts as runtime.Decision.in_parts does."""
+        parts = []  # [start, end, the node deciding its first stretch, its clauses]
+        start = 0
+        for end, found in decided:
+            if parts and _one_part(parts[-1][2], found):
+                parts[-1][1] = end
+                parts[-1][3] = tuple(dict.fromkeys(parts[-1][3] + found.clauses))
+            else:
+                parts.append([start, end, found, found.clauses])
+            start = end
+        counted = sum(end - begin for begin, end, found, _ in parts if found.outcome != runtime.NOT_ENTITLED)
+        tallies = tuple((end - begin, found.outcome, found.paid) for begin, end, found, _ in parts)
+        shown = None
+        if len(parts) > 1:
+            shown = [(self._part_hours(end - begin), found.outcome, found.paid, clauses)
+                     for begin, end, found, clauses in parts]
+        head, tail = leaf_ends(node.category, node.outcome, node.paid, node.clauses, self.output_format == "jsonl",
+                               shown)
+        return head, tail, counted, tallies, shown is not None
+
+    def _part_hours(self, scaled):
+        """A part's hours (`scaled`, see totals.scale) as JSON writes them."""
+        found = self.part_hours.get(scaled)
+        if found is None:
+            if len(self.part_hours) > MEMO_LIMIT:
+                self.part_hours.clear()
+            found = self.part_hours[scaled] = json_number(Fraction(scaled) / self.scale)
+        return found
+
     def _decide_in_full(self, row, row_id, day, quantity, state):
-        """Decide one row by the full procedure and add what it read to the tree; a leaf, or (message, hint)."""
+        """Decide one row by the full procedure and add what it read to the tree: the Leaf or Parted node its path
+        ends at, or (message, hint). `quantity` is the row's (hours, hours scaled, ...), or for a part of a row
+        decided in parts, the hours up to the part's end."""
         inputs, problem = self._inputs(row)
         if problem is not None:
             return problem
         facts, template = inputs
         trace = Trace(self.fact_columns, self.request_columns, self.request_keys)
         inputs = TracedInputs(self.program, facts, trace)
-        request = TracedRequest(template, id=row_id, date=day, quantity=(quantity[2], quantity[3]))
+        request = TracedRequest(template, id=row_id, date=day)
         request.trace = trace
-        history = RunningTotals(self.windows, self.scale, state, quantity[1], trace)
+        history = RunningTotals(self.windows, self.scale, state, quantity[1], trace, quantity[0])
+        maker = runtime.Decision(self.program, inputs, history, request, quantity[0], day, _QUIET)
         try:
-            decision = runtime.Decision(self.program, inputs, history, request, quantity[0], day, _QUIET).decide()
+            decision = maker.decide_whole()
         except runtime.MissingFact as missing:
             reads = f" ({', '.join(map(cited, missing.clauses))} reads it)" if missing.clauses else ""
             return (f"the row does not give '{missing.name}', which this request needs{reads}",
                     f"add a '{missing.name}' column, or fill it in on this row")
         counts = ()
+        if maker.cuts:
+            # The row straddles a window: its parts may count even when the row as one is not entitled.
+            if self.counts_outside or request["in working hours"]:
+                counts = self.windows.by_category.get(request["category"], ())
+            windows = tuple(tuple(((tuple(categories), period), whole(Fraction(limit) * self.scale))
+                                  for categories, period, limit in (found if kind == "most" else (found,)))
+                            for kind, found in maker.cut_windows)
+            return self.tree.grow(trace.steps, row, decision, counts, windows)
         if decision["outcome"] != runtime.NOT_ENTITLED and (self.counts_outside or request["in working hours"]):
             counts = self.windows.by_category.get(request["category"], ())
         return self.tree.grow(trace.steps, row, decision, counts)
@@ -468,6 +607,7 @@ class Batch:
     # ---- the whole run
     def run(self, path, out):
         """Decide every row of the log at `path` and write the decisions to the text stream `out`."""
+        header = out.tell() if out.seekable() else None
         if self.output_format == "csv":
             out.write(",".join(OUTPUT_COLUMNS) + "\n")
         start = out.tell() if out.seekable() else None
@@ -481,7 +621,10 @@ class Batch:
             self.sorted_fallback = True
             self.error_count = 0
             self.rows = 0
+            self.divided_rows = 0
             self._sorted(path, out)
+        if self.divided_rows and self.output_format == "csv":
+            _add_parts_column(out, header)
 
     def _open(self, path):
         raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the text wrapper
@@ -576,7 +719,65 @@ class Batch:
     # ---- totals
     def summary(self):
         """Totals per category: rows and hours asked, hours by outcome, paid hours (exact Fractions)."""
-        return totals_by_category(self.tree.leaves, self.scale)
+        for node in self.tree.parted:
+            self._count_parted(node)
+        return totals_by_category(self.tree.leaves, self.scale, self.in_parts_totals)
+
+
+def _first(pair):
+    return pair[0]
+
+
+def _time_left(node, state, day):
+    """Where a row at a Parted node divides (scaled hours into it): for each of its windows, the most time left
+    in any of them, where that is some."""
+    found = []
+    for windows in node.windows:
+        left = max(limit - used(state, day) for used, limit in windows)
+        if left > 0:
+            found.append(left)
+    return found
+
+
+def _one_part(first, then):
+    """Whether two stretches of a row next to each other, decided at `first` and `then` (Leaf or Parted nodes),
+    are one part (as runtime._one_part says of decisions)."""
+    if first.outcome == runtime.NOT_ENTITLED:
+        return then.outcome == runtime.NOT_ENTITLED
+    return (first.outcome, first.paid, first.clauses, first.pay_clauses) == (
+        then.outcome, then.paid, then.clauses, then.pay_clauses)
+
+
+def _add_parts_column(out, header):
+    """Name the `parts` column in the header of CSV decisions written to `out` (the header at `header`), once a
+    row has parts: what follows the header's names is moved along in place, from the end, in blocks. Other rows
+    keep their cells: a column a row does not reach is empty. Where `out` cannot be read back (standard output
+    written as it goes), the column is left unnamed."""
+    added = "," + PARTS_COLUMN
+    names_end = header + len(",".join(OUTPUT_COLUMNS)) if header is not None else None
+    if isinstance(out, io.StringIO):
+        text = out.getvalue()
+        out.seek(names_end)
+        out.write(added + text[names_end:])
+        return
+    raw = getattr(out, "buffer", None)
+    if names_end is None or raw is None or not out.readable():
+        return
+    # A UTF-8 text file's position is its byte offset, and the header is ASCII.
+    out.flush()
+    at = raw.seek(0, io.SEEK_END)
+    shift = len(added)
+    while at > names_end:
+        size = min(1 << 20, at - names_end)
+        at -= size
+        raw.seek(at)
+        block = raw.read(size)
+        raw.seek(at + shift)
+        raw.write(block)
+    raw.seek(names_end)
+    raw.write(added.encode("ascii"))
+    raw.flush()
+    out.seek(0, io.SEEK_END)
 
 
 def _row_problem(problem):

@@ -3,7 +3,8 @@
 The tree for a request has the steps the runtime takes (who may have time
 off, the time given, limits, notice, what the request states, pay), each
 rule in them with whether it applied and why not, the arithmetic, and the
-agreement's own words where the ruleset quotes them. Last come the
+agreement's own words where the ruleset quotes them; for a request decided
+in parts, its parts. Last come the
 smallest changes to the request that would change the outcome, found by
 deciding variants of the scenario through Program.decide_scenario: the
 exact number of hours (a search over multiples of 1/D, where D is a common
@@ -27,7 +28,7 @@ from .colour import paint, style
 from .errors import Diagnostic, FtdslError, Span
 from .model import cited, date_words
 from .numbers import decimal_text, json_number
-from .report import OUTCOME_STYLES, outcome_words, pay_words
+from .report import OUTCOME_STYLES, outcome_words, part_text, pay_words
 from .scenario import LARGEST_HOURS, Scenario, ScenarioError, validate_scenario
 from .wrapping import wrap_lines
 
@@ -87,14 +88,15 @@ def _explain_decision(program, decision, searcher, position) -> dict:
                       "rules": nodes})
     steps.append({"step": "pay", "title": "pay", "rules": _pay_nodes(program, decision)})
     exact = searcher.hours(position)
-    return {
+    explained = {
         "id": decision["id"], "date": decision["date"], "category": category,
         "hours": decision["hours"], "exact hours": decimal_text(exact),
         "outcome": decision["outcome"], "paid": decision["paid"], "clauses": decision["clauses"],
-        "steps": steps,
-        "reasons": decision["reasons"],
-        "changes": searcher.changes(position, decision),
     }
+    if "parts" in decision:  # a request decided in parts (see runtime.Decision.in_parts)
+        explained["parts"] = decision["parts"]
+    explained.update(steps=steps, reasons=decision["reasons"], changes=searcher.changes(position, decision))
+    return explained
 
 
 def _steps_reached(decision) -> int:
@@ -170,6 +172,7 @@ class _Variants:
         self.scenario = scenario
         self.outcomes = [d["outcome"] for d in decisions]  # in file order, as scenario.requests
         self._history = {}
+        self._counted = None
         self.denominator = _common_denominator(program, scenario)
 
     def hours(self, position) -> Fraction:
@@ -196,10 +199,26 @@ class _Variants:
         Deciding one request against this is the same as deciding it within the whole scenario."""
         if position not in self._history:
             target = self.scenario.requests[position]
-            earlier = [r for r, outcome in zip(self.scenario.requests, self.outcomes)
-                       if (r["date"], r["order"]) < (target["date"], target["order"]) and outcome != runtime.NOT_ENTITLED]
+            counted = self.counted()
+            earlier = []
+            for r in self.scenario.requests:
+                if (r["date"], r["order"]) >= (target["date"], target["order"]) or r["order"] not in counted:
+                    continue
+                hours = counted[r["order"]]
+                # A request decided in parts counts the hours of the parts not refused, as the runtime counts it.
+                earlier.append(r if hours == self.hours(r["order"]) else {**r, "quantity": ("hours", hours)})
             self._history[position] = list(self.scenario.taken) + earlier
         return self._history[position]
+
+    def counted(self) -> dict:
+        """The hours each request of the scenario counts against later ones, by its order (those that count at
+        all), as the runtime counts them (Decision.counted)."""
+        if self._counted is None:
+            counted = {}
+            self.program.decide_scenario(self.scenario, detailed=False, counted=counted)
+            self._counted = {order: hours for order, hours in counted.items()
+                             if hours or self.outcomes[order] != runtime.NOT_ENTITLED}
+        return self._counted
 
     def with_hours(self, position, hours):
         def change(request):
@@ -407,6 +426,8 @@ def to_text(explanation: dict, width: int | None = None, colour: bool = False) -
         if clauses:
             lines.append(("│ ", f"decided by {clauses}", "│   "))
         sections = [(step["title"], [_rule_lines(rule) for rule in step["rules"]]) for step in request["steps"]]
+        if request.get("parts"):
+            sections.append(("decided in parts, by the time left", [[part_text(part)] for part in request["parts"]]))
         changes = [[_change_text(change)] for change in request["changes"]]
         sections.append(("what would change the outcome", changes or [["no single change to this request would"]]))
         for number, (title, items) in enumerate(sections):

@@ -27,6 +27,12 @@ def pay_words(paid) -> str:
 OUTCOME_STYLES = {"entitled": "entitled", "discretionary": "discretionary", "not_entitled": "not_entitled"}
 
 
+def part_text(part: dict) -> str:
+    """A part of a decision in parts, as the text output shows it: "2 h ENTITLED, paid (§6.12)"."""
+    clauses = ", ".join(map(cited, part["clauses"])) or "no clause"
+    return f"{part['hours']} h {outcome_words(part['outcome'])}, {pay_words(part['paid'])} ({clauses})"
+
+
 def outcome_words(outcome: str, words: dict = OUTCOME_WORDS) -> str:
     """An outcome's words, marked with its colour (colour.style)."""
     return style(words[outcome], OUTCOME_STYLES[outcome])
@@ -80,6 +86,9 @@ def to_text(report: dict, ruleset_name: str = "", scenario_name: str = "", width
         clauses = ", ".join(f"{cited(c)}" for c in decision["clauses"]) or "no clause"
         lines.append(("    ", f"{outcome_words(decision['outcome'])}, {pay_words(decision['paid'])} ({clauses})",
                       "      "))
+        if decision.get("parts"):
+            lines.append("    in parts:")
+            lines.extend(("      ", part_text(part), "        ") for part in decision["parts"])
         for reason in decision["reasons"]:
             lines.append(("    - ", reason, "      "))
     return paint(wrap_lines(lines, width), colour) + "\n"

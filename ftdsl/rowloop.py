@@ -22,7 +22,7 @@ import functools
 import itertools
 
 from .totals import MEMO_LIMIT, run_generated
-from .trees import Ask, Keyed, Leaf, Probe
+from .trees import Ask, Keyed, Leaf, Parted, Probe
 
 AT_ROOT = object()  # where the compiled loop hands a row to the general walk when it has no tree yet
 
@@ -190,10 +190,10 @@ def compile_loop(batch, context, line_of=None):
 
     def count(node):
         kind = node.__class__
-        if kind is Leaf:
+        if kind is Leaf or kind is Parted:
             total = node.rows
         elif kind is Probe:
-            total = sum(count(child) for child in (node.yes, node.no) if child is not None)
+            total = sum(count(child) for child in (node.yes, node.part, node.no) if child is not None)
         else:
             total = sum(count(child) for child in node.children.values())
         reached[id(node)] = total
@@ -245,6 +245,14 @@ def compile_loop(batch, context, line_of=None):
         kind = node.__class__
         if kind is Leaf:
             emit_leaf(node, depth, keyed)
+        elif kind is Parted:  # a row decided in parts: one call works out its parts (Batch._finish_parted)
+            check = tuple(c for c in node.check if c not in keyed)
+            call = f"parted({name_of(node, 'P')}, row, line, row_id, record, quantity, state)"
+            if check:
+                write(depth, f"if {checker(check)}(row): {call}")
+                hand_back(depth, node, otherwise=True)
+            else:
+                write(depth, call)
         elif depth - base >= _COMPILE_DEPTH:  # keeps the generated code well inside the compiler's nesting limits
             hand_back(depth, node)
         elif kind is Ask:
@@ -259,16 +267,24 @@ def compile_loop(batch, context, line_of=None):
                          f"{name_of(numbers.reader(node.column), 'R')}(row[{node.column}])")
             emit_branches(depth, answer, ((str(numbers.number(value)), child) for value, child in
                                           node.children.items()), node, keyed | {node.column})
-        else:  # a Probe: the same sum and comparison as the general walk, written out for its window
+        else:  # a Probe: the same sums and comparisons as the general walk, written out for its window
             slot, limit = windows.total_slot[node.key], name_of(node.limit, "C")
             if windows.rolling[node.key]:
-                write(depth, f"if used(state, {name_of(node.key, 'W')}, record[0]) + scaled <= {limit}:")
+                used = f"used(state, {name_of(node.key, 'W')}, record[0])"
             else:
-                start = f"record[{windows.slot[node.key[1]]}]"
-                write(depth, f"if (state[{slot + 1}] if state[{slot}] == {start} else 0) + scaled <= {limit}:")
+                used = f"(state[{slot + 1}] if state[{slot}] == record[{windows.slot[node.key[1]]}] else 0)"
+            write(depth, f"if {used} + scaled <= {limit}:")
             if compiled(node.yes):
                 emit(node.yes, depth + 1, keyed)
             else:
+                hand_back(depth + 1, node)
+            # Time left in the window, not enough for the row: the row straddles it. The hours used are
+            # summed again only here, so that a row that fits costs no more.
+            if compiled(node.part):
+                write(depth, f"elif {used} < {limit}:")
+                emit(node.part, depth + 1, keyed)
+            elif compiled(node.no):
+                write(depth, f"elif {used} < {limit}:")
                 hand_back(depth + 1, node)
             if compiled(node.no):
                 write(depth, "else:")

@@ -80,10 +80,11 @@ class Program:
         scenario = validate_scenario(data, self.vocabulary)
         return self.decide_scenario(scenario, detailed)
 
-    def decide_scenario(self, scenario, detailed=True):
-        """Decide a validated Scenario (see decide)."""
+    def decide_scenario(self, scenario, detailed=True, counted=None):
+        """Decide a validated Scenario (see decide). A dict given as `counted` is filled with the hours each
+        request counts against later ones (Decision.counted), by its place in the file ('order')."""
         with collector_paused():
-            return _Evaluation(self, scenario, detailed).run()
+            return _Evaluation(self, scenario, detailed, counted).run()
 
 
 @contextlib.contextmanager
@@ -216,10 +217,11 @@ class Notes:
 class _Evaluation:
     """One scenario's evaluation: its inputs, and the history of time counted as its requests are decided."""
 
-    def __init__(self, program, scenario, detailed=True):
+    def __init__(self, program, scenario, detailed=True, counted=None):
         self.program = program
         self.scenario = scenario
         self.detailed = detailed
+        self.counted = {} if counted is None else counted
         self.inputs = Inputs(program, scenario.facts)
         self.problems = []
         self.history = History(program)
@@ -249,15 +251,19 @@ class _Evaluation:
             hours = self.hours_of(request, path)
             if hours is None:
                 continue
+            maker = Decision(self.program, self.inputs, self.history, request, hours, request["date"],
+                             Notes(self.detailed))
             try:
-                decision = Decision(self.program, self.inputs, self.history, request, hours, request["date"],
-                                    Notes(self.detailed)).decide()
+                decision = maker.decide()
             except MissingFact as missing:
                 self.problems.append(self.missing_problem(missing, request, path))
                 continue
             decisions[request["order"]] = decision
-            if decision["outcome"] != NOT_ENTITLED:
-                self.history.count(request["date"], request["category"], hours, request["in working hours"])
+            # What is not refused outright counts against later requests: of a request decided in parts,
+            # the hours of the parts that are not refused.
+            self.counted[request["order"]] = maker.counted
+            if maker.counts:
+                self.history.count(request["date"], request["category"], maker.counted, request["in working hours"])
         if self.problems:
             raise ScenarioError(self.problems)
         facilities, undecided = self.report_facilities()
@@ -349,16 +355,37 @@ class Decision:
     counted (a History, asked only through `within`); the validated request
     (a dict from scenario.validate_time), its hours and its day; and where
     to write reasons and checks (a Notes). Out: `decide()`, the decision as
-    `ftdsl run --format json` prints it. Batch evaluation gives its own
-    Inputs and History, which trace what the decision reads.
+    `ftdsl run --format json` prints it, and `counted`, the hours it counts
+    against later requests (`counts`: whether it counts at all). Batch
+    evaluation gives its own Inputs and History, which trace what the
+    decision reads.
+
+    A request that an allowance or a limit does not hold whole, though it
+    has time left in its window, is decided in parts (`in_parts`): the hours
+    that fit, and the hours beyond. `upto` is how much of the request a
+    decision of one part asks the windows about: the part decided is the
+    one that ends `upto` hours into the request, and a window holds it when
+    the time counted plus those `upto` hours fits (see docs/scenarios.md,
+    "Requests decided in parts").
     """
 
-    def __init__(self, program, inputs, history, request, hours, day, notes=None):
+    def __init__(self, program, inputs, history, request, hours, day, notes=None, upto=None):
         self.program = program
         self.inputs = inputs
         self.history = history
         self.request = request
         self.hours = hours
+        self.upto = hours if upto is None else upto
+        # The hours into the request where a window it does not hold whole runs out (the time left in it):
+        # where the request divides into parts.
+        self.cuts = set()
+        # Where each cut comes from, for batch evaluation, which works them out again from its running totals:
+        # ("most", windows) for the allowances of several periods, the most left in any; ("left", window) for a
+        # limit. A window is (categories, period, hours).
+        self.cut_windows = []
+        self.counted = None
+        self.counts = False
+        self.parts = None  # of a decision in parts: (hours, outcome, paid, clauses, pay clauses) for each, in order
         self.day = day
         self.notes = Notes() if notes is None else notes
         self.detailed = self.notes.detailed
@@ -417,11 +444,25 @@ class Decision:
 
     def within(self, categories, period, limit):
         """(whether the request fits under `limit` hours in the period, the hours counted before it, the window):
-        the only place a decision consults history. Without details only the first is read."""
-        return self.history.within(categories, period, limit, self.day, self.hours)
+        the only place a decision consults history. Without details only the first is read, and the second
+        only when the request does not fit."""
+        return self.history.within(categories, period, limit, self.day, self.upto)
 
     # ---- the decision
     def decide(self):
+        """The decision (see the class): of the request whole, or where it straddles a window, in parts."""
+        return self.finish(self.decide_whole())
+
+    def finish(self, whole):
+        """The decision, from the decision of the request as one (`whole`, from decide_whole)."""
+        if self.cuts:
+            return self.in_parts(whole)
+        self.counts = whole["outcome"] != NOT_ENTITLED
+        self.counted = self.hours if self.counts else Fraction(0)
+        return whole
+
+    def decide_whole(self):
+        """The decision of the request as one, as if it had no parts (the first `upto` hours of it, for a part)."""
         outcome = self.in_effect()
         if outcome != NOT_ENTITLED:
             outcome = self.requirements()
@@ -454,6 +495,73 @@ class Decision:
             "reasons": self.notes.reasons,
             "checks": self.notes.checks,
         }
+
+    def in_parts(self, whole):
+        """The decision of a request that straddles a window (`whole`, its decision as one, found cuts): each
+        part decided as the request would be if it ended where the part ends, parts alike joined.
+
+        A part ends at a cut or at the request's end. The decision of the
+        first `upto` hours may find cuts further in (a limit that only time
+        within an allowance reaches), so the ends are gathered until no
+        decision finds another. Between two ends every window gives the same
+        answer, so one decision, at the part's end, decides the whole part.
+        Parts next to each other with the same outcome, pay and clauses are
+        one part, and so are all the hours not entitled: they are always the
+        last, since fewer hours never fare worse.
+        """
+        decided = {self.upto: (whole, self)}
+        pending = sorted(self.cuts)
+        while pending:
+            end = pending.pop()  # the furthest first, always in the same order
+            if end in decided:
+                continue
+            # A quiet decision's Notes keep nothing, so one serves every part.
+            part = Decision(self.program, self.inputs, self.history, self.request, self.hours, self.day,
+                            Notes() if self.detailed else self.notes, upto=end)
+            decided[end] = (part.decide_whole(), part)
+            pending = sorted(set(pending) | part.cuts)
+        parts = []  # [start, end, decision of the part's first stretch, its clauses]
+        start = Fraction(0)
+        for end in sorted(decided):
+            decision = decided[end][0]
+            if parts and _one_part(parts[-1][2], decision):
+                last = parts[-1]
+                last[1] = end
+                last[3] = list(dict.fromkeys(last[3] + decision["clauses"]))  # not entitled: every clause that said so
+            else:
+                parts.append([start, end, decision, list(decision["clauses"])])
+            start = end
+        self.counted = sum((end - begin for begin, end, decision, _ in parts if decision["outcome"] != NOT_ENTITLED),
+                           Fraction(0))
+        self.counts = any(decision["outcome"] != NOT_ENTITLED for _, _, decision, _ in parts)
+        if len(parts) == 1:
+            return whole
+        self.parts = [(end - begin, decision["outcome"], decision["paid"], clauses, decision["pay clauses"])
+                      for begin, end, decision, clauses in parts]
+        shown = [{"hours": json_number(hours), "outcome": outcome, "paid": paid, "clauses": clauses,
+                  "pay clauses": list(pay_clauses)} for hours, outcome, paid, clauses, pay_clauses in self.parts]
+        reasons = whole["reasons"]
+        if self.detailed:
+            reasons = list(reasons)
+            # The request whole is decided as its last part is; each other part says what differs for it.
+            for begin, end, decision, _ in parts:
+                own = [reason for reason in decision["reasons"] if reason not in whole["reasons"]]
+                if own:
+                    reasons.append(f"{self.part_label(begin, end)}: " + "; ".join(own))
+        decision = {}
+        for key, value in whole.items():
+            decision[key] = reasons if key == "reasons" else value
+            if key == "pay clauses":
+                decision["parts"] = shown
+        return decision
+
+    def part_label(self, start, end):
+        """How the reasons name a part: "the first 2 h", "the last 1 h", "the 0.5 h after the first 2 h"."""
+        if start == 0:
+            return f"the first {decimal_text(end)} h"
+        if end == self.hours:
+            return f"the last {decimal_text(end - start)} h"
+        return f"the {decimal_text(end - start)} h after the first {decimal_text(start)} h"
 
     def in_effect(self):
         """NOT_ENTITLED for a request dated before the agreement takes effect (its 'effective' date), else ENTITLED."""
@@ -536,6 +644,8 @@ class Decision:
             if rule.kind == "allowance":
                 pools.setdefault(rule.period, []).append(rule)
         over = []
+        windows = []  # the periods' windows, none holding the request
+        most_left = Fraction(0)  # the most time left in any period's allowance
         for period, rules in pools.items():
             limit = Fraction(0)
             notes = []
@@ -543,6 +653,9 @@ class Decision:
                 amount = self.allowance_hours(rule, notes)
                 limit += amount
             fits, used, window = self.within((category,), period, limit)
+            if not fits:
+                windows.append(((category,), period, limit))
+                most_left = max(most_left, limit - used)
             arithmetic = (self.arithmetic(used, fits, limit, period, window, f" for {self.category_words}")
                           if self.detailed else None)
             # The allowance's own clauses first, then the tables that computed it.
@@ -556,6 +669,10 @@ class Decision:
                          "".join(f"; {n}" for n in notes))
                 return ENTITLED, None
             over.append((clauses, arithmetic, notes))
+        if most_left:
+            # The request fits no period whole, but as much as is left in the roomiest is within the agreement.
+            self.cuts.add(most_left)
+            self.cut_windows.append(("most", tuple(windows)))
         for clauses, arithmetic, notes in over:
             self.cite(*clauses)
             self.say(f"over the allowance: {arithmetic} ({', '.join(map(cited, clauses))})" + "".join(f"; {n}" for n in notes))
@@ -570,8 +687,10 @@ class Decision:
 
     def arithmetic(self, used, fits, limit, period, window, scope=""):
         """The sum a window's check shows: "3 h taken + 2 h asked = 5 h ≤ 10 h per month for duties (March 2026)"."""
-        total = used + self.hours
-        return (f"{decimal_text(used)} h taken + {decimal_text(self.hours)} h asked = {decimal_text(total)} h "
+        total = used + self.upto
+        asked = (f"{decimal_text(self.upto)} h asked" if self.upto == self.hours else
+                 f"{decimal_text(self.upto)} h of the {decimal_text(self.hours)} h asked")
+        return (f"{decimal_text(used)} h taken + {asked} = {decimal_text(total)} h "
                 f"{'≤' if fits else '>'} {decimal_text(limit)} h {period.describe()}{scope}"
                 f" ({period.describe_window(window)})")
 
@@ -639,6 +758,9 @@ class Decision:
             arithmetic = self.arithmetic(used, fits, rule.hours, rule.period, window) if self.detailed else None
             self.check(rule, "limit", fits, arithmetic)
             if not fits:
+                if rule.hours > used:
+                    self.cuts.add(rule.hours - used)  # the time left under the limit is within it
+                    self.cut_windows.append(("left", (rule.categories, rule.period, rule.hours)))
                 self.cite(rule.clause)
                 self.say(f"over the limit of {rule.text}: {arithmetic} ({cited(rule.clause)})")
                 limited, pay = self.discretion("beyond the limit")
@@ -749,6 +871,15 @@ class Decision:
             return False, clauses
         self.say(f"time for {self.category_words}{where} is paid subject to management agreement ({', '.join(map(cited, clauses))})")
         return None, clauses
+
+
+def _one_part(first, then):
+    """Whether two stretches of a request next to each other, decided as `first` and `then`, are one part:
+    the same outcome, pay and clauses, or both not entitled."""
+    if first["outcome"] == NOT_ENTITLED:
+        return then["outcome"] == NOT_ENTITLED
+    return (first["outcome"], first["paid"], first["clauses"], first["pay clauses"]) == (
+        then["outcome"], then["paid"], then["clauses"], then["pay clauses"])
 
 
 def _roles_words(rule, spelt):

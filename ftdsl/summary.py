@@ -2,8 +2,9 @@
 
 Every row decided reaches one leaf of the run's tree (trees.Leaf), which
 tallies the rows and their hours (scaled to whole numbers, see
-totals.scale); `totals_by_category` adds the tallies up per category as
-exact Fractions of an hour, and `summary_text` lays them out for
+totals.scale), or is decided in parts, each part's hours tallied to its
+own outcome (`add_in_parts`, in the batch's in_parts_totals); `totals_by_category` adds the tallies up per
+category as exact Fractions of an hour, and `summary_text` lays them out for
 `ftdsl run LOG --summary`. Rows with errors reach no leaf and are not
 counted; the table says how many there were.
 """
@@ -17,23 +18,54 @@ from .numbers import decimal_text
 _HOURS = ("asked", "entitled", "discretionary", "not_entitled", "paid")  # the keys of the columns of hours, in order
 
 
-def totals_by_category(leaves, scale):
+def _entry():
+    return {"requests": 0, "asked": Fraction(0), "entitled": Fraction(0), "discretionary": Fraction(0),
+            "not_entitled": Fraction(0), "paid": Fraction(0)}
+
+
+def totals_by_category(leaves, scale, in_parts=None):
     """Totals per category, in category order: rows and hours asked, hours by outcome, paid hours (Fractions).
 
     `scale` is the run's totals.scale: a leaf's hours are in 1/scale hours.
+    `in_parts` holds the totals of the rows decided in parts (add_in_parts),
+    in hours scaled too, which are added in.
     """
     table = {}
     for leaf in leaves:
-        entry = table.setdefault(leaf.category, {"requests": 0, "asked": Fraction(0), "entitled": Fraction(0),
-                                                 "discretionary": Fraction(0), "not_entitled": Fraction(0),
-                                                 "paid": Fraction(0)})
+        entry = table.setdefault(leaf.category, _entry())
         hours = Fraction(leaf.hours) / scale
         entry["requests"] += leaf.rows
         entry["asked"] += hours
         entry[leaf.outcome] += hours
         if leaf.paid is True:
             entry["paid"] += hours
+    for category, more in (in_parts or {}).items():
+        entry = table.setdefault(category, _entry())
+        for key, value in more.items():
+            entry[key] += value if key == "requests" else Fraction(value) / scale
     return dict(sorted(table.items()))
+
+
+def add_in_parts(table, category, hours, parts, requests=1):
+    """Count a request of `hours` decided in parts in `table` (category -> totals, in the hours given): each
+    part's hours go to its own outcome, and to the paid hours when it is paid. `parts` are (hours, outcome,
+    paid); a batch gives hours scaled (see totals.scale), and may count several `requests` at once.
+
+    >>> table = {}
+    >>> add_in_parts(table, "duties", 3, [(2, "entitled", True), (1, "not_entitled", False)])
+    >>> table["duties"]["entitled"], table["duties"]["not_entitled"], table["duties"]["paid"]
+    (2, 1, 2)
+    """
+    entry = table.get(category)
+    if entry is None:
+        entry = table[category] = {"requests": 0, "asked": 0, "entitled": 0, "discretionary": 0, "not_entitled": 0,
+                                   "paid": 0}
+    entry["requests"] += requests
+    entry["asked"] += hours
+    for part_hours, outcome, paid in parts:
+        entry[outcome] += part_hours
+        if paid is True:
+            entry["paid"] += part_hours
 
 
 def summary_text(summary, error_count=0, rows=0):

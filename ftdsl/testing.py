@@ -50,7 +50,11 @@ FTE = "FTE"
 # Units of the language an expectation does not take: a request's or a value's amount is not a number of weeks.
 OTHER_UNITS = ("week", "weeks", "working week", "working weeks", "minute", "minutes")
 # Keys of a decision a test may expect; the lists compare in any order.
-DECISION_KEYS = ("outcome", "paid", "clauses", "pay clauses", "hours", "category", "date")
+DECISION_KEYS = ("outcome", "paid", "clauses", "pay clauses", "hours", "category", "date", "parts")
+# Keys of one part of a decision in parts a test may expect (in the list form of "parts").
+PART_KEYS = ("hours", "outcome", "paid", "clauses", "pay clauses")
+PARTS_HINT = ('give the hours of each outcome, such as {"entitled": "2 hours", "discretionary": "1 hour"}, or the '
+              'parts in order, such as [{"hours": 2, "outcome": "entitled"}, {"hours": 1, "outcome": "discretionary"}]')
 LIST_KEYS = ("clauses", "pay clauses")
 VALUES = "values"  # reserved in "expect": expected computed values, not a request id
 
@@ -243,9 +247,82 @@ def compare(expect: dict, report: dict, model, path: str = "<test>", text: str |
                 mismatch = _compare_hours(value, got, model, place)
                 if mismatch is not None:
                     mismatches.append(Mismatch(f"request {key}", field, *mismatch, tuple(decision["reasons"])))
+            elif field == "parts":
+                got = (hours or {}).get(key)
+                got = Fraction(str(decision["hours"])) if got is None else got
+                mismatches.extend(Mismatch(f"request {key}", *found, tuple(decision["reasons"]))
+                                  for found in _compare_parts(value, decision, got, model, place))
             elif not _same(field, value, decision[field]):
                 mismatches.append(Mismatch(f"request {key}", field, value, decision[field], tuple(decision["reasons"])))
     return mismatches
+
+
+def _parts_of(decision: dict, hours: Fraction) -> list[dict]:
+    """A decision's parts, each with its exact hours (a request not decided in parts is one part, of `hours`)."""
+    if "parts" not in decision:
+        return [{"hours": hours, "outcome": decision["outcome"], "paid": decision["paid"],
+                 "clauses": decision["clauses"], "pay clauses": decision["pay clauses"]}]
+    # A part's hours as the report gives them: exact where they end as a decimal, as they nearly always do.
+    return [{**part, "hours": Fraction(str(part["hours"]))} for part in decision["parts"]]
+
+
+def _parts_shown(parts: list[dict]) -> Shown:
+    """Parts for a failure line: '2 h entitled, 1 h discretionary'."""
+    return Shown(", ".join(f"{decimal_text(part['hours'])} h {part['outcome'].replace('_', ' ')}" for part in parts))
+
+
+def _compare_parts(value, decision: dict, hours: Fraction, model, place) -> list[tuple]:
+    """(key, expected, got) for each way a decision's parts are not as expected.
+
+    `value` is the hours of each outcome, by outcome ({"entitled": "2 hours",
+    "discretionary": 1}: an outcome not named has no hours), or the parts in
+    order, each with any of PART_KEYS, compared as a decision's keys are.
+    """
+    parts = _parts_of(decision, hours)
+    if isinstance(value, dict):
+        expected = {}
+        for name, amount in value.items():
+            inner = _Place(place.path, place.text, (*place.keys, name))
+            outcome = _outcome(name)
+            if outcome is None:
+                raise inner.error(f"{_quoted(name)} is not an outcome", _outcome_hint(name))
+            if outcome in expected:
+                raise inner.error(f"the hours {outcome.replace('_', ' ')} are given twice", PARTS_HINT)
+            if isinstance(amount, bool) or not isinstance(amount, (int, float, Decimal, str)):
+                raise inner.error('must be a number of hours, or an amount such as "1.5 days"')
+            expected[outcome] = _read_amount(amount, model, inner, "a part's time", fte=False).value(model)
+        got = {}
+        for part in parts:
+            got[part["outcome"]] = got.get(part["outcome"], Fraction(0)) + part["hours"]
+        if all(expected.get(o) == got.get(o) or not expected.get(o) and not got.get(o) for o in OUTCOMES):
+            return []
+        shown = [{"outcome": o, "hours": expected[o]} for o in OUTCOMES if o in expected and expected[o] is not None]
+        return [("parts", _parts_shown(shown), _parts_shown([{"outcome": o, "hours": got[o]} for o in OUTCOMES
+                                                             if o in got]))]
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise place.error("must be the hours of each outcome or a list of parts", PARTS_HINT)
+    if len(value) != len(parts):
+        return [("parts", Shown(f"{len(value)} part{'s' if len(value) != 1 else ''}"), _parts_shown(parts))]
+    found = []
+    for number, (item, part) in enumerate(zip(value, parts), 1):
+        for field, expected in item.items():
+            inner = _Place(place.path, place.text, (*place.keys, number - 1, field))
+            key = f"part {number} {field}"
+            if field not in PART_KEYS:
+                raise inner.error(f"'{field}' is not a key of a part", did_you_mean(field, PART_KEYS,
+                                                                                               "keys"))
+            if field == "outcome":
+                if _outcome(expected) is None:
+                    raise inner.error(f"{_quoted(expected)} is not an outcome", _outcome_hint(expected))
+                if _outcome(expected) != part["outcome"]:
+                    found.append((key, expected, part["outcome"]))
+            elif field == "hours":
+                mismatch = _compare_hours(expected, part["hours"], model, inner)
+                if mismatch is not None:
+                    found.append((key, *mismatch))
+            elif not _same(field, expected, part[field]):
+                found.append((key, expected, part[field]))
+    return found
 
 
 def _same(field: str, expected, got) -> bool:
@@ -463,11 +540,11 @@ class _Place:
 
     path: str
     text: str | None
-    keys: tuple[str, ...]
+    keys: tuple[str | int, ...]  # an int is a list's index
 
     def error(self, message: str, hint: str | None = None, code: str = "E301") -> FtdslError:
         """An error at the value, its message led by the value's place in the section (expect.r1.hours)."""
-        where = ".".join(self.keys)
+        where = ".".join(map(str, self.keys))
         found = find(self.text, self.keys) if self.text else None
         if found is None:
             return _expect_error(self.path, self.text, where, message, hint, code=code)

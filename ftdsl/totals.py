@@ -59,6 +59,7 @@ class Windows:
         self.periods = tuple(sorted({key[1] for key in keys}, key=repr))
         self.slot = {period: 2 + i for i, period in enumerate(self.periods)}
         self._adders = {}
+        self._counters = {}
 
     def new_record(self, day, name):
         """A representative's record (see the class) before any time is counted."""
@@ -83,6 +84,27 @@ class Windows:
                 state[slot + 1] -= entries.popleft()[1]
             return state[slot + 1]
         return state[slot + 1] if state[slot] == start else 0
+
+    def counter(self, key):
+        """`used` for one window, as a function used(state, day) with the window's slot and period bound: what a
+        question asked many times (a probe of the general walk, a row decided in parts) calls, without hashing
+        the key each time."""
+        found = self._counters.get(key)
+        if found is not None:
+            return found
+        slot, period, starts, start = self.total_slot[key], key[1], self.starts[key[1]], self.start
+        if self.rolling[key]:
+            def used(state, day):
+                begin = starts.get(day) or start(period, day)
+                entries = state[slot]
+                while entries and entries[0][0] < begin:
+                    state[slot + 1] -= entries.popleft()[1]
+                return state[slot + 1]
+        else:
+            def used(state, day):
+                return state[slot + 1] if state[slot] == (starts.get(day) or start(period, day)) else 0
+        found = self._counters[key] = used
+        return found
 
     def record(self, day):
         """The tuple (day, ISO text, start of each period in `periods`) that the hot loop reads for a date."""

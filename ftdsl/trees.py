@@ -2,7 +2,8 @@
 
 A decision of a batch row depends on the row's cell texts and, through
 one question (`History.within`, "does it fit under L hours in this
-window?"), on the representative's history. So the first row with given
+window?", and where it does not, whether any time is left there), on the
+representative's history. So the first row with given
 texts is decided by the full procedure (runtime.Decision) while every
 read is traced (`Trace`): a row's facts through `TracedInputs`, its
 request fields through `TracedRequest`, its history through
@@ -11,7 +12,12 @@ request fields through `TracedRequest`, its history through
 its root to a `Leaf` holding the decision: an `Ask` for a column's text,
 a `Keyed` for part of it (a band, the notice thresholds met, whether a
 field is filled in: the `partial_questions`), a `Probe` for a window
-question. A later row walks the tree (`Tree.walk`, or the compiled loop
+question. A row that straddles a window (some time left in it, not
+enough for the row) is decided in parts, which depend on exactly how much
+time is left: its path ends at a `Parted` node, which holds the decision
+of the row as one and the windows whose time left divides it; the batch
+works out where the row divides from the running totals and walks the
+tree again for each part, as a row ending where the part ends. A later row walks the tree (`Tree.walk`, or the compiled loop
 of rowloop.py), reading only the columns on its path and answering the
 window questions from its own running totals; where the tree has no
 answer yet the row is decided in full and the tree grows (`Tree.grow`).
@@ -57,26 +63,35 @@ class Keyed:
 
 
 class Probe:
-    """A question about history: does the row's time fit under `limit` (scaled) in the window `key`?"""
+    """A question about history: does the row's time fit under `limit` (scaled) in the window `key` (`yes`), and
+    if not, is some time left in it (`part`: the request straddles the window) or none (`no`)?"""
 
-    __slots__ = ("key", "limit", "yes", "no")
+    __slots__ = ("key", "limit", "used", "yes", "part", "no")
 
-    def __init__(self, key, limit):
+    def __init__(self, key, limit, used):
         self.key = key
         self.limit = limit
+        self.used = used  # Windows.counter(key): the hours counted in the window, used(state, day)
         self.yes = None
+        self.part = None
         self.no = None
+
+
+# The answers of a probe, as a trace records them, and the child of the Probe each leads to.
+PROBE_SLOTS = {True: "yes", "part": "part", False: "no"}
 
 
 class Leaf:
     """A decided outcome, with its output text and the totals of the rows that reached it."""
 
-    __slots__ = ("outcome", "paid", "clauses", "head", "tail", "category", "counts", "add", "rows", "hours", "check")
+    __slots__ = ("outcome", "paid", "clauses", "pay_clauses", "head", "tail", "category", "counts", "add", "rows",
+                 "hours", "check")
 
     def __init__(self, decision, counts, check, jsonl):
         self.outcome = decision["outcome"]
         self.paid = decision["paid"]
         self.clauses = tuple(decision["clauses"])
+        self.pay_clauses = tuple(decision["pay clauses"])  # which parts of a row decided in parts are one
         self.category = decision["category"]
         self.counts = counts
         self.add = None  # Windows.adder(counts), set by Tree.grow when counts is not empty
@@ -91,31 +106,63 @@ class Leaf:
         self.check = check
 
 
+class Parted:
+    """Where the path of rows decided in parts ends: the decision of such a row as one (its outcome, pay and
+    clauses, those of its last part), the windows whose time left divides it (`windows`: runtime.Decision's
+    cut_windows, each window as its (Windows.counter, limit) in running totals), and as a Leaf, the columns to
+    check and the windows a row counts in (`add` counts them). `rows` is how many rows reached it (the
+    compiled loop reads it); `made` remembers the line ends and tallies of the ways its rows divided."""
+
+    __slots__ = ("outcome", "paid", "clauses", "pay_clauses", "category", "windows", "counts", "add", "check", "rows",
+                 "made", "start", "single")
+
+    def __init__(self, decision, windows, counts, check, start):
+        self.outcome = decision["outcome"]
+        self.paid = decision["paid"]
+        self.clauses = tuple(decision["clauses"])
+        self.pay_clauses = tuple(decision["pay clauses"])
+        self.category = decision["category"]
+        self.windows = windows
+        self.counts = counts
+        self.add = None  # Windows.adder(counts), set by Tree.grow when counts is not empty
+        self.check = check
+        self.rows = 0
+        self.made = {}
+        # The first window question on the path: the questions before it are about the row's cells alone, so a
+        # walk for part of the row reaches it as the row did, and starts there.
+        self.start = start
+        # The one window of a row that only one window divides, as (used, limit); else None.
+        self.single = windows[0][0] if len(windows) == 1 and len(windows[0]) == 1 else None
+
+
 class Tree:
     """One run's decision tree: its `root` (None until the first row is decided), its `leaves` in the order they
     were made (the summary adds up their tallies) and the number of its questions (`nodes`).
 
     `keys` names the partial questions it may ask (see partial_questions),
     `static_columns` are the columns a leaf may have to check, `jsonl`
-    says which output its leaves write, and `adder` is Windows.adder,
-    which gives a leaf the code that counts its rows in their windows.
+    says which output its leaves write, and `windows` is the run's
+    totals.Windows: its `adder` gives a leaf the code that counts its rows
+    in their windows, its `counter` a probe the hours counted in its window.
     """
 
-    def __init__(self, keys, static_columns, jsonl, adder):
+    def __init__(self, keys, static_columns, jsonl, windows):
         self.root = None
         self.leaves = []
+        self.parted = []  # its Parted nodes, in the order they were made
         self.nodes = 0
         self.keys = keys
         self.static_columns = static_columns
         self.jsonl = jsonl
-        self.adder = adder
+        self.adder = windows.adder
+        self.counter = windows.counter
 
-    def walk(self, node, row, state, day, scaled, used):
-        """Where a row stops, walking down from `node`: its Leaf, or None where the tree has no answer yet.
+    def walk(self, node, row, state, day, scaled):
+        """Where a row stops, walking down from `node`: its Leaf (or Parted node), or None where the tree has no
+        answer yet.
 
         `state` is the representative's record, `day` the row's date and
-        `scaled` its hours (see totals.scale); `used` is Windows.used, the
-        hours counted in a window.
+        `scaled` its hours (see totals.scale).
         """
         while node is not None:
             kind = node.__class__
@@ -124,23 +171,26 @@ class Tree:
             elif kind is Keyed:
                 node = node.children.get(node.key(row[node.column]))
             elif kind is Probe:
-                node = node.yes if used(state, node.key, day) + scaled <= node.limit else node.no
+                hours = node.used(state, day)
+                node = node.yes if hours + scaled <= node.limit else node.part if hours < node.limit else node.no
             else:
                 break
         return node
 
-    def grow(self, steps, row, decision, counts):
+    def grow(self, steps, row, decision, counts, windows=None):
         """Add the path a full decision of `row` took (its Trace's steps) and return the Leaf at its end, made
-        with the decision and the windows it counts in (`counts`) if the path is new."""
+        with the decision and the windows it counts in (`counts`) if the path is new; with `windows` (where
+        the windows' time left divides the row, see Parted), a Parted node instead."""
         # Walk the steps from the root, making the nodes that are missing.
         # The procedure is deterministic, so a node already there asks the
         # same question as this step.
         parent, slot = self, "root"  # children of the root and of probes are attributes; of asks, dict entries
+        first_probe = None
         for step in steps:
             node = _child(parent, slot)
             if node is None:
                 node = (Ask(step[1]) if step[0] == "ask" else Keyed(step[1], self.keys[step[2]])
-                        if step[0] == "keyed" else Probe(step[1], step[2]))
+                        if step[0] == "keyed" else Probe(step[1], step[2], self.counter(step[1])))
                 _set_child(parent, slot, node)
                 self.nodes += 1
             elif not _same_question(node, step, self.keys):
@@ -150,11 +200,23 @@ class Tree:
             elif step[0] == "keyed":
                 parent, slot = node.children, node.key(row[step[1]])
             else:
-                parent, slot = node, ("yes" if step[3] else "no")
+                parent, slot = node, PROBE_SLOTS[step[3]]
+                first_probe = first_probe or node
         leaf = _child(parent, slot)
+        if leaf is not None and (leaf.__class__ is Parted) != (windows is not None):
+            raise AssertionError("the decision procedure decided the same path in parts and whole")
         if leaf is None:
             asked = {step[1] for step in steps if step[0] == "ask"}
-            leaf = Leaf(decision, counts, tuple(c for c in self.static_columns if c not in asked), self.jsonl)
+            check = tuple(c for c in self.static_columns if c not in asked)
+            if windows is not None:
+                leaf = Parted(decision, tuple(tuple((self.counter(key), limit) for key, limit in found)
+                                              for found in windows), counts, check, first_probe)
+                if counts:
+                    leaf.add = self.adder(counts)
+                _set_child(parent, slot, leaf)
+                self.parted.append(leaf)
+                return leaf
+            leaf = Leaf(decision, counts, check, self.jsonl)
             if counts:
                 leaf.add = self.adder(counts)
             _set_child(parent, slot, leaf)
@@ -285,7 +347,8 @@ def partial_questions(program):
 
 class Trace:
     """What a full decision read, in order (`steps`): ('ask', column) for a column's text, ('keyed', column, key
-    name) for part of it, ('probe', window, limit, fits) for history.
+    name) for part of it, ('probe', window, limit, answer) for history, the answer True (it fits), "part" (it
+    does not, but time is left in the window) or False (none is).
 
     `fact_columns` maps a fact to its column, `request_columns` a request
     field to the columns it comes from, and `request_keys` a request field
@@ -342,15 +405,18 @@ class TracedInputs(runtime.Inputs):
 
 class RunningTotals(runtime.History):
     """A representative's history as batch keeps it: `within` answered from the running totals of their record
-    (see totals.Windows), each answer traced as a probe of the tree. Only whether the request fits is answered:
-    the hours used and the window are for reasons, which a batch does not write."""
+    (see totals.Windows), each answer traced as a probe of the tree while `tracing`. Whether the request fits is
+    answered, and where it does not, the hours used (a decision in parts divides the request at the time left);
+    the window is for reasons, which a batch does not write."""
 
-    def __init__(self, windows, scale, state, scaled, trace):
+    def __init__(self, windows, scale, state, scaled, trace, hours=None):
         self.windows = windows  # the run's totals.Windows
         self.scale = scale  # totals.scale of the ruleset
         self.state = state  # the representative's record, with its running totals (see Windows)
         self.scaled = scaled  # the request's hours, scaled (see totals.scale)
+        self.hours = hours  # the same, in hours (a part of the request asks about fewer)
         self.trace = trace
+        self.tracing = True  # off once the request whole is decided: its parts' questions are not the tree's
 
     def within(self, categories, period, limit, day, hours):
         key = (tuple(categories), period)
@@ -358,6 +424,9 @@ class RunningTotals(runtime.History):
             raise AssertionError(f"the ruleset asks about a window batch evaluation does not keep: {key}")
         used = self.windows.used(self.state, key, day)
         limit_scaled = whole(Fraction(limit) * self.scale)
-        fits = used + self.scaled <= limit_scaled
-        self.trace.steps.append(("probe", key, limit_scaled, fits))
-        return fits, None, None
+        scaled = self.scaled if hours == self.hours else whole(Fraction(hours) * self.scale)
+        fits = used + scaled <= limit_scaled
+        if self.tracing:
+            self.trace.steps.append(("probe", key, limit_scaled, True if fits else "part" if used < limit_scaled
+                                     else False))
+        return fits, None if fits else Fraction(used) / self.scale, None

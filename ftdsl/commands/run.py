@@ -247,12 +247,13 @@ class _OutputFile:
     def open(self):
         if self.target is None:
             self.temporary = os.path.join(self.folder, "decisions")
-            return open(self.temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the with
+            # Read back too: Batch names the parts column in the header once a row has parts.
+            return open(self.temporary, "w+", encoding="utf-8", newline="")  # noqa: SIM115 - closed by the with
         from ..files import output_target, temporary_beside
 
         self.real_target = output_target(self.target, self.protect)
         descriptor, self.temporary = temporary_beside(self.real_target, self.target)
-        return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+        return os.fdopen(descriptor, "w+", encoding="utf-8", newline="")
 
     def commit(self):
         if self.target is None:
