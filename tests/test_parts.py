@@ -201,6 +201,21 @@ def _as_hours(value):
     return as_float if Fraction(repr(as_float)) == value else None
 
 
+def _decided(text, scenario):
+    """(the generated ruleset, the scenario fitted to it, its decisions); a ruleset or scenario that does not
+    check is not an example (assume)."""
+    try:
+        ruleset = ftdsl.load_ruleset_text(text, "generated.ftr")
+    except FtdslError:
+        assume(False)
+    scenario = _fitted(scenario, ruleset.program.vocabulary)
+    try:
+        decisions = ruleset.decide(scenario)["decisions"]
+    except FtdslError:
+        assume(False)
+    return ruleset, scenario, decisions
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(rulesets(), scenarios())
 def test_parts_add_up_and_deciding_the_parts_one_after_another_gives_the_same_hours(text, scenario):
@@ -211,15 +226,7 @@ def test_parts_add_up_and_deciding_the_parts_one_after_another_gives_the_same_ho
     And where a request decided in parts counts against its windows (in working hours, or time off in lieu
     counts): asking for its parts as requests of their own, one after another on the same day, gives the same
     hours of each outcome, and every other request of the scenario is decided exactly as before."""
-    try:
-        ruleset = ftdsl.load_ruleset_text(text, "generated.ftr")
-    except FtdslError:
-        assume(False)
-    scenario = _fitted(scenario, ruleset.program.vocabulary)
-    try:
-        decisions = ruleset.decide(scenario)["decisions"]
-    except FtdslError:
-        assume(False)
+    ruleset, scenario, decisions = _decided(text, scenario)
     rank = {"entitled": 2, "discretionary": 1, "not_entitled": 0}
     for request, decision in zip(scenario["requests"], decisions):
         hours = _hours_of(ruleset, request)
@@ -267,15 +274,7 @@ def _prefix_outcome(ruleset, scenario, position, hours):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(rulesets(), scenarios())
 def test_each_part_is_decided_as_the_request_would_be_if_it_ended_where_the_part_ends(text, scenario):
-    try:
-        ruleset = ftdsl.load_ruleset_text(text, "generated.ftr")
-    except FtdslError:
-        assume(False)
-    scenario = _fitted(scenario, ruleset.program.vocabulary)
-    try:
-        decisions = ruleset.decide(scenario)["decisions"]
-    except FtdslError:
-        assume(False)
+    ruleset, scenario, decisions = _decided(text, scenario)
     for position, decision in enumerate(decisions):
         if "parts" not in decision:
             continue
@@ -317,15 +316,7 @@ def _through_batch(program, scenario, output_format):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(rulesets(), scenarios())
 def test_batch_gives_the_parts_the_scenario_gives_and_adds_them_up_by_outcome(text, scenario):
-    try:
-        ruleset = ftdsl.load_ruleset_text(text, "generated.ftr")
-    except FtdslError:
-        assume(False)
-    scenario = _fitted(scenario, ruleset.program.vocabulary)
-    try:
-        decisions = ruleset.decide(scenario)["decisions"]
-    except FtdslError:
-        assume(False)
+    ruleset, scenario, decisions = _decided(text, scenario)
     output, summary = _through_batch(ruleset.program, scenario, "jsonl")
     rows = [json.loads(line) for line in output.splitlines()]
     for row, decision in zip(rows, decisions, strict=True):
