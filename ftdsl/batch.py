@@ -612,7 +612,10 @@ class Batch:
             out.write(",".join(OUTPUT_COLUMNS) + "\n")
         start = out.tell() if out.seekable() else None
         try:
-            self._stream(path, out)
+            if self.program.model.holders:
+                self._pooled(path, out)
+            else:
+                self._stream(path, out)
         except _Unsorted:
             if start is None:
                 raise AssertionError("the sorting fallback needs a seekable output") from None
@@ -716,12 +719,94 @@ class Batch:
                 if progress is not None:
                     progress(min(written / total, 1.0), _PASSES[2])
 
+    def _pooled(self, path, out):
+        """Decide a log under a ruleset with shared time ('shared by the union'): rows in date order across the
+        whole log (ties in row order), each by the full procedure, against the person's own history and the
+        history of each pool they share, which counts every member's rows. The rows are held in memory, and the
+        decisions written in row order at the end; docs/performance.md says what this costs."""
+        raw, handle = self._open(path)
+        with handle:
+            rows = self._read_guard(lambda: self._open_rows(handle), None)
+            self._prepare(rows)
+            read = self._read_guard(lambda: [(row, rows.line_num) for row in rows], rows)
+        written = []  # (line, output text), in the order decided
+        self._append = lambda text: written.append((line, text))
+        dated = []
+        for index, (row, line) in enumerate(read):
+            if not row and not isinstance(row, BadRow):
+                continue
+            record = self._date(row[self.i_date]) if len(row) == self.width else False
+            quantity = self._valid_quantity(tuple(row[c] for c in self.quantity_columns)) if record else None
+            if not record or quantity is None or not row[self.i_rep]:
+                self._other(row, line)
+            else:
+                dated.append((record[0], index, row, line, record, quantity))
+        people, pools = {}, {}
+        for day, _, row, line, record, quantity in sorted(dated, key=lambda entry: entry[:2]):
+            self._decide_pooled(row, line, record, quantity, people, pools)
+        self.rows = len(written)
+        out.write("".join(text for _, text in sorted(written, key=_first)))
+
+    def _decide_pooled(self, row, line, record, quantity, people, pools):
+        """Decide one row of a log with shared time (see _pooled) and write its line; `people` and `pools` hold the
+        History of each person and of each pool, by (holder, name)."""
+        inputs, problem = self._inputs(row)
+        rep, row_id, day = row[self.i_rep], self._row_id(row, line), record[0]
+        if problem is not None:
+            self._append(self._error_line(line, rep, row_id, row[self.i_date], *problem))
+            return
+        facts, template = inputs
+        inputs = runtime.Inputs(self.program, facts)
+        program = self.program
+        history = people.get(rep)
+        if history is None:
+            history = people[rep] = runtime.History(program)
+        # The pools this row's person is in: each declared pool, and each fact's pool that the row names.
+        mine = {holder: pools.setdefault((holder, facts.get(holder)), runtime.History(program))
+                for holder in program.model.holders if holder in program.model.pools or holder in facts}
+        request = dict(template, id=row_id, date=day)
+        maker = runtime.Decision(program, inputs, history, request, quantity[0], day, _QUIET, pools=_PoolsOf(mine))
+        try:
+            decision = maker.decide()
+        except runtime.MissingFact as missing:
+            reads = f" ({', '.join(map(cited, missing.clauses))} reads it)" if missing.clauses else ""
+            self._append(self._error_line(line, rep, row_id, row[self.i_date],
+                                          f"the row does not give '{missing.name}', which this request needs{reads}",
+                                          f"add a '{missing.name}' column, or fill it in on this row"))
+            return
+        if maker.counts:
+            for counted in (history, *mine.values()):
+                counted.count(day, request["category"], maker.counted, request["in working hours"])
+        scaled = quantity[1]
+        parts = maker.parts or [(quantity[0], decision["outcome"], decision["paid"], decision["clauses"], ())]
+        add_in_parts(self.in_parts_totals, request["category"], scaled,
+                     [(whole(hours * self.scale), outcome, paid) for hours, outcome, paid, _, _ in parts])
+        shown = None
+        if maker.parts:
+            self.divided_rows += 1
+            shown = [(json_number(hours), outcome, paid, clauses) for hours, outcome, paid, clauses, _ in parts]
+        head, tail = leaf_ends(request["category"], decision["outcome"], decision["paid"], decision["clauses"],
+                               self.jsonl, shown)
+        if self.jsonl:
+            self._append(f'{{"line": {line}, "rep": {self._text(rep)}, "id": {self._text(row_id)}, '
+                         f'"date": "{record[1]}", {head}{quantity[5]}{tail}')
+        else:
+            self._append(f"{line},{self._text(rep)},{self._text(row_id)},{record[1]},{head}{quantity[4]}{tail}")
+
     # ---- totals
     def summary(self):
         """Totals per category: rows and hours asked, hours by outcome, paid hours (exact Fractions)."""
         for node in self.tree.parted:
             self._count_parted(node)
         return totals_by_category(self.tree.leaves, self.scale, self.in_parts_totals)
+
+
+class _PoolsOf(dict):
+    """The pools of one row's person, by holder, for runtime.Decision; a holder the row does not name (its fact
+    is not given) is a fact the decision needs."""
+
+    def __missing__(self, holder):
+        raise runtime.MissingFact(holder, "scenario")
 
 
 def _first(pair):

@@ -268,6 +268,9 @@ class _Builder(Transformer):
     def categories_decl(self, meta, children):
         return n.CategoriesDecl(tuple(children[0]), span=self.span(meta))
 
+    def pools_decl(self, meta, children):
+        return n.PoolsDecl(tuple(children[0]), span=self.span(meta))
+
     def fact_decl(self, meta, children):
         name, (type_name, assumed) = children
         return n.FactDecl(name, type_name, request=False, assumed=assumed, span=self.span(meta))
@@ -428,8 +431,11 @@ class _Builder(Transformer):
 
     # ---- rule bodies
     def allowance(self, meta, children):
-        who, quantity, period, category = children
-        return n.Allowance(who, quantity, period, category, span=self.span(meta))
+        who, quantity, period, category, *shared = children
+        return n.Allowance(who, quantity, period, category, shared[0] if shared else None, span=self.span(meta))
+
+    def shared(self, meta, children):
+        return children[0]
 
     def reasonable_time(self, meta, children):
         who, category = children
@@ -446,8 +452,8 @@ class _Builder(Transformer):
         return n.Who((), anyone=True, span=self.span(meta))
 
     def limit(self, meta, children):
-        categories, amount, period = children
-        return n.Limit(tuple(categories), amount, period, span=self.span(meta))
+        categories, amount, period, *shared = children
+        return n.Limit(tuple(categories), amount, period, shared[0] if shared else None, span=self.span(meta))
 
     def discretion(self, meta, children):
         categories, *rest = children

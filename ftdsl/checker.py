@@ -19,6 +19,8 @@ from .errors import Diagnostic, FtdslError, Span, did_you_mean
 from .model import cited
 from .records import meaning_key
 
+# The facts that can name a pool ('shared by the union'): those whose value says which group a person is in.
+POOL_FACT_TYPES = ("text", "count", "staff group", "role")
 FACT_TYPES = ("yes/no", "count", "number", "date", "text", "staff group", "list of roles", "role", "category")
 TYPE_ALIASES = {"yes or no": "yes/no", "boolean": "yes/no", "true/false": "yes/no", "whole number": "count",
                 "roles": "list of roles", "list of role": "list of roles"}
@@ -94,6 +96,7 @@ class _Checker:
         self.roles: dict[str, n.Name] = {}
         self.staff_groups: dict[str, n.Name] = {}
         self.categories: dict[str, n.Name] = {}
+        self.pools: dict[str, n.Name] = {}
         self.facts: dict[str, m.FactDef] = {}
         self.tables: dict[str, m.Table] = {}
         self.table_nodes: dict[str, n.BandTable] = {}
@@ -177,6 +180,7 @@ class _Checker:
             roles=tuple(self.roles),
             staff_groups=tuple(self.staff_groups),
             categories=tuple(self.categories),
+            pools=tuple(self.pools),
             facts=tuple(self.facts.values()),
             tables=tuple(self.tables.values()),
             formulas=tuple(v for v in self.formulas.values() if v is not None),
@@ -194,7 +198,7 @@ class _Checker:
         found = {}
         for statement in self.ruleset.statements:
             match statement:
-                case n.RolesDecl(names=names) | n.StaffGroupsDecl(names=names) | n.CategoriesDecl(names=names):
+                case n.RolesDecl(names=names) | n.StaffGroupsDecl(names=names) | n.CategoriesDecl(names=names) | n.PoolsDecl(names=names):
                     for name in names:
                         found.setdefault(name.key, name.text)
                 case n.FactDecl(name=name):
@@ -233,6 +237,8 @@ class _Checker:
                 self.declare_names(names, self.staff_groups, "staff group")
             case n.CategoriesDecl(names=names):
                 self.declare_names(names, self.categories, "category")
+            case n.PoolsDecl(names=names):
+                self.declare_names(names, self.pools, "pool")
             case n.FactDecl():
                 self.fact(statement)
 
@@ -264,7 +270,8 @@ class _Checker:
             table[name.key] = name
 
     def name_clash(self, key) -> str | None:
-        for what, table in (("role", self.roles), ("staff group", self.staff_groups), ("category", self.categories)):
+        for what, table in (("role", self.roles), ("staff group", self.staff_groups), ("category", self.categories),
+                            ("pool", self.pools)):
             if key in table:
                 return what
         if key in self.facts:
@@ -429,6 +436,31 @@ class _Checker:
             return None
         return tuple(dict.fromkeys(resolved))
 
+    def pool_holder(self, name: n.Name | None) -> tuple[str | None, bool]:
+        """Whose pool a rule's time is ('shared by the union'): (the fact or declared pool's key, or None for each
+        person's own time; whether it resolved)."""
+        if name is None:
+            return None, True
+        if name.key in self.pools:
+            return name.key, True
+        fact = self.facts.get(name.key)
+        if fact is not None and not fact.request and fact.type in POOL_FACT_TYPES:
+            return name.key, True
+        if fact is not None:
+            kind = "a request fact" if fact.request else f"a {fact.type} fact"
+            self.error("E240", f"time cannot be shared by '{name}': it is {kind}, and a pool is shared by the people "
+                       "who have the same value of a fact about them", name.span,
+                       hint="share it by a fact that names the group, for example 'fact union: text' and "
+                            "'shared by the union', or declare the group in 'pools: ...'")
+            return None, False
+        known = list(self.pools) + [k for k, d in self.facts.items() if not d.request and d.type in POOL_FACT_TYPES]
+        hint = ((did_you_mean(name.key, known, "pools and facts") if known else None)
+                or f"declare it: 'pools: {name}' for one pool everyone the rule gives time to shares, or "
+                   f"'fact {name}: text' for a pool for each {name}")
+        self.error("E239", f"unknown pool '{name}': time can be shared by a declared pool or by a fact", name.span,
+                   hint=hint)
+        return None, False
+
     def who(self, who: n.Who):
         if who.anyone:
             return None, True
@@ -473,11 +505,12 @@ class _Checker:
                 if isinstance(body, n.Allowance):
                     period = self.period(body.period)
                     quantity = self.quantity(body.quantity, period, clause) if period is not None else None
-                    if not ok or category is None or period is None or quantity is None:
+                    shared, shared_ok = self.pool_holder(body.shared)
+                    if not ok or category is None or period is None or quantity is None or not shared_ok:
                         return None
-                    text = f"{quantity.text} {period.describe()} for {category}"
+                    text = f"{quantity.text} {period.describe()} for {category}" + _shared_text(shared)
                     return "grants", m.Grant("allowance", category, roles, condition, quantity, period, clause, quotes,
-                                             text, span=body.span)
+                                             text, span=body.span, shared=shared)
                 if not ok or category is None:
                     return None
                 kind = "reasonable" if isinstance(body, n.ReasonableTime) else "granted"
@@ -487,10 +520,13 @@ class _Checker:
                 categories = self.category_list(body.categories)
                 period = self.period(body.period)
                 hours = self.amount_hours(body.amount, period) if period is not None else None
-                if categories is None or period is None or hours is None:
+                shared, shared_ok = self.pool_holder(body.shared)
+                if categories is None or period is None or hours is None or not shared_ok:
                     return None
-                text = f"{_amount_text(body.amount)} {period.describe()} for {' and '.join(categories)}"
-                return "limits", m.LimitRule(categories, hours, period, condition, clause, quotes, text, span=body.span)
+                text = (f"{_amount_text(body.amount)} {period.describe()} for {' and '.join(categories)}"
+                        + _shared_text(shared))
+                return "limits", m.LimitRule(categories, hours, period, condition, clause, quotes, text, span=body.span,
+                                             shared=shared)
             case n.Discretion():
                 categories = self.category_list(body.categories)
                 if categories is None:
@@ -1168,3 +1204,8 @@ def _operand_text(operand) -> str:
         case n.Amount():
             return _amount_text(operand)
     return ""
+
+
+def _shared_text(holder: str | None) -> str:
+    """How a rule's text says whose time it is: ", shared by the union", or "" for each person's own."""
+    return "" if holder is None else f", shared by the {holder}"

@@ -186,7 +186,7 @@ class _Variants:
         target = self.scenario.requests[position]
         changed = copy.deepcopy(target)
         change(changed)
-        variant = Scenario(self.scenario.facts, self.history(position), [changed])
+        variant = Scenario(self.scenario.facts, self.history(position), [changed], self.scenario.pool_taken)
         try:
             report = self.program.decide_scenario(variant)
         except ScenarioError:

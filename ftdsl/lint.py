@@ -591,6 +591,7 @@ def _used_names(model: m.Model):
     if any(r.roles is not None for r in (*model.grants, *model.refusals)):
         facts.update(f.name for f in model.facts if f.type == "list of roles" and not f.request)
     facts.update(t.by for t in model.tables)
+    facts.update(model.holders)  # a fact that names whose pool time is in ('shared by the union')
     # What a used value is worked out from is used too, through any chain of values.
     formulas = {v.name: v for v in model.formulas}
     waiting = [name for name in values if name in formulas]
@@ -607,7 +608,7 @@ def declared_spans(ast) -> dict[tuple[str, str], Span]:
     from . import nodes as n
 
     spans = {}
-    kinds = {n.RolesDecl: "role", n.StaffGroupsDecl: "staff group", n.CategoriesDecl: "category"}
+    kinds = {n.RolesDecl: "role", n.StaffGroupsDecl: "staff group", n.CategoriesDecl: "category", n.PoolsDecl: "pool"}
     for statement in getattr(ast, "statements", ()):
         kind = kinds.get(type(statement))
         if kind:
@@ -644,6 +645,11 @@ def unused_names(model: m.Model, spans: dict | None = None) -> list[Diagnostic]:
         if category not in categories:
             unused("category", category, at("category", category),
                    "give it time in a rule, or remove it from 'categories:'")
+    for pool in model.pools:
+        if pool not in model.holders:
+            unused("pool", model.spelt(pool), at("pool", pool),
+                   f"share time in it ('... per month for duties, shared by the {model.spelt(pool)}'), or remove it "
+                   "from 'pools:'")
     for fact in declared:
         if fact.name not in facts:
             unused("request fact" if fact.request else "fact", fact.display or fact.name, fact.span or top,

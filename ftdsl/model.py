@@ -408,6 +408,7 @@ class Grant(Rule):
     text: str = field("", eq=False)
     span: Span | None = _span
     dates: Dates | None = None  # the days the rule holds between; None for always
+    shared: str | None = None  # the pool the time is in ('union', a fact; or a declared pool); None: each person's
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -441,6 +442,7 @@ class LimitRule(Rule):
     text: str = field("", eq=False)
     span: Span | None = _span
     dates: Dates | None = None  # the days the rule holds between; None for always
+    shared: str | None = None  # as Grant.shared
 
 
 class DiscretionRule(Rule):
@@ -569,6 +571,7 @@ class Model(Frozen):
     staff_groups: tuple[str, ...]
     categories: tuple[str, ...]
     facts: tuple[FactDef, ...]
+    pools: tuple[str, ...] = ()  # declared pools ('pools: staff side'); facts can hold pools too (Grant.shared)
     tables: tuple[Table, ...] = ()
     formulas: tuple[FormulaValue, ...] = ()
     grants: tuple[Grant, ...] = ()
@@ -613,6 +616,11 @@ class Model(Frozen):
         facilities."""
         return (*self.grants, *self.refusals, *self.limits, *self.discretions, *self.requirements, *self.notices, *self.states,
                 *self.pays, *self.facilities)
+
+    @functools.cached_property
+    def holders(self) -> tuple[str, ...]:
+        """Whose pools the rules share time in ('union', 'staff side'), in the order the rules first name them."""
+        return tuple(dict.fromkeys(r.shared for r in (*self.grants, *self.limits) if r.shared is not None))
 
     @property
     def roles_fact(self) -> str | None:

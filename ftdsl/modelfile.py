@@ -24,7 +24,7 @@ from .formulas import FormulaValue
 from .model import Model
 from .records import Frozen
 
-FORMAT = "ftdsl-model 2"  # bumped when the stored shape changes
+FORMAT = "ftdsl-model 3"  # bumped when the stored shape changes
 
 
 def _record_classes(base=Frozen):

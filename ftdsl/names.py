@@ -36,7 +36,7 @@ _GAP = "[ \t\u00a0]+"  # the spaces a name's words may have between them, as the
 # The patterns are compiled when a ruleset is first parsed (re keeps them), not when a run that reads a
 # cached ruleset imports name_key.
 _WHOLE_WORD = WORD + r"\Z"
-_LIST_DECLARATION = r"(?im)^(?:roles|staff[ \t\u00a0]+groups|categories)[ \t\u00a0]*:([^\r\n]*)"
+_LIST_DECLARATION = r"(?im)^(?:roles|staff[ \t\u00a0]+groups|categories|pools)[ \t\u00a0]*:([^\r\n]*)"
 _FACT_DECLARATION = r"(?im)^(?:request[ \t\u00a0]+)?fact[ \t\u00a0]+([^:\r\n]*):"
 # A declaration's list: quotations (which may hold commas), commas, a comment, anything else.
 _LIST_PART = r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d|,|#.*|[^,"\u201c#]+'

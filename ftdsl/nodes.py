@@ -447,9 +447,21 @@ class StaffGroupsDecl(Record):
 
 
 @record
+class PoolsDecl(Record):
+    """'pools: staff side': groups that hold time shared by everyone in them (see Shared)."""
+
+    names: tuple[Name, ...]
+    span: Span | None = _span
+
+
+@record
 class CategoriesDecl(Record):
     names: tuple[Name, ...]
     span: Span | None = _span
+
+
+# The declarations that are a list of names ('roles: ...', 'categories: ...').
+NAME_LISTS = (RolesDecl, StaffGroupsDecl, CategoriesDecl, PoolsDecl)
 
 
 @record
@@ -494,6 +506,7 @@ class Allowance(Record):
     quantity: Amount | ValueRef
     period: PerPeriod | RollingPeriod
     category: Name
+    shared: Name | None = None  # 'shared by the union': whose pool the allowance is (None: each person's own)
     span: Span | None = _span
 
 
@@ -522,6 +535,7 @@ class Limit(Record):
     categories: tuple[Name, ...]
     amount: Amount
     period: PerPeriod | RollingPeriod
+    shared: Name | None = None  # as Allowance.shared
     span: Span | None = _span
 
 

@@ -33,6 +33,11 @@ _OPERATOR_WORDS = {"=": "is", "!=": "is not", "<": "is less than", ">": "is more
 # After "is" the parser expects these words as keywords, so a name operand
 # starting with one of them is printed after "=" instead ("status = not known").
 _WORDS_AFTER_IS = {"not", "one", "less", "under", "more", "over", "at"}
+def _shared(holder) -> str:
+    """', shared by the union' for a pool's rule, '' for a person's own."""
+    return "" if holder is None else f", shared by the {_written(holder)}"
+
+
 _DISCRETION_PAY = {"open": "with or without pay", "paid": "with pay", "unpaid": "without pay"}
 _PAY = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subject to management agreement"}
 
@@ -40,7 +45,7 @@ _PAY = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subjec
 _GROUPS = (
     ((n.AgreementTitle, n.VariationTitle, n.Amends, n.Employer, n.Unions, n.Agreed, n.Effective), "header"),
     ((n.WorkingDay, n.WorkingWeek, n.YearStart), "definitions"),
-    ((n.RolesDecl, n.StaffGroupsDecl, n.CategoriesDecl), "names"),
+    (n.NAME_LISTS, "names"),
     ((n.Rule,), "rules"),
 )
 
@@ -294,15 +299,16 @@ class _Printer:
 
     def body(self, body) -> str:
         match body:
-            case n.Allowance(who=who, quantity=quantity, period=period, category=category):
-                return f"{self.who(who)} may take up to {self.node(quantity)} {self.node(period)} for {_written(category)}"
+            case n.Allowance(who=who, quantity=quantity, period=period, category=category, shared=shared):
+                return (f"{self.who(who)} may take up to {self.node(quantity)} {self.node(period)} for "
+                        f"{_written(category)}{_shared(shared)}")
             case n.ReasonableTime(who=who, category=category):
                 return f"{self.who(who)} may take reasonable time for {_written(category)}"
             case n.GrantedTime(who=who, category=category):
                 return f"{self.who(who)} may be granted time for {_written(category)}"
-            case n.Limit(categories=categories, amount=amount, period=period):
+            case n.Limit(categories=categories, amount=amount, period=period, shared=shared):
                 return (f"{self.names(categories)} {self.verb(categories)} limited to {self.amount(amount)} "
-                        f"{self.node(period)}")
+                        f"{self.node(period)}{_shared(shared)}")
             case n.Discretion(categories=categories, manner=manner, pay=pay):
                 text = f"additional time for {self.names(categories)} may be granted"
                 if manner:
@@ -399,6 +405,8 @@ class _Printer:
                 return "staff groups: " + ", ".join(_written(name) for name in names)
             case n.CategoriesDecl(names=names):
                 return "categories: " + ", ".join(_written(name) for name in names)
+            case n.PoolsDecl(names=names):
+                return "pools: " + ", ".join(_written(name) for name in names)
             case n.FactDecl(name=name, type=type_name, request=request, assumed=assumed):
                 text = ("request fact " if request else "fact ") + f"{_written(name)}: {_written(type_name)}"
                 return text + (f", assumed {_written(assumed)}" if assumed is not None else "")

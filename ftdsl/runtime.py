@@ -225,14 +225,31 @@ class _Evaluation:
         self.inputs = Inputs(program, scenario.facts)
         self.problems = []
         self.history = History(program)
-        taken = []
-        for item in scenario.taken:  # in file order, so that problems are reported in it
-            hours = self.hours_of(item, f"taken[{item['order']}]")
-            if hours is not None:
-                taken.append((item["date"], item["category"], hours, item["in working hours"]))
-        # By date, so each entry is counted at the end of its category's sums (History.count).
-        for entry in sorted(taken, key=lambda entry: entry[0]):
+        # Each pool the person shares ('shared by the union'): its time is everyone's in it, the person's own too.
+        self.pools = {holder: History(program) for holder in program.model.holders}
+        taken = self.time_of(scenario.taken, "taken")
+        for entry in taken:
             self.history.count(*entry)
+        for holder, pool in self.pools.items():
+            for entry in sorted(taken + self.time_of(scenario.pool_taken.get(holder, ()), f"pool taken.{holder}"),
+                                key=_day):
+                pool.count(*entry)
+
+    def time_of(self, items, path):
+        """Time entries (validated 'taken') as History counts them, by date, so that each is counted at the end of
+        its category's sums (History.count); an entry whose amount cannot be read is a problem."""
+        found = []
+        for item in items:  # in file order, so that problems are reported in it
+            hours = self.hours_of(item, f"{path}[{item['order']}]")
+            if hours is not None:
+                found.append((item["date"], item["category"], hours, item["in working hours"]))
+        return sorted(found, key=_day)
+
+    def count(self, day, category, hours, in_working_hours):
+        """Count a decided request's time in the person's history and in every pool they share."""
+        self.history.count(day, category, hours, in_working_hours)
+        for pool in self.pools.values():
+            pool.count(day, category, hours, in_working_hours)
 
     def hours_of(self, item, path):
         unit, number = item["quantity"]
@@ -252,7 +269,7 @@ class _Evaluation:
             if hours is None:
                 continue
             maker = Decision(self.program, self.inputs, self.history, request, hours, request["date"],
-                             Notes(self.detailed))
+                             Notes(self.detailed), pools=self.pools)
             try:
                 decision = maker.decide()
             except MissingFact as missing:
@@ -263,7 +280,7 @@ class _Evaluation:
             # the hours of the parts that are not refused.
             self.counted[request["order"]] = maker.counted
             if maker.counts:
-                self.history.count(request["date"], request["category"], maker.counted, request["in working hours"])
+                self.count(request["date"], request["category"], maker.counted, request["in working hours"])
         if self.problems:
             raise ScenarioError(self.problems)
         facilities, undecided = self.report_facilities()
@@ -339,6 +356,10 @@ class _Evaluation:
         return provided, undecided
 
 
+def _day(entry):
+    return entry[0]
+
+
 def _no_request(name):
     raise MissingFact(name, "request")
 
@@ -369,10 +390,12 @@ class Decision:
     "Requests decided in parts").
     """
 
-    def __init__(self, program, inputs, history, request, hours, day, notes=None, upto=None):
+    def __init__(self, program, inputs, history, request, hours, day, notes=None, upto=None, pools=None):
         self.program = program
         self.inputs = inputs
         self.history = history
+        self.pools = pools  # the History of each pool the person shares, by holder ('union')
+        self.pool = None  # of a request within a pool's allowance: {"shared by": holder, "name": the pool's name}
         self.request = request
         self.hours = hours
         self.upto = hours if upto is None else upto
@@ -442,11 +465,27 @@ class Decision:
                               "holds": passed, "applies": applies, "detail": detail, "quotes": list(rule.quotes),
                               "rule index": self.program.index[id(rule)]})
 
-    def within(self, categories, period, limit):
+    def within(self, categories, period, limit, holder=None):
         """(whether the request fits under `limit` hours in the period, the hours counted before it, the window):
-        the only place a decision consults history. Without details only the first is read, and the second
-        only when the request does not fit."""
-        return self.history.within(categories, period, limit, self.day, self.upto)
+        the only place a decision consults history, the person's own or, for time shared by `holder`, the pool's.
+        Without details only the first is read, and the second only when the request does not fit."""
+        history = self.history if holder is None else self.pools[holder]
+        return history.within(categories, period, limit, self.day, self.upto)
+
+    def pool_name(self, holder):
+        """The name of the person's pool shared by `holder`: their value of the fact ('Unison'), or the declared
+        pool's own name ('staff side')."""
+        if holder in self.program.model.pools:
+            return self.program.model.spelt(holder)
+        return str(self.inputs.fact(holder))
+
+    def pool_words(self, holder):
+        """How reasons name a pool: " shared by the union (Unison)", or "" for the person's own time."""
+        if holder is None:
+            return ""
+        name = self.pool_name(holder)
+        spelt = self.program.model.spelt(holder)
+        return f" shared by the {spelt}" + ("" if name == spelt else f" ({name})")
 
     # ---- the decision
     def decide(self):
@@ -492,6 +531,7 @@ class Decision:
             "paid": paid,
             "clauses": self.clauses,
             "pay clauses": pay_clauses,
+            **({} if self.pool is None else {"pool": self.pool}),
             "reasons": self.notes.reasons,
             "checks": self.notes.checks,
         }
@@ -517,7 +557,7 @@ class Decision:
                 continue
             # A quiet decision's Notes keep nothing, so one serves every part.
             part = Decision(self.program, self.inputs, self.history, self.request, self.hours, self.day,
-                            Notes() if self.detailed else self.notes, upto=end)
+                            Notes() if self.detailed else self.notes, upto=end, pools=self.pools)
             decided[end] = (part.decide_whole(), part)
             pending = sorted(set(pending) | part.cuts)
         parts = []  # [start, end, decision of the part's first stretch, its clauses]
@@ -539,7 +579,8 @@ class Decision:
         self.parts = [(end - begin, decision["outcome"], decision["paid"], clauses, decision["pay clauses"])
                       for begin, end, decision, clauses in parts]
         shown = [{"hours": json_number(hours), "outcome": outcome, "paid": paid, "clauses": clauses,
-                  "pay clauses": list(pay_clauses)} for hours, outcome, paid, clauses, pay_clauses in self.parts]
+                  "pay clauses": list(pay_clauses), **({"pool": part[2]["pool"]} if "pool" in part[2] else {})}
+                 for (hours, outcome, paid, clauses, pay_clauses), part in zip(self.parts, parts)]
         reasons = whole["reasons"]
         if self.detailed:
             reasons = list(reasons)
@@ -639,24 +680,25 @@ class Decision:
                      f"{decimal_text(self.hours)} h is asked")
             self.check(rule, "reasonable", True, "reasonable time")
             return ENTITLED, None
-        pools = {}
-        for rule in applicable:
-            if rule.kind == "allowance":
-                pools.setdefault(rule.period, []).append(rule)
+        # The allowances of one period add up, each person's own apart from each pool's; the person's own first.
+        accounts = {}
+        for rule in sorted((r for r in applicable if r.kind == "allowance"), key=lambda r: r.shared is not None):
+            accounts.setdefault((rule.period, rule.shared), []).append(rule)
         over = []
         windows = []  # the periods' windows, none holding the request
         most_left = Fraction(0)  # the most time left in any period's allowance
-        for period, rules in pools.items():
+        for (period, holder), rules in accounts.items():
             limit = Fraction(0)
             notes = []
             for rule in rules:
                 amount = self.allowance_hours(rule, notes)
                 limit += amount
-            fits, used, window = self.within((category,), period, limit)
+            fits, used, window = self.within((category,), period, limit, holder)
             if not fits:
                 windows.append(((category,), period, limit))
                 most_left = max(most_left, limit - used)
-            arithmetic = (self.arithmetic(used, fits, limit, period, window, f" for {self.category_words}")
+            arithmetic = (self.arithmetic(used, fits, limit, period, window,
+                                          f" for {self.category_words}{self.pool_words(holder)}")
                           if self.detailed else None)
             # The allowance's own clauses first, then the tables that computed it.
             clauses = list(dict.fromkeys([r.clause for r in rules] +
@@ -665,6 +707,8 @@ class Decision:
                 self.check(rule, "allowance", fits, arithmetic)
             if fits:
                 self.cite(*clauses)
+                if holder is not None:
+                    self.pool = {"shared by": self.program.model.spelt(holder), "name": self.pool_name(holder)}
                 self.say(f"within the allowance: {arithmetic} ({', '.join(map(cited, clauses))})" +
                          "".join(f"; {n}" for n in notes))
                 return ENTITLED, None
@@ -754,8 +798,9 @@ class Decision:
         for rule in self.program.rules_of("limit", self.category):
             if not self.holds(rule):
                 continue
-            fits, used, window = self.within(rule.categories, rule.period, rule.hours)
-            arithmetic = self.arithmetic(used, fits, rule.hours, rule.period, window) if self.detailed else None
+            fits, used, window = self.within(rule.categories, rule.period, rule.hours, rule.shared)
+            arithmetic = (self.arithmetic(used, fits, rule.hours, rule.period, window, self.pool_words(rule.shared))
+                          if self.detailed else None)
             self.check(rule, "limit", fits, arithmetic)
             if not fits:
                 if rule.hours > used:

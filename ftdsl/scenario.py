@@ -17,7 +17,7 @@ from fractions import Fraction
 from .model import MONTHS
 from .names import name_key
 
-SCENARIO_KEYS = ("facts", "taken", "requests", "expect", "description", "name", "comment", "notes")
+SCENARIO_KEYS = ("facts", "taken", "pool taken", "requests", "expect", "description", "name", "comment", "notes")
 QUANTITY_KEYS = ("hours", "days", "half days")
 # Past this, a quantity is a typing slip, not a request (a year is 8,760 hours).
 LARGEST_HOURS = Fraction(10 ** 6)
@@ -124,10 +124,12 @@ def suggest(word, choices):
 class Scenario:
     """A validated scenario: facts by name, time taken, requests in file order."""
 
-    def __init__(self, facts, taken, requests):
+    def __init__(self, facts, taken, requests, pool_taken=None):
         self.facts = facts
         self.taken = taken
         self.requests = requests
+        # The time others have already taken from each pool this person shares ('pool taken'): holder -> entries.
+        self.pool_taken = pool_taken or {}
 
 
 class Vocabulary:
@@ -140,6 +142,7 @@ class Vocabulary:
         self.roles = set(model.roles)
         self.staff_groups = set(model.staff_groups)
         self.state_fields = sorted({field for rule in model.states for field in rule.fields})
+        self.holders = model.holders
 
 
 def validate_scenario(data, vocabulary):
@@ -163,6 +166,7 @@ def validate_scenario(data, vocabulary):
         if entry is not None:
             entry["order"] = index
             taken.append(entry)
+    pool_taken = validate_pool_taken(data.get("pool taken", {}), vocabulary, problems)
     requests = []
     raw_requests = data.get("requests", [])
     if "requests" not in data:
@@ -186,7 +190,36 @@ def validate_scenario(data, vocabulary):
         requests.append(entry)
     if problems:
         raise ScenarioError(problems)
-    return Scenario(facts, taken, requests)
+    return Scenario(facts, taken, requests, pool_taken)
+
+
+def validate_pool_taken(raw, vocabulary, problems):
+    """The scenario's 'pool taken' ({"union": [time entries]}: what others have taken from each pool the person
+    shares), checked: {holder: entries}."""
+    holders = vocabulary.holders
+    if not isinstance(raw, dict):
+        problems.append(problem("pool taken", "'pool taken' must be an object: for each pool, the time others have "
+                                "already taken from it", 'write "pool taken": {"union": [...]}'))
+        return {}
+    found = {}
+    for key, items in raw.items():
+        holder = name_key(str(key))
+        if holder not in holders:
+            hint = suggest(holder, holders) or (f"this agreement's pools are shared by: {', '.join(holders)}"
+                                                 if holders else "this agreement has no shared time: delete 'pool taken'")
+            problems.append(problem(f"pool taken.{key}", f"no rule shares time by '{key}'", hint))
+            continue
+        if not isinstance(items, list):
+            problems.append(problem(f"pool taken.{key}", f"the time taken from the {key}'s pool must be a list",
+                                     f'write "{key}": [{{"date": "2026-03-02", "category": "...", "hours": 4}}]'))
+            continue
+        entries = found.setdefault(holder, [])
+        for index, item in enumerate(items):
+            entry = validate_time(item, f"pool taken.{key}[{index}]", vocabulary, problems, is_request=False)
+            if entry is not None:
+                entry["order"] = index
+                entries.append(entry)
+    return found
 
 
 def validate_facts(raw, vocabulary, problems):

@@ -93,6 +93,11 @@ def scenario_schema(program: runtime.Program) -> dict:
         "properties": {
             "facts": {"type": "object", "properties": facts, "additionalProperties": False},
             "taken": {"type": "array", "items": {"$ref": "#/$defs/taken"}},
+            "pool taken": {"type": "object", "description": "for each pool the person shares, the time others "
+                           "have already taken from it",
+                           "properties": {program.model.spelt(h): {"type": "array", "items": {"$ref": "#/$defs/taken"}}
+                                          for h in vocabulary.holders},
+                           "additionalProperties": False},
             "requests": {"type": "array", "items": {"$ref": "#/$defs/request"},
                          "description": "each request's id must differ from the others'"},
             "expect": {"type": "object", "description": "expected decisions, for `ftdsl test`"},

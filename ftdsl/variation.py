@@ -100,7 +100,7 @@ def amend(agreement: n.Ruleset, variation: n.Ruleset) -> tuple[n.Ruleset, list[D
         if isinstance(statement, n.Rule):
             if not isinstance(statement.body, n.Removal) and statement not in restated:
                 statements.append(_starting(statement, day))
-        elif isinstance(statement, (n.RolesDecl, n.StaffGroupsDecl, n.CategoriesDecl)):
+        elif isinstance(statement, n.NAME_LISTS):
             new = tuple(name for name in statement.names if (type(statement), name.key) not in declared)
             if new:
                 statements.append(type(statement)(new, span=statement.span))
@@ -163,7 +163,7 @@ def _cited(clause: n.ClauseRef) -> str:
 def _declared_keys(ast: n.Ruleset) -> set:
     keys = set()
     for statement in ast.statements:
-        if isinstance(statement, (n.RolesDecl, n.StaffGroupsDecl, n.CategoriesDecl)):
+        if isinstance(statement, n.NAME_LISTS):
             keys.update((type(statement), name.key) for name in statement.names)
         elif isinstance(statement, n.FactDecl):
             keys.add((n.FactDecl, statement.name.key))
