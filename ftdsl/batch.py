@@ -723,8 +723,8 @@ class Batch:
         """Decide a log under a ruleset with shared time ('shared by the union'): rows in date order across the
         whole log (ties in row order), each by the full procedure, against the person's own history and the
         history of each pool they share, which counts every member's rows. The rows are held in memory, and the
-        decisions written in row order at the end; docs/performance.md says what this costs."""
-        raw, handle = self._open(path)
+        decisions written in row order at the end; docs/logs.md says what this costs."""
+        _, handle = self._open(path)
         with handle:
             rows = self._read_guard(lambda: self._open_rows(handle), None)
             self._prepare(rows)

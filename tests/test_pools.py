@@ -183,7 +183,7 @@ def test_a_pool_shared_by_many_never_gives_out_more_than_it_holds(rows):
     within = defaultdict(Fraction)
     for row, (_, day, quarters, union) in zip(decided, rows):
         week = _DAYS.index(day) // 7
-        if row["parts"] if "parts" in row else "":
+        if row.get("parts"):
             within[union, week] += sum(Fraction(h) for h, outcome in
                                        re.findall(r"([0-9.]+) h (entitled|not entitled)", row["parts"])
                                        if outcome == "entitled")
