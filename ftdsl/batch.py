@@ -612,8 +612,8 @@ class Batch:
             out.write(",".join(OUTPUT_COLUMNS) + "\n")
         start = out.tell() if out.seekable() else None
         try:
-            if self.program.model.holders:
-                self._pooled(path, out)
+            if self.program.model.holders or self.program.model.spills:
+                self._one_by_one(path, out)
             else:
                 self._stream(path, out)
         except _Unsorted:
@@ -719,10 +719,11 @@ class Batch:
                 if progress is not None:
                     progress(min(written / total, 1.0), _PASSES[2])
 
-    def _pooled(self, path, out):
-        """Decide a log under a ruleset with shared time ('shared by the union'): rows in date order across the
-        whole log (ties in row order), each by the full procedure, against the person's own history and the
-        history of each pool they share, which counts every member's rows. The rows are held in memory, and the
+    def _one_by_one(self, path, out):
+        """Decide a log under a ruleset with shared time ('shared by the union') or time that spills into another
+        category: rows in date order across the whole log (ties in row order), each by the full procedure,
+        against the person's own history and the history of each pool they share, which counts every member's
+        rows (the decision trees keep one person's totals of the row's own category, which neither fits). The rows are held in memory, and the
         decisions written in row order at the end; docs/logs.md says what this costs."""
         _, handle = self._open(path)
         with handle:
@@ -743,13 +744,13 @@ class Batch:
                 dated.append((record[0], index, row, line, record, quantity))
         people, pools = {}, {}
         for day, _, row, line, record, quantity in sorted(dated, key=lambda entry: entry[:2]):
-            self._decide_pooled(row, line, record, quantity, people, pools)
+            self._decide_one(row, line, record, quantity, people, pools)
         self.rows = len(written)
         out.write("".join(text for _, text in sorted(written, key=_first)))
 
-    def _decide_pooled(self, row, line, record, quantity, people, pools):
-        """Decide one row of a log with shared time (see _pooled) and write its line; `people` and `pools` hold the
-        History of each person and of each pool, by (holder, name)."""
+    def _decide_one(self, row, line, record, quantity, people, pools):
+        """Decide one row of a log with shared time or spills (see _one_by_one) and write its line; `people`
+        and `pools` hold the History of each person and of each pool, by (holder, name)."""
         inputs, problem = self._inputs(row)
         rep, row_id, day = row[self.i_rep], self._row_id(row, line), record[0]
         if problem is not None:
@@ -774,9 +775,9 @@ class Batch:
                                           f"the row does not give '{missing.name}', which this request needs{reads}",
                                           f"add a '{missing.name}' column, or fill it in on this row"))
             return
-        if maker.counts:
-            for counted in (history, *mine.values()):
-                counted.count(day, request["category"], maker.counted, request["in working hours"])
+        for category, counted in maker.counted_as:
+            for counting in (history, *mine.values()):
+                counting.count(day, category, counted, request["in working hours"])
         scaled = quantity[1]
         parts = maker.parts or [(quantity[0], decision["outcome"], decision["paid"], decision["clauses"], ())]
         add_in_parts(self.in_parts_totals, request["category"], scaled,

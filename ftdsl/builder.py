@@ -490,6 +490,19 @@ class _Builder(Transformer):
         who = children[0] if len(children) == 2 else n.Who(anyone=True, span=self.span(meta))
         return n.Refusal(who, tuple(children[-1]), span=self.span(meta))
 
+    def spill(self, meta, children, wording="counts as"):
+        categories, beyond, into = children
+        return n.Spill(tuple(categories), beyond, into, wording, span=self.span(meta))
+
+    def spill_treated(self, meta, children):
+        return self.spill(meta, children, "is treated as")
+
+    def beyond_allowance(self, meta, children):
+        return "allowance"
+
+    def beyond_limit(self, meta, children):
+        return "limit"
+
     def toil_counts(self, meta, children):
         return n.ToilCounts(span=self.span(meta))
 

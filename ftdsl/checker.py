@@ -134,8 +134,8 @@ class _Checker:
                     self.formula_rules[key] = rule
         for key in list(self.formula_rules):
             self.formula_value(key)
-        collected = {name: [] for name in ("grants", "refusals", "limits", "discretions", "requirements", "notices",
-                                           "states", "pays", "facilities")}
+        collected = {name: [] for name in ("grants", "refusals", "limits", "discretions", "spills", "requirements",
+                                           "notices", "states", "pays", "facilities")}
         toil_clause = None
         pay_basis = None
         notices = {}
@@ -533,6 +533,19 @@ class _Checker:
                     return None
                 return "discretions", m.DiscretionRule(categories, body.pay, body.manner, condition, clause, quotes,
                                                        span=body.span)
+            case n.Spill():
+                categories = self.category_list(body.categories)
+                into = self.category(body.into)
+                if categories is None or into is None:
+                    return None
+                if into in categories:
+                    self.error("E241", f"time for {into} beyond the {body.beyond} cannot count as {into} itself",
+                               body.into.span, hint="name the category the time beyond counts as, for example "
+                               f"'time for {categories[0]} beyond the {body.beyond} counts as additional hours'")
+                    return None
+                text = f"time for {' and '.join(categories)} beyond the {body.beyond} counts as {into}"
+                return "spills", m.SpillRule(categories, body.beyond, into, condition, clause, quotes, text,
+                                             span=body.span)
             case n.Requirement():
                 categories = self.category_list(body.categories)
                 if categories is None:

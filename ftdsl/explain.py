@@ -39,12 +39,12 @@ SHORT = {runtime.ENTITLED: "ENTITLED", runtime.DISCRETIONARY: "DISCRETIONARY", r
 # kinds of rule each step weighs.
 STEPS = (
     ("requirements", "who may have time off", ("requirement", "refusal")),
-    ("grants", "time given", ("grant", "discretion")),
+    ("grants", "time given", ("grant", "discretion", "spill")),
     ("limits", "limits", ("limit",)),
     ("notice", "notice", ("notice",)),
     ("statements", "what the request states", ("state",)),
 )
-CHECK_STEP = {"requirement": 0, "refusal": 0, "allowance": 1, "reasonable": 1, "granted": 1, "discretion": 1,
+CHECK_STEP = {"requirement": 0, "refusal": 0, "allowance": 1, "reasonable": 1, "granted": 1, "discretion": 1, "spill": 1,
               "limit": 2,
               "notice": 3, "state": 4}
 
@@ -63,7 +63,7 @@ def explain(ruleset: Ruleset, scenario: dict, request_id: str | None = None,
     if request_id is not None and str(request_id) not in ids:
         raise FtdslError(Diagnostic("E302", f"the scenario has no request with the id '{request_id}'",
                                     Span(scenario_name, 0, 0), hint="ids in this scenario: " + ", ".join(ids)))
-    searcher = _Variants(program, validated, report["decisions"])
+    searcher = _Variants(program, validated)
     explained = []
     for position, decision in enumerate(report["decisions"]):
         if request_id is not None and decision["id"] != str(request_id):
@@ -86,6 +86,12 @@ def _explain_decision(program, decision, searcher, position) -> dict:
         nodes = [_rule_node(rule, program.index[id(rule)], checks, index < reached) for rule in rules]
         steps.append({"step": name, "title": title if name != "grants" else f"time given for {category}",
                       "rules": nodes})
+        treated_as = decision.get("treated as")
+        if name == "grants" and treated_as is not None:  # the time beyond, decided as another category (a spill)
+            nodes = [_rule_node(rule, program.index[id(rule)], checks, True)
+                     for kind in kinds for rule in program.rules_of(kind, treated_as)]
+            steps.append({"step": "treated as", "title": f"time given for {treated_as}, which the time beyond "
+                          "counts as", "rules": nodes})
     steps.append({"step": "pay", "title": "pay", "rules": _pay_nodes(program, decision)})
     exact = searcher.hours(position)
     explained = {
@@ -146,7 +152,8 @@ def _status(check) -> tuple[str, str]:
 
 def _pay_nodes(program, decision) -> list[dict]:
     nodes = []
-    for rule in program.rules_of("pay", decision["category"]):
+    # Time beyond an allowance that counts as another category is paid as that category is.
+    for rule in program.rules_of("pay", decision.get("treated as", decision["category"])):
         node = {"clause": rule.clause, "rule": "pay", "text": rule.label, "quotes": list(rule.quotes)}
         number = program.index[id(rule)]
         check = next((c for c in decision["checks"] if c["rule index"] == number), None)
@@ -167,10 +174,9 @@ def _pay_nodes(program, decision) -> list[dict]:
 class _Variants:
     """Decides variants of one request of a validated scenario, to find the smallest change that matters."""
 
-    def __init__(self, program, scenario, decisions):
+    def __init__(self, program, scenario):
         self.program = program
         self.scenario = scenario
-        self.outcomes = [d["outcome"] for d in decisions]  # in file order, as scenario.requests
         self._history = {}
         self._counted = None
         self.denominator = _common_denominator(program, scenario)
@@ -204,20 +210,21 @@ class _Variants:
             for r in self.scenario.requests:
                 if (r["date"], r["order"]) >= (target["date"], target["order"]) or r["order"] not in counted:
                     continue
-                hours = counted[r["order"]]
-                # A request decided in parts counts the hours of the parts not refused, as the runtime counts it.
-                earlier.append(r if hours == self.hours(r["order"]) else {**r, "quantity": ("hours", hours)})
+                # As the runtime counts it: of a request decided in parts, the hours of the parts not refused;
+                # time beyond an allowance that counts as another category, as that category.
+                for category, hours in counted[r["order"]]:
+                    earlier.append(r if (category, hours) == (r["category"], self.hours(r["order"])) else
+                                   {**r, "category": category, "quantity": ("hours", hours)})
             self._history[position] = list(self.scenario.taken) + earlier
         return self._history[position]
 
     def counted(self) -> dict:
-        """The hours each request of the scenario counts against later ones, by its order (those that count at
-        all), as the runtime counts them (Decision.counted)."""
+        """What each request of the scenario counts against later ones, [(category, hours)], by its order (those
+        that count at all), as the runtime counts them (Decision.counted_as)."""
         if self._counted is None:
             counted = {}
             self.program.decide_scenario(self.scenario, detailed=False, counted=counted)
-            self._counted = {order: hours for order, hours in counted.items()
-                             if hours or self.outcomes[order] != runtime.NOT_ENTITLED}
+            self._counted = {order: entries for order, entries in counted.items() if entries}
         return self._counted
 
     def with_hours(self, position, hours):

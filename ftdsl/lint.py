@@ -55,6 +55,7 @@ def lint(model: m.Model, ast=None) -> list[Diagnostic]:
     found.extend(unpaid_categories(model))
     found.extend(year_without_start(model))
     found.extend(rounded_shares(model))
+    found.extend(spills_nowhere(model))
     found.extend(lookalike_names(ast))
     return sorted(found, key=_position)
 
@@ -776,4 +777,31 @@ def lookalike_names(ast) -> list[Diagnostic]:
             message += ", among letters of another script"
             hint = "retype the name in one script, unless the agreement really spells it so"
         found.append(_warning("W160", message, name.span, hint=hint))
+    return found
+
+
+def spills_nowhere(model: m.Model) -> list[Diagnostic]:
+    """W181: time beyond an allowance (or a limit) that counts as a category no rule gives time for, so the time
+    beyond is never within the agreement; W182: a spill from a category that has no allowance (or limit) for
+    time to be beyond."""
+    found = []
+    given = {g.category for g in model.grants}
+    for spill in model.spills:
+        if spill.into not in given:
+            found.append(_warning(
+                "W181", f"{cited(spill.clause)} counts the time beyond as '{model.spelt(spill.into)}', but no rule "
+                "gives time for it, so that time is never within the agreement", spill.span,
+                hint=f"give time for it ('§... representative may take up to ... per month for "
+                     f"{model.spelt(spill.into)}'), or say what the time beyond is at management's discretion: "
+                     f"'additional time for {' and '.join(map(model.spelt, spill.categories))} may be granted'"))
+        capped = [c for c in spill.categories
+                  if not (any(g.kind == "allowance" and g.category == c for g in model.grants) if spill.beyond ==
+                          "allowance" else any(c in limit.categories for limit in model.limits))]
+        if capped:
+            found.append(_warning(
+                "W182", f"{cited(spill.clause)} is about time beyond the {spill.beyond} for "
+                f"{' and '.join(map(model.spelt, capped))}, which has no {spill.beyond}, so it never applies",
+                spill.span, hint=f"give {model.spelt(capped[0])} an {spill.beyond} ('... may take up to ... per month "
+                f"for {model.spelt(capped[0])}'), or delete the rule" if spill.beyond == "allowance" else
+                f"limit it ('{model.spelt(capped[0])} is limited to ... per year'), or delete the rule"))
     return found

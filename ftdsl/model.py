@@ -445,6 +445,22 @@ class LimitRule(Rule):
     shared: str | None = None  # as Grant.shared
 
 
+class SpillRule(Rule):
+    """'time for duties beyond the allowance counts as additional hours': the time of a request that no
+    allowance (`beyond` 'allowance') or a limit (`beyond` 'limit') holds is decided as a request for `into`."""
+
+    step = "spill"
+    categories: tuple[str, ...]
+    beyond: str
+    into: str
+    condition: object | None = None
+    clause: str = ""
+    quotes: tuple[str, ...] = field((), eq=False)
+    text: str = field("", eq=False)
+    span: Span | None = _span
+    dates: Dates | None = None  # the days the rule holds between; None for always
+
+
 class DiscretionRule(Rule):
     step = "discretion"
     categories: tuple[str, ...]
@@ -578,6 +594,7 @@ class Model(Frozen):
     refusals: tuple[RefusalRule, ...] = ()
     limits: tuple[LimitRule, ...] = ()
     discretions: tuple[DiscretionRule, ...] = ()
+    spills: tuple[SpillRule, ...] = ()
     requirements: tuple[RequirementRule, ...] = ()
     notices: tuple[NoticeRule, ...] = ()
     states: tuple[StateRule, ...] = ()
@@ -614,8 +631,8 @@ class Model(Frozen):
     def rules(self) -> tuple[Rule, ...]:
         """Every rule: grants, refusals, limits, discretions, requirements, notices, statements, pay,
         facilities."""
-        return (*self.grants, *self.refusals, *self.limits, *self.discretions, *self.requirements, *self.notices, *self.states,
-                *self.pays, *self.facilities)
+        return (*self.grants, *self.refusals, *self.limits, *self.discretions, *self.spills, *self.requirements,
+                *self.notices, *self.states, *self.pays, *self.facilities)
 
     @functools.cached_property
     def holders(self) -> tuple[str, ...]:

@@ -567,6 +567,18 @@ class Refusal(Record):
 
 
 @record
+class Spill(Record):
+    """'time for <categories> beyond the allowance counts as <category>' (or 'beyond the limit', 'is treated as'):
+    the time no allowance (or limit) holds is decided as a request for another category."""
+
+    categories: tuple[Name, ...]
+    beyond: str  # 'allowance' or 'limit'
+    into: Name
+    wording: str = "counts as"  # or 'is treated as', as written
+    span: Span | None = _span
+
+
+@record
 class ToilCounts(Record):
     """'time off in lieu counts against the allowances'."""
 

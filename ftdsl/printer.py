@@ -325,6 +325,8 @@ class _Printer:
                 return f"{self.who(who)} may not take time for {self.names(categories)}"
             case n.ToilCounts():
                 return "time off in lieu counts against the allowances"
+            case n.Spill(categories=categories, beyond=beyond, into=into, wording=wording):
+                return f"time for {self.names(categories)} beyond the {beyond} {wording} {_written(into)}"
             case n.Removal():
                 return "is removed"
             case n.Notice(categories=categories, hard=hard, amount=amount, where_possible=where_possible):

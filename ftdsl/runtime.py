@@ -81,8 +81,8 @@ class Program:
         return self.decide_scenario(scenario, detailed)
 
     def decide_scenario(self, scenario, detailed=True, counted=None):
-        """Decide a validated Scenario (see decide). A dict given as `counted` is filled with the hours each
-        request counts against later ones (Decision.counted), by its place in the file ('order')."""
+        """Decide a validated Scenario (see decide). A dict given as `counted` is filled with what each request
+        counts against later ones, [(category, hours)] (Decision.counted_as), by its place in the file ('order')."""
         with collector_paused():
             return _Evaluation(self, scenario, detailed, counted).run()
 
@@ -278,9 +278,9 @@ class _Evaluation:
             decisions[request["order"]] = decision
             # What is not refused outright counts against later requests: of a request decided in parts,
             # the hours of the parts that are not refused.
-            self.counted[request["order"]] = maker.counted
-            if maker.counts:
-                self.count(request["date"], request["category"], maker.counted, request["in working hours"])
+            self.counted[request["order"]] = maker.counted_as
+            for category, counted in maker.counted_as:
+                self.count(request["date"], category, counted, request["in working hours"])
         if self.problems:
             raise ScenarioError(self.problems)
         facilities, undecided = self.report_facilities()
@@ -390,7 +390,8 @@ class Decision:
     "Requests decided in parts").
     """
 
-    def __init__(self, program, inputs, history, request, hours, day, notes=None, upto=None, pools=None):
+    def __init__(self, program, inputs, history, request, hours, day, notes=None, upto=None, pools=None,
+                 spills=True):
         self.program = program
         self.inputs = inputs
         self.history = history
@@ -408,6 +409,11 @@ class Decision:
         self.cut_windows = []
         self.counted = None
         self.counts = False
+        # What the decision counts against later requests, by category: [(category, hours)]; time beyond an
+        # allowance that counts as another category (a spill rule) counts as that category.
+        self.counted_as = []
+        self.spilled = None  # of time decided as another category: (the spill rule, its hours, their decision)
+        self.spills = spills  # False for time that has spilled already: it does not spill again
         self.parts = None  # of a decision in parts: (hours, outcome, paid, clauses, pay clauses) for each, in order
         self.day = day
         self.notes = Notes() if notes is None else notes
@@ -498,7 +504,14 @@ class Decision:
             return self.in_parts(whole)
         self.counts = whole["outcome"] != NOT_ENTITLED
         self.counted = self.hours if self.counts else Fraction(0)
+        if self.counts:
+            self.counted_as = [(self.counted_category, self.hours)]
         return whole
+
+    @property
+    def counted_category(self):
+        """The category this decision's time counts as: the request's, or where it spilled, the other one."""
+        return self.category if self.spilled is None else self.spilled[0].into
 
     def decide_whole(self):
         """The decision of the request as one, as if it had no parts (the first `upto` hours of it, for a part)."""
@@ -510,8 +523,10 @@ class Decision:
             outcome = self.refusals()
         if outcome != NOT_ENTITLED:
             outcome, pay_override = self.grants()
-        if outcome != NOT_ENTITLED:
+        if outcome != NOT_ENTITLED and self.spilled is None:
             outcome, pay_override = self.limits(outcome, pay_override)
+        if self.spilled is not None:
+            return self.spilled_decision()
         if outcome != NOT_ENTITLED:
             outcome = self.notice(outcome)
         if outcome != NOT_ENTITLED:
@@ -536,6 +551,51 @@ class Decision:
             "checks": self.notes.checks,
         }
 
+    def spill(self, beyond, left):
+        """Where a spill rule applies to the time beyond an allowance or a limit (`beyond`; `left`, the time that
+        was left in it): that time decided as a request for the category it counts as, kept in `spilled`.
+        True when a rule applied."""
+        for rule in self.program.rules_of("spill", self.category) if self.spills else ():
+            if rule.beyond != beyond:
+                continue
+            if not self.holds(rule):
+                self.check(rule, "spill", False, rule.only_text, applies=False)
+                continue
+            over = self.upto - left
+            request = {**self.request, "category": rule.into}
+            beyond_it = Decision(self.program, self.inputs, self.history, request, over, self.day,
+                                 Notes() if self.detailed else self.notes, pools=self.pools, spills=False)
+            self.spilled = (rule, over, beyond_it.decide_whole())
+            # Where the time beyond straddles the other category's windows, the request divides there too.
+            self.cuts.update(left + cut for cut in beyond_it.cuts)
+            into = self.program.model.spelt(rule.into)
+            self.cite(rule.clause)
+            self.check(rule, "spill", True, f"the {decimal_text(over)} h beyond the {beyond} count as {into}")
+            self.say(f"the {decimal_text(over)} h beyond the {beyond} count as {into}, and are decided as "
+                     f"{into} ({cited(rule.clause)})")
+            return True
+        return False
+
+    def spilled_decision(self):
+        """The decision of a request whose time beyond an allowance or limit counts as another category: that
+        category's outcome and pay, citing the clauses of both (see `spill`)."""
+        rule, _, decision = self.spilled
+        # A detailed decision of the time beyond writes its own reasons and checks; a quiet one shares ours.
+        own = decision["reasons"] is not self.notes.reasons
+        return {
+            "id": self.request["id"],
+            "date": self.day.isoformat(),
+            "category": self.category,
+            "hours": json_number(self.hours),
+            "outcome": decision["outcome"],
+            "paid": decision["paid"],
+            "clauses": list(dict.fromkeys(self.clauses + decision["clauses"])),
+            "pay clauses": decision["pay clauses"],
+            "treated as": rule.into,
+            "reasons": self.notes.reasons + decision["reasons"] if own else self.notes.reasons,
+            "checks": self.notes.checks + decision["checks"] if own else self.notes.checks,
+        }
+
     def in_parts(self, whole):
         """The decision of a request that straddles a window (`whole`, its decision as one, found cuts): each
         part decided as the request would be if it ended where the part ends, parts alike joined.
@@ -557,29 +617,33 @@ class Decision:
                 continue
             # A quiet decision's Notes keep nothing, so one serves every part.
             part = Decision(self.program, self.inputs, self.history, self.request, self.hours, self.day,
-                            Notes() if self.detailed else self.notes, upto=end, pools=self.pools)
+                            Notes() if self.detailed else self.notes, upto=end, pools=self.pools, spills=self.spills)
             decided[end] = (part.decide_whole(), part)
             pending = sorted(set(pending) | part.cuts)
-        parts = []  # [start, end, decision of the part's first stretch, its clauses]
+        parts = []  # [start, end, decision of the part's first stretch, its clauses, the category it counts as]
         start = Fraction(0)
         for end in sorted(decided):
-            decision = decided[end][0]
+            decision, maker = decided[end]
             if parts and _one_part(parts[-1][2], decision):
                 last = parts[-1]
                 last[1] = end
                 last[3] = list(dict.fromkeys(last[3] + decision["clauses"]))  # not entitled: every clause that said so
             else:
-                parts.append([start, end, decision, list(decision["clauses"])])
+                parts.append([start, end, decision, list(decision["clauses"]), maker.counted_category])
             start = end
-        self.counted = sum((end - begin for begin, end, decision, _ in parts if decision["outcome"] != NOT_ENTITLED),
-                           Fraction(0))
-        self.counts = any(decision["outcome"] != NOT_ENTITLED for _, _, decision, _ in parts)
+        counting = [(category, end - begin) for begin, end, decision, _, category in parts
+                    if decision["outcome"] != NOT_ENTITLED]
+        self.counted = sum((hours for _, hours in counting), Fraction(0))
+        self.counts = bool(counting)
+        self.counted_as = counting
+        parts = [part[:4] for part in parts]
         if len(parts) == 1:
             return whole
         self.parts = [(end - begin, decision["outcome"], decision["paid"], clauses, decision["pay clauses"])
                       for begin, end, decision, clauses in parts]
         shown = [{"hours": json_number(hours), "outcome": outcome, "paid": paid, "clauses": clauses,
-                  "pay clauses": list(pay_clauses), **({"pool": part[2]["pool"]} if "pool" in part[2] else {})}
+                  "pay clauses": list(pay_clauses),
+                  **{key: part[2][key] for key in ("pool", "treated as") if key in part[2]}}
                  for (hours, outcome, paid, clauses, pay_clauses), part in zip(self.parts, parts)]
         reasons = whole["reasons"]
         if self.detailed:
@@ -720,6 +784,8 @@ class Decision:
         for clauses, arithmetic, notes in over:
             self.cite(*clauses)
             self.say(f"over the allowance: {arithmetic} ({', '.join(map(cited, clauses))})" + "".join(f"; {n}" for n in notes))
+        if over and self.spill("allowance", most_left):
+            return ENTITLED, None  # decided as the other category (decide_whole)
         granted = [r for r in applicable if r.kind == "granted"]
         if granted:
             rule = granted[0]
@@ -808,6 +874,8 @@ class Decision:
                     self.cut_windows.append(("left", (rule.categories, rule.period, rule.hours)))
                 self.cite(rule.clause)
                 self.say(f"over the limit of {rule.text}: {arithmetic} ({cited(rule.clause)})")
+                if self.spill("limit", max(rule.hours - used, Fraction(0))):
+                    return outcome, pay_override  # decided as the other category (decide_whole)
                 limited, pay = self.discretion("beyond the limit")
                 if _RANK[limited] < _RANK[outcome]:
                     outcome = limited

@@ -180,7 +180,7 @@ def test_a_request_decided_alone_against_its_history_matches_the_whole_scenario(
     data = scenario(*requests, taken=[{"date": "2026-03-01", "category": "duties", "hours": 2}])
     report = westminster.decide(data)
     validated = validate_scenario(data, westminster.program.vocabulary)
-    variants = _Variants(westminster.program, validated, report["decisions"])
+    variants = _Variants(westminster.program, validated)
     assert [variants.outcome(i, lambda r: None) for i in range(len(requests))] == [
        
         d["outcome"] for d in report["decisions"]]
