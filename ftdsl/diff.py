@@ -813,6 +813,20 @@ def generate_scenarios(old: m.Model, new: m.Model) -> list[GeneratedScenario]:
     return _Generator(old, new).run()
 
 
+def scenario_for(model: m.Model, category: str, roles, hours: Fraction, *, in_hours: bool = True,
+                 date: str | None = None, what: str = "") -> dict:
+    """One scenario for `model` alone, made as generate_scenarios makes its own: a person holding `roles` (a
+    list of the model's roles; empty for someone with none) asks for `hours` of `category` on `date` (or the
+    generator's own day), in or outside working hours, and is made eligible wherever the rules allow, so
+    that only what is asked decides. In: a checked model and the request; out: the scenario dict."""
+    generator = _Generator(model, model)
+    fixed = {"date": date} if date is not None else {}
+    if model.roles_fact is not None:
+        fixed[model.roles_fact] = frozenset(roles)
+    generator.add(category, next(iter(roles), ""), None, hours, in_hours=in_hours, fixed=fixed, what=what)
+    return next(iter(generator.scenarios.values())).old
+
+
 class _Generator:
     def __init__(self, old: m.Model, new: m.Model):
         self.old, self.new = old, new

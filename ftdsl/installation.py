@@ -1,4 +1,4 @@
-"""ftdsl's own files: where the grammar is, and a fingerprint of every file a compiled program depends on.
+"""ftdsl's own files: where the grammar and the law ruleset are, and a fingerprint of what programs depend on.
 
 In: nothing (the installed package). Out: paths, and a fingerprint that
 changes whenever any of those files is edited, for the compiled-ruleset
@@ -39,6 +39,23 @@ def grammar_folder() -> str:
     except ImportError:
         return os.path.join(os.path.dirname(PACKAGE_FOLDER), "grammar")
     return os.path.dirname(os.path.abspath(grammar.__file__))
+
+
+LAW_RULESET = "gb-time-off.ftr"
+
+
+def law_ruleset() -> str:
+    """The path of the statutory floor `ftdsl audit` compares with by default (rulesets/law/gb-time-off.ftr).
+
+    Installed, it is in the package ftdsl.law; run from a checkout without
+    that package (as for grammar_folder), the checkout's rulesets/law/ is
+    used.
+    """
+    try:
+        from . import law
+    except ImportError:
+        return os.path.join(os.path.dirname(PACKAGE_FOLDER), "rulesets", "law", LAW_RULESET)
+    return os.path.join(os.path.dirname(os.path.abspath(law.__file__)), LAW_RULESET)
 
 
 def compiled_program_files() -> list[str]:
