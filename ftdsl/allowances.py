@@ -328,6 +328,10 @@ def _discretion_entry(rule: m.DiscretionRule) -> Entry:
 
 
 def _limit_entry(rule: m.LimitRule, model: m.Model) -> Entry:
+    if rule.quantity is not None:  # worked out for each person: no figures before a person is known
+        computed = model.computed(rule.quantity.value)
+        return Entry("limit", rule.clause, f"limited to {rule.text}", rule.when_text, rule, period=rule.period,
+                     table_clause=computed.clause, formula=computed.text)
     return Entry("limit", rule.clause, f"limited to {rule.text}", rule.when_text, rule, rule.hours, rule.period,
                  figures=figures(rule.hours, rule.period, model))
 

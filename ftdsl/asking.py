@@ -195,6 +195,7 @@ def describe(program, name: str) -> str:
     if fact.type == "list of roles":
         return "one or more of: " + ", ".join(sorted(vocabulary.roles)) + "; separated by ';'"
     return {"yes/no": "yes or no", "count": "a whole number, 0 or more", "number": "a number",
+            "hours": "a number of hours, 0 or more",
             "date": "a date, YYYY-MM-DD", "text": "text"}.get(fact.type, fact.type)
 
 
@@ -206,7 +207,7 @@ def example_value(program, name: str) -> str:
                "category": vocabulary.categories}.get(fact.type)
     if choices:
         return sorted(choices)[0]
-    return {"yes/no": "yes", "count": "0", "number": "0", "date": "2026-04-01"}.get(fact.type, "...")
+    return {"yes/no": "yes", "count": "0", "number": "0", "hours": "0", "date": "2026-04-01"}.get(fact.type, "...")
 
 
 def _either(names: list[str]) -> str:

@@ -612,7 +612,7 @@ class Batch:
             out.write(",".join(OUTPUT_COLUMNS) + "\n")
         start = out.tell() if out.seekable() else None
         try:
-            if self.program.model.holders or self.program.model.spills:
+            if one_by_one(self.program.model):
                 self._one_by_one(path, out)
             else:
                 self._stream(path, out)
@@ -800,6 +800,14 @@ class Batch:
         for node in self.tree.parted:
             self._count_parted(node)
         return totals_by_category(self.tree.leaves, self.scale, self.in_parts_totals)
+
+
+def one_by_one(model) -> bool:
+    """Whether a log under this ruleset is decided one row at a time (Batch._one_by_one) rather than by the
+    decision trees: where it shares time in pools, spills time into another category, or works a limit out
+    for each person, none of which the trees' running totals (one person's, for the row's own category,
+    against fixed limits) can answer."""
+    return bool(model.holders or model.spills or any(limit.quantity is not None for limit in model.limits))
 
 
 class _PoolsOf(dict):

@@ -606,6 +606,13 @@ class _Builder(Transformer):
     def money(self, meta, children):
         return n.Money(self._amount_number(children[0][1:], "to be an amount of money"), span=self.span(meta))
 
+    def percent_of(self, meta, children, the=False):
+        number, of = children
+        return n.Percent(self._amount_number(number, "for a percentage"), of, the, span=self.span(meta))
+
+    def percent_of_the(self, meta, children):
+        return self.percent_of(meta, children, the=True)
+
     def plain_number(self, meta, children):
         return n.PlainNumber(self._amount_number(children[0], "for a number"), span=self.span(meta))
 

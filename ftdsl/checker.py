@@ -21,7 +21,7 @@ from .records import meaning_key
 
 # The facts that can name a pool ('shared by the union'): those whose value says which group a person is in.
 POOL_FACT_TYPES = ("text", "count", "staff group", "role")
-FACT_TYPES = ("yes/no", "count", "number", "date", "text", "staff group", "list of roles", "role", "category")
+FACT_TYPES = ("yes/no", "count", "number", "hours", "date", "text", "staff group", "list of roles", "role", "category")
 TYPE_ALIASES = {"yes or no": "yes/no", "boolean": "yes/no", "true/false": "yes/no", "whole number": "count",
                 "roles": "list of roles", "list of role": "list of roles"}
 
@@ -519,14 +519,22 @@ class _Checker:
             case n.Limit():
                 categories = self.category_list(body.categories)
                 period = self.period(body.period)
-                hours = self.amount_hours(body.amount, period) if period is not None else None
+                quantity = None  # a limit worked out for each person ('50% of contracted hours')
+                if isinstance(body.amount, n.Amount):
+                    hours = self.amount_hours(body.amount, period) if period is not None else None
+                    written = _amount_text(body.amount)
+                else:
+                    quantity = self.quantity(body.amount, period, clause) if period is not None else None
+                    hours = None if quantity is None else quantity.hours
+                    written = None if quantity is None else quantity.text
+                    if quantity is not None and quantity.value is None:
+                        quantity = None  # it reads nothing of the person: a fixed number of hours
                 shared, shared_ok = self.pool_holder(body.shared)
-                if categories is None or period is None or hours is None or not shared_ok:
+                if categories is None or period is None or (hours is None and quantity is None) or not shared_ok:
                     return None
-                text = (f"{_amount_text(body.amount)} {period.describe()} for {' and '.join(categories)}"
-                        + _shared_text(shared))
+                text = f"{written} {period.describe()} for {' and '.join(categories)}" + _shared_text(shared)
                 return "limits", m.LimitRule(categories, hours, period, condition, clause, quotes, text, span=body.span,
-                                             shared=shared)
+                                             shared=shared, quantity=quantity)
             case n.Discretion():
                 categories = self.category_list(body.categories)
                 if categories is None:
@@ -702,6 +710,10 @@ class _Checker:
                 return _Typed(f.Constant(Fraction(pounds), "money"), "money")
             case n.PlainNumber(value=value):
                 return _Typed(f.Constant(Fraction(value), "number"), "number")
+            case n.Percent(value=value, of=of):
+                typed = self.formula(of)
+                return None if typed is None else _Typed(
+                    f.Operation("×", f.Constant(Fraction(value) / 100, "number"), typed.formula), typed.unit, typed.weekly)
             case n.ValueRef(name=name):
                 return self.formula_name(name)
             case n.Operation(op=op, left=left, right=right):
@@ -749,8 +761,8 @@ class _Checker:
         for key in _number_forms(name.key):
             if key in self.facts:
                 fact = self.formula_fact(name, None)
-                return None if fact is None else _Typed(f.FactValue(fact), "count" if self.facts[fact].type == "count"
-                                                        else "number")
+                return None if fact is None else _Typed(f.FactValue(fact), {"count": "count", "hours": "hours"}.get(
+                    self.facts[fact].type, "number"))
             if key in self.tables:
                 return _Typed(f.ValueOf(key), self.tables[key].unit)
             if key in self.table_nodes:
@@ -758,6 +770,14 @@ class _Checker:
             if key in self.formula_rules:
                 value = self.formula_value(key)
                 return None if value is None else _Typed(f.ValueOf(key), value.unit, value.weekly)
+        definition = {"working week": self.working_week, "working day": self.working_day}
+        if name.key in definition and name.key not in self.facts:
+            if definition[name.key] is None:
+                self.error("E205", f"'{name}' is the agreement's {name.key}, which it does not define", name.span,
+                           hint=f"add a definition, for example 'a {name.key} is 37 hours'" if name.key ==
+                           "working week" else "add a definition, for example 'a working day is 7 hours 12 minutes'")
+                return None
+            return _Typed(f.Constant(definition[name.key], "hours"), "hours")
         known = list(self.facts) + list(self.tables) + list(self.formula_rules)
         self.error("E218", f"'{name}' is not a fact or a value of this agreement", name.span,
                    hint=_lookalike_hint(name, did_you_mean(name.key, known, "facts and values")
@@ -768,7 +788,7 @@ class _Checker:
         """The key of the count or number fact a formula reads by `name` (or its singular or plural)."""
         key = next((k for k in _number_forms(name.key) if k in self.facts), None)
         if key is None:
-            known = [k for k, d in self.facts.items() if d.type in ("count", "number")]
+            known = [k for k, d in self.facts.items() if d.type in ("count", "number", "hours")]
             hint = did_you_mean(name.key, known, "counts") or f"declare it: 'fact {name}: count'"
             self.error("E218", f"{where} needs a count of the person, and '{name}' is not a declared fact", name.span,
                        hint=_lookalike_hint(name, hint))
@@ -778,8 +798,8 @@ class _Checker:
             self.error("E238", f"a formula is worked out from the person's facts, and '{name}' is a fact of each "
                        "request", name.span, hint=f"declare it as the person's: 'fact {fact.written}: {fact.type}'")
             return None
-        if fact.type not in ("count", "number"):
-            self.error("E238", f"'{name}' is a {fact.type}; a formula counts with counts and numbers", name.span,
+        if fact.type not in ("count", "number", "hours"):
+            self.error("E238", f"'{name}' is a {fact.type}; a formula counts with counts, numbers and hours", name.span,
                        hint=f"use a count fact, for example 'fact {name}: count'")
             return None
         return key

@@ -841,7 +841,8 @@ class _Generator:
             for grant in side.grants:
                 self.from_grant(side, grant)
             for limit in side.limits:
-                self.from_limit(side, limit)
+                if limit.hours is not None:  # a limit worked out for each person has no one boundary to test
+                    self.from_limit(side, limit)
             for table in side.tables:
                 self.from_table(side, table)
             for rule in side.notices:
@@ -997,7 +998,7 @@ def _json(value):
 
 
 def _default(type_name: str, side: m.Model):
-    return {"yes/no": False, "count": 0, "number": 0, "date": SCENARIO_DATE, "text": "",
+    return {"yes/no": False, "count": 0, "number": 0, "hours": 0, "date": SCENARIO_DATE, "text": "",
             "staff group": side.staff_groups[0] if side.staff_groups else "",
             "list of roles": frozenset(), "role": side.roles[0] if side.roles else "",
             "category": side.categories[0] if side.categories else ""}.get(type_name)
@@ -1012,6 +1013,8 @@ def _fits(value, type_name: str, side: m.Model) -> bool:
                 Fraction(value).denominator == 1
         case "number":
             return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+        case "hours":
+            return isinstance(value, (int, Fraction)) and not isinstance(value, bool) and value >= 0
         case "staff group":
             return value in side.staff_groups
         case "role":
@@ -1087,7 +1090,7 @@ def _candidates(fact: m.FactRef, condition, sides) -> list:
     match fact.type:
         case "yes/no":
             return [True, False]
-        case "count" | "number":
+        case "count" | "number" | "hours":
             numbers = {0}
             for value in literals:
                 if isinstance(value, Fraction):

@@ -387,7 +387,7 @@ def _common_denominator(program, scenario) -> int:
     for grant in model.grants:
         if grant.quantity is not None:
             atoms.update(a for a in (grant.quantity.hours, grant.quantity.factor) if a is not None)
-    atoms.update(limit.hours for limit in model.limits)
+    atoms.update(limit.hours for limit in model.limits if limit.hours is not None)
     for table in model.tables:
         atoms.update(row.value for row in table.rows)
         if table.step is not None:

@@ -585,6 +585,7 @@ def _used_names(model: m.Model):
         roles.update(grant.roles or ())
         if grant.quantity is not None and grant.quantity.value:
             values.add(grant.quantity.value)
+    values.update(limit.quantity.value for limit in model.limits if limit.quantity is not None)
     for rule, _, rule_categories in _rules(model):
         categories.update(rule_categories)
     for refusal in model.refusals:

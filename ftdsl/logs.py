@@ -85,7 +85,7 @@ def cell_value(text, kind):
         type_name = kind[1]
         if type_name == "count":
             return _whole_number(text)
-        if type_name == "number":
+        if type_name in ("number", "hours"):
             # Exactly as written, and only the digits 0-9: float() would read "1_1" and "١١" as 11.
             number = number_from_text(text)
             return text if number is None else number

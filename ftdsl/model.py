@@ -443,6 +443,9 @@ class LimitRule(Rule):
     span: Span | None = _span
     dates: Dates | None = None  # the days the rule holds between; None for always
     shared: str | None = None  # as Grant.shared
+    # A limit worked out for each person ('50% of contracted hours per week'): its value, as a Grant's quantity;
+    # `hours` is then None.
+    quantity: Quantity | None = None
 
 
 class SpillRule(Rule):

@@ -190,6 +190,16 @@ class PlainNumber(Record):
 
 
 @record
+class Percent(Record):
+    """'50% of <factor>': a share of an amount ('50% of contracted hours', '20% of the working week')."""
+
+    value: Decimal
+    of: object  # a formula node
+    the: bool = False  # written 'of the ...'
+    span: Span | None = _span
+
+
+@record
 class Operation(Record):
     """Two parts of a formula joined by '+', '-', '×' or '÷' (written 'plus', 'minus', 'times', 'divided by')."""
 
@@ -243,7 +253,7 @@ class Rounded(Record):
     span: Span | None = _span
 
 
-FORMULA_NODES = (Money, PlainNumber, Operation, ForEvery, Proportion, Bound, Rounded)
+FORMULA_NODES = (Money, PlainNumber, Percent, Operation, ForEvery, Proportion, Bound, Rounded)
 
 
 @record
@@ -533,7 +543,7 @@ class Limit(Record):
     """'<categories> are limited to <amount> <period>': a cap on all of them together."""
 
     categories: tuple[Name, ...]
-    amount: Amount
+    amount: object  # an Amount, or a formula as an Allowance's quantity
     period: PerPeriod | RollingPeriod
     shared: Name | None = None  # as Allowance.shared
     span: Span | None = _span

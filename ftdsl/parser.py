@@ -537,6 +537,11 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
     if token is not None and token.type == "MONEY" and not source_line[:column - 1].strip():
         return Diagnostic("E102", f"unexpected '{token}': a rule starts with '§' (the section sign), not '£' (the "
                           "pound sign)", span, hint="a rule starts with '§' or 'clause', for example: §6.12 ...")
+    if token is not None and str(token) == "%":
+        # '%' reads only in a formula, before 'of' ("50% of contracted hours"); anywhere else it is a share of the
+        # working week written as a percentage.
+        return Diagnostic("E100", "unexpected '%': a percentage is a share of something ('50% of contracted "
+                          "hours')", span, hint=_CHARACTER_HINTS["%"] + ", or '50% of the working week'")
     entitled = re.search(r"\b(?:is|are)\s+(entitled)\s+to\b", source_line, re.IGNORECASE)
     if entitled and entitled.start(1) < column:
         return Diagnostic("E100", "a rule gives time with 'may take', not 'is entitled to'",

@@ -307,7 +307,7 @@ class _Printer:
             case n.GrantedTime(who=who, category=category):
                 return f"{self.who(who)} may be granted time for {_written(category)}"
             case n.Limit(categories=categories, amount=amount, period=period, shared=shared):
-                return (f"{self.names(categories)} {self.verb(categories)} limited to {self.amount(amount)} "
+                return (f"{self.names(categories)} {self.verb(categories)} limited to {self.node(amount)} "
                         f"{self.node(period)}{_shared(shared)}")
             case n.Discretion(categories=categories, manner=manner, pay=pay):
                 text = f"additional time for {self.names(categories)} may be granted"
@@ -430,7 +430,8 @@ class _Printer:
                 return self.term(node)
             case n.ValueRef(name=name):
                 return _written(name)
-            case n.Money() | n.PlainNumber() | n.Operation() | n.ForEvery() | n.Proportion() | n.Bound() | n.Rounded():
+            case n.Money() | n.PlainNumber() | n.Percent() | n.Operation() | n.ForEvery() | n.Proportion() | n.Bound() | \
+                    n.Rounded():
                 return self.formula(node)
             case n.PerPeriod(unit=unit):
                 return f"per {_written(unit)}"
@@ -455,6 +456,8 @@ class _Printer:
                 return f"£{pounds:,f}"
             case n.PlainNumber(value=value):
                 return _number(value)
+            case n.Percent(value=value, of=of, the=the):
+                return f"{_number(value)}% of {'the ' if the else ''}{self.node(of)}"
             case n.Operation(op=op, left=left, right=right):
                 return f"{self.node(left)} {_OPERATION_WORDS[op]} {self.node(right)}"
             case n.ForEvery(amount=amount, name=name, every=every):

@@ -305,7 +305,7 @@ class _Evaluation:
             found = problem(f"{path}.{missing.name}", f"request '{request['id']}' does not give '{missing.name}', which "
                             f"this request needs{needed_by}", f'add "{missing.name}": ... to the request')
         else:
-            example = {"yes/no": "true", "count": "0", "list of roles": '["representative"]',
+            example = {"yes/no": "true", "count": "0", "hours": "0", "list of roles": '["representative"]',
                        "date": '"2026-04-01"'}.get(type_name, '"..."')
             found = problem(f"facts.{missing.name}", f"the scenario does not give '{missing.name}' "
                             f"({_type_words(type_name)}), which request '{request['id']}' needs{needed_by}",
@@ -365,7 +365,8 @@ def _no_request(name):
 
 
 def _type_words(type_name):
-    return {"yes/no": "yes or no", "count": "a whole number", "list of roles": "a list of roles"}.get(
+    return {"yes/no": "yes or no", "count": "a whole number", "hours": "a number of hours",
+            "list of roles": "a list of roles"}.get(
         type_name, f"a {type_name}")
 
 
@@ -755,7 +756,7 @@ class Decision:
             limit = Fraction(0)
             notes = []
             for rule in rules:
-                amount = self.allowance_hours(rule, notes)
+                amount = self.quantity_hours(rule.quantity, notes)
                 limit += amount
             fits, used, window = self.within((category,), period, limit, holder)
             if not fits:
@@ -804,8 +805,9 @@ class Decision:
                 f"{'≤' if fits else '>'} {decimal_text(limit)} h {period.describe()}{scope}"
                 f" ({period.describe_window(window)})")
 
-    def allowance_hours(self, rule, notes):
-        quantity = rule.quantity
+    def quantity_hours(self, quantity, notes):
+        """The hours of an allowance's (or a limit's) quantity for this person, with how they were worked out in
+        `notes` (for a detailed decision)."""
         if quantity.value is None:
             return quantity.hours
         value = self.inputs.value(quantity.value)
@@ -864,17 +866,20 @@ class Decision:
         for rule in self.program.rules_of("limit", self.category):
             if not self.holds(rule):
                 continue
-            fits, used, window = self.within(rule.categories, rule.period, rule.hours, rule.shared)
-            arithmetic = (self.arithmetic(used, fits, rule.hours, rule.period, window, self.pool_words(rule.shared))
+            notes = []
+            hours = rule.hours if rule.quantity is None else self.quantity_hours(rule.quantity, notes)
+            fits, used, window = self.within(rule.categories, rule.period, hours, rule.shared)
+            arithmetic = (self.arithmetic(used, fits, hours, rule.period, window, self.pool_words(rule.shared))
                           if self.detailed else None)
-            self.check(rule, "limit", fits, arithmetic)
+            working = "".join(f"; {n}" for n in notes)  # how a limit worked out for the person was worked out
+            self.check(rule, "limit", fits, arithmetic and arithmetic + working)
             if not fits:
-                if rule.hours > used:
-                    self.cuts.add(rule.hours - used)  # the time left under the limit is within it
-                    self.cut_windows.append(("left", (rule.categories, rule.period, rule.hours)))
+                if hours > used:
+                    self.cuts.add(hours - used)  # the time left under the limit is within it
+                    self.cut_windows.append(("left", (rule.categories, rule.period, hours)))
                 self.cite(rule.clause)
-                self.say(f"over the limit of {rule.text}: {arithmetic} ({cited(rule.clause)})")
-                if self.spill("limit", max(rule.hours - used, Fraction(0))):
+                self.say(f"over the limit of {rule.text}: {arithmetic} ({cited(rule.clause)}){working}")
+                if self.spill("limit", max(hours - used, Fraction(0))):
                     return outcome, pay_override  # decided as the other category (decide_whole)
                 limited, pay = self.discretion("beyond the limit")
                 if _RANK[limited] < _RANK[outcome]:

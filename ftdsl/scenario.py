@@ -277,10 +277,12 @@ def convert_value(value, type_name, vocabulary, path, problems):
         if isinstance(value, bool) or not isinstance(value, int):
             return bad("a whole number (0, 1, 2, ...)", "write the number without quotes or decimals")
         return Fraction(value)
-    if type_name == "number":
+    if type_name in ("number", "hours"):
         number = exact_number(value)
         if number is NOT_A_NUMBER:
-            return bad("a number", number_hint(value))
+            return bad("a number" if type_name == "number" else "a number of hours", number_hint(value))
+        if type_name == "hours" and (number is TOO_LARGE and value < 0 or isinstance(number, Fraction) and number < 0):
+            return bad("0 hours or more")
         if number is TOO_PRECISE:
             problems.append(problem(path, f"{_show(value)} has more than {MOST_PLACES} decimal places",
                                     "round it to the places that mean something"))

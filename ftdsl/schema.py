@@ -32,6 +32,8 @@ def fact_schema(type_name: str, vocabulary: Vocabulary) -> dict:
             return {"type": "integer", "minimum": 0}
         case "number":
             return {"type": "number"}
+        case "hours":
+            return {"type": "number", "minimum": 0}
         case "date":
             return dict(DATE)
         case "text":
