@@ -100,7 +100,8 @@ def test_explain_fits_the_terminal_and_keeps_the_tree(width):
     title_lines = lines[:lines.index("")]
     assert len(title_lines) == 2 and words(" ".join(title_lines)) == words(TITLE)
     # Inside the tree no line starts at column 0 with text: each starts with the tree's lines or its indentation.
-    tree = lines[lines.index(next(line for line in lines if line.startswith("Request r1"))) + 1:]
+    legend = lines.index("Marks:")  # after the tree, what its marks mean
+    tree = lines[lines.index(next(line for line in lines if line.startswith("Request r1"))) + 1:legend]
     assert all(line == "" or line[0] in "│├└ " for line in tree)
     # §Standard's quotation (the last rule of a section that is not the last) is drawn under "│  " and the
     # rule's own indentation: opened at column 9, and every line it wraps onto at column 10.
@@ -206,6 +207,9 @@ def test_outcomes_are_coloured_on_a_terminal_and_not_when_piped():
     assert "\x1b[1;33mDISCRETIONARY (for management to agree)\x1b[0m" in shown
     assert "\x1b[1;32mENTITLED\x1b[0m if 1 h fewer were asked (2 h)" in shown  # the change that would make it so
     assert "\x1b[31m✗\x1b[0m §6.12" in shown and "\x1b[32m✓\x1b[0m §4.2" in shown
+    # A rule that leaves the person out is dim, a note that changes nothing is yellow, an assumption cyan.
+    assert "\x1b[2m·\x1b[0m §6.3" in shown and "\x1b[1;33m!\x1b[0m §5.2" in shown
+    assert "\x1b[36m?\x1b[0m assumed 'representing directly employed staff' is yes" in shown
     assert strip(shown) == piped("explain", WESTMINSTER, SCENARIO).stdout
 
 
@@ -258,7 +262,7 @@ def test_a_files_own_escape_sequences_are_shown_not_obeyed(tmp_path):
     assert "\x1b[2J" not in shown
     # The only escapes sent are colours of ftdsl's own styles.
     assert set(ESCAPE.findall(shown)) <= {"\x1b[0m", "\x1b[1m", "\x1b[1;31m", "\x1b[1;32m", "\x1b[1;33m",
-                                          "\x1b[31m", "\x1b[32m", "\x1b[2m"}
+                                          "\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[36m"}
     assert "\x1b" not in ESCAPE.sub("", shown)
 
 
