@@ -245,7 +245,7 @@ def test_days_are_an_error_where_the_ruleset_defines_no_working_day(tmp_path):
     (folder / "day.json").write_text(json.dumps({**base, "expect": {"r1": {"hours": "1 day"}}}), encoding="utf-8")
     (folder / "hours.json").write_text(json.dumps({**base, "expect": {"r1": {"hours": "7.5 hours"}}}),
                                        encoding="utf-8")
-    result = run_cli("test", "--no-coverage", "hours.ftr", cwd=tmp_path)
+    result = run_cli("test", "-v", "--no-coverage", "hours.ftr", cwd=tmp_path)
     assert result.returncode == 2
     assert ("error E304: expect.r1.hours: '1 day' needs the length of a working day, which this agreement does "
             "not define") in result.stdout
