@@ -429,3 +429,46 @@ def test_the_testing_page_example_runs():
     command = line.split("#")[0].split()
     result = run_cli(*command[1:], cwd=ROOT)
     assert result.returncode == 0 and "\x1b" not in result.stdout and "coverage:" in result.stdout
+
+
+# ---- ftdsl test at the terminal -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_test_lists_each_test_coloured_and_wrapped_to_the_terminal(width):
+    from conftest import ROOT
+
+    # From the checkout, as a user there types the paths: the heading names both rulesets.
+    args = ("test", "-v", "--no-coverage", "rulesets/westminster.ftr", "--against", "rulesets/variations/westminster-2026.ftr")
+    code, shown = in_terminal(*args, width=width, cwd=ROOT)
+    assert code == 0
+    plain = strip(shown).splitlines()
+    assert max(text_width(line) for line in plain) <= width
+    heading = "rulesets/variations/westminster-2026.ftr, deciding the examples of rulesets/westminster.ftr"
+    if width == 120:
+        assert plain[0] == heading
+    else:  # too long for 80: broken between words, the rest under it
+        assert words(" ".join(plain[:2])) == words(heading) and plain[1][0] != " "
+    tests = [line for line in plain if line.startswith("  ok ")]
+    assert len(tests) == 23 and plain[-1] == "23 passed"
+    assert shown.count("\x1b[32mok\x1b[0m") == 23
+    assert strip(shown) == piped(*args, cwd=ROOT, COLUMNS=str(width)).stdout  # colour adds nothing else
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_quiet_at_the_terminal_shows_the_failure_alone(tmp_path, width):
+    folder = tmp_path / "examples" / "westminster"
+    folder.mkdir(parents=True)
+    (tmp_path / "westminster.ftr").write_text(WESTMINSTER.read_text(encoding="utf-8"), encoding="utf-8")
+    passing = json.loads(SCENARIO.read_text(encoding="utf-8"))
+    (folder / "passes.json").write_text(json.dumps(passing), encoding="utf-8")
+    failing = dict(passing, expect={"r1": {"outcome": "entitled"}})  # 4 h taken + 3 h > 6 h: not all of it
+    (folder / "fails.json").write_text(json.dumps(failing), encoding="utf-8")
+    code, shown = in_terminal("test", "-q", "westminster.ftr", width=width, cwd=tmp_path)
+    assert code == 1
+    lines = strip(shown).splitlines()
+    assert lines[:3] == ["westminster.ftr", "  FAIL  examples/westminster/fails.json",
+                         '        request r1: outcome: expected "entitled", got "discretionary"']
+    assert lines[-1] == "1 passed, 1 failed"
+    assert max(text_width(line) for line in lines) <= width
+    assert "\x1b[1;31mFAIL\x1b[0m" in shown and " ok " not in strip(shown)
