@@ -83,7 +83,7 @@ def _explain_decision(program, decision, searcher, position) -> dict:
         rules = [r for kind in kinds for r in program.rules_of(kind, category)]
         if not rules:
             continue
-        nodes = [_rule_node(rule, program.index[id(rule)], checks, index < reached) for rule in rules]
+        nodes = [_rule_node(program, rule, checks, index < reached, decision["outcome"]) for rule in rules]
         steps.append({"step": name, "title": title if name != "grants" else f"time given for {category}",
                       "rules": nodes})
         treated_as = decision.get("treated as")
@@ -112,16 +112,18 @@ def _steps_reached(decision) -> int:
     return max(CHECK_STEP.get(c["rule"], 0) for c in decision["checks"]) + 1
 
 
-def _rule_node(rule, number, checks, reached) -> dict:
-    """A rule's node in the tree, from the checks that name it (its `number`, Program.index)."""
+def _rule_node(program, rule, checks, reached, outcome) -> dict:
+    """A rule's node in the tree, from the checks that name it (by its Program.index); `reached`: whether the
+    runtime took the rule's step, `outcome` the decision's."""
     kind = rule.kind if rule.step == "grant" else rule.step  # a grant's checks name its kind ("allowance")
     node = {"clause": rule.clause, "rule": kind, "text": rule.label, "quotes": list(rule.quotes)}
+    number = program.index[id(rule)]
     mine = [c for c in checks if c["rule index"] == number]
     if mine:
         check = mine[-1]
         node["holds"] = check["holds"]
         node["status"], node["why"] = _status(check)
-        return node
+        return _marked(program, node, rule, check, outcome)
     node["holds"] = None
     if not reached:
         node["status"], node["why"] = "not reached", "an earlier step decided the request"
@@ -130,7 +132,47 @@ def _rule_node(rule, number, checks, reached) -> dict:
         node["status"], node["why"] = "does not apply", f"only when {rule.when_text}"
     else:
         node["status"], node["why"] = "not needed", "another rule decided this step"
+    return _marked(program, node, rule, None, outcome)
+
+
+# What a rule's node says of it (its "mark"), by how it counted in the decision; the statuses of a rule
+# that did not count at all.
+MET, BROKEN, NOT_APPLYING, NOTE = "met", "broken", "does not apply", "note"
+PASSED_BY = ("does not apply", "not reached", "not needed")
+
+
+def _marked(program, node, rule, check, outcome) -> dict:
+    """The node with its mark, and the values the request left out that deciding the rule assumed.
+
+    A rule not met is broken when it is part of why the request is not
+    simply entitled; it is a note when the request is entitled all the
+    same, or when the rule cannot change an outcome (a 'should state' rule,
+    which only asks)."""
+    if node["status"] in PASSED_BY:
+        node["mark"] = NOT_APPLYING
+    elif node["holds"]:
+        node["mark"] = MET
+    elif (rule.step == "state" and not rule.hard) or outcome == runtime.ENTITLED:
+        node["mark"] = NOTE
+    else:
+        node["mark"] = BROKEN
+    assumed = (check or {}).get("assumed")
+    if assumed:
+        node["assumed"] = [_assumption(program, name, value) for name, value in assumed.items()]
     return node
+
+
+def _assumption(program, name: str, value: bool) -> dict:
+    """A value a rule read that the request left out: the fact, the value taken, and why that value."""
+    words = "yes" if value else "no"
+    if name == "in working hours":
+        return {"fact": name, "value": value, "assumed": "assumed the time is in working hours",
+                "why": "the request does not say, and a request is in working hours unless it says otherwise"}
+    fact = program.facts_by_name.get(name)
+    spelt = fact.display if fact is not None and fact.display else name
+    where = f" ({fact.span.file} line {fact.span.line})" if fact is not None and fact.span else ""
+    return {"fact": name, "value": value, "assumed": f"assumed '{spelt}' is {words}",
+            "why": f"the request does not say, and the ruleset declares it 'assumed {words}'{where}"}
 
 
 def _status(check) -> tuple[str, str]:
@@ -165,7 +207,7 @@ def _pay_nodes(program, decision) -> list[dict]:
             node.update(holds=True, status="applies", why=check["detail"])
         else:
             node.update(holds=False, status="does not apply", why=check["detail"])
-        nodes.append(node)
+        nodes.append(_marked(program, node, rule, check, decision["outcome"]))
     return nodes
 
 
@@ -410,8 +452,15 @@ def _common_denominator(program, scenario) -> int:
 
 # ---- text -------------------------------------------------------------------------------
 
-MARKS = {True: "✓", False: "✗", None: "·"}
-MARK_STYLES = {True: "met", False: "unmet", None: "dim"}
+ASSUMED = "assumed"
+# Each mark of the tree: its sign, its colour, and what it means, in the order the legend lists them.
+MARKS = {
+    MET: ("✓", "met", "met, or applies"),
+    BROKEN: ("✗", "unmet", "broken: not met, so the request is not simply entitled"),
+    NOTE: ("!", "warning", "a note: not met, but it does not change the outcome"),
+    NOT_APPLYING: ("·", "dim", "does not apply to this person or request (or was not needed)"),
+    ASSUMED: ("?", "hint", "a value assumed because the request left it out"),
+}
 
 
 def to_text(explanation: dict, width: int | None = None, colour: bool = False) -> str:
@@ -432,7 +481,8 @@ def to_text(explanation: dict, width: int | None = None, colour: bool = False) -
         clauses = ", ".join(f"{cited(c)}" for c in request["clauses"])
         if clauses:
             lines.append(("│ ", f"decided by {clauses}", "│   "))
-        sections = [(step["title"], [_rule_lines(rule) for rule in step["rules"]]) for step in request["steps"]]
+        said = set()  # the assumptions already given with their reason, in this request's tree
+        sections = [(step["title"], [_rule_lines(rule, said) for rule in step["rules"]]) for step in request["steps"]]
         if request.get("parts"):
             sections.append(("decided in parts, by the time left", [[part_text(part)] for part in request["parts"]]))
         changes = [[_change_text(change)] for change in request["changes"]]
@@ -445,10 +495,26 @@ def to_text(explanation: dict, width: int | None = None, colour: bool = False) -
                 last_item = index == len(items) - 1
                 below = stem + ("   " if last_item else "│  ")
                 lines.append((stem + ("└─ " if last_item else "├─ "), item[0], below + "  "))
-                for extra in item[1:]:
-                    lines.append((below + "   ", extra, below + "    "))
+                for extra in item[1:]:  # a line under the item, wrapped under its text past its opening sign
+                    text, hang = extra if isinstance(extra, tuple) else (extra, " ")
+                    lines.append((below + "   ", text, below + "   " + hang))
         lines.append("")
+    used = {rule["mark"] for request in explanation["requests"] for step in request["steps"]
+            for rule in step["rules"]}
+    if any(rule.get("assumed") for request in explanation["requests"] for step in request["steps"]
+           for rule in step["rules"]):
+        used.add(ASSUMED)
+    if used:
+        lines.append(("", "Marks:", "      "))
+        lines.extend(("  ", f"{_sign(mark)} {meaning}", "    ") for mark, (_, _, meaning) in MARKS.items()
+                     if mark in used)
     return paint(wrap_lines(lines, width), colour)
+
+
+def _sign(mark: str) -> str:
+    """A mark's sign, coloured."""
+    sign, colour, _ = MARKS[mark]
+    return style(sign, colour)
 
 
 def _change_text(change: dict) -> str:
@@ -459,13 +525,20 @@ def _change_text(change: dict) -> str:
     return text
 
 
-def _rule_lines(rule: dict) -> list[str]:
+def _rule_lines(rule: dict, said: set) -> list:
+    """A rule's node as lines: its mark, clause, words and status, then what it assumed (why, the first time
+    in a request's tree: `said` holds those given), then the agreement's words where the rule counted."""
     text = f" {rule['text']}" if rule["text"] else ""
-    head = f"{style(MARKS[rule['holds']], MARK_STYLES[rule['holds']])} {cited(rule['clause'])}{text}: {rule['status']}"
+    head = f"{_sign(rule['mark'])} {cited(rule['clause'])}{text}: {rule['status']}"
     why = rule.get("why", "")
     passed_by = rule["status"] in ("does not apply", "not reached", "not needed")
     # A requirement's detail repeats its text ("only when employed by council").
     if why and why != rule["status"] and why not in rule["text"]:
         head += f" ({why})" if passed_by else f": {why}"
     # The agreement's words are quoted where the rule counted; the JSON form keeps every quote.
-    return [head] + ([] if passed_by else [f"“{quote}”" for quote in rule["quotes"]])
+    assumed = []
+    for assumption in rule.get("assumed", ()):
+        why = " (as above)" if assumption["assumed"] in said else f": {assumption['why']}"
+        said.add(assumption["assumed"])
+        assumed.append((f"{_sign(ASSUMED)} {assumption['assumed']}{why}", "  "))
+    return [head, *assumed] + ([] if passed_by else [f"“{quote}”" for quote in rule["quotes"]])

@@ -423,11 +423,17 @@ class Decision:
         self.category_words = program.model.spelt(self.category)  # as the ruleset spells it, for reasons
         self.clauses = []
         self.assumed = {}  # request facts a rule read but the request left out: name -> the value assumed
+        # Every read of a value the request left out (an assumed request fact, or 'in working hours', true by
+        # default), in order, and by rule (id) the names its condition read so, for its check (explain's '?').
+        self.assumed_reads = []
+        self.assumed_by = {}
 
     # ---- reading facts of the request
     def request_fact(self, name):
         request = self.request
         if name == "in working hours":
+            if name in request.get("left out", ()):
+                self.assumed_reads.append(name)
             return request["in working hours"]
         if name == "notice days":
             if request["notice days"] is None:
@@ -443,6 +449,7 @@ class Decision:
         assumed = None if fact is None else fact.assumed
         if assumed is not None:
             self.assumed[name] = assumed
+            self.assumed_reads.append(name)
             return assumed
         raise MissingFact(name, "request")
 
@@ -450,11 +457,19 @@ class Decision:
         test = self.program.tests[id(rule)]
         if test is None:
             return True
+        reads = len(self.assumed_reads)
         try:
-            return bool(test(self.inputs.fact, self.request_fact, self.inputs.value))
+            result = bool(test(self.inputs.fact, self.request_fact, self.inputs.value))
         except MissingFact as missing:
             missing.clauses = (rule.clause,)
             raise
+        if len(self.assumed_reads) > reads:
+            self.read_assumed(rule, self.assumed_reads[reads:])
+        return result
+
+    def read_assumed(self, rule, names):
+        """Note that deciding whether `rule` applies read values the request left out (`names`)."""
+        self.assumed_by[id(rule)] = tuple(dict.fromkeys((*self.assumed_by.get(id(rule), ()), *names)))
 
     def cite(self, *clauses):
         for clause in clauses:
@@ -466,11 +481,17 @@ class Decision:
 
     def check(self, rule, kind, passed, detail, text=None, applies=True):
         """Record that a rule was looked at: whether it held, why, and whether it is about this request at all
-        (`applies` false: its roles or condition leave the request out)."""
+        (`applies` false: its roles or condition leave the request out), with the values the request left out
+        that deciding it read ("assumed": name -> the value taken, only when there are some)."""
         if self.detailed:
-            self.notes.check({"clause": rule.clause, "rule": kind, "text": rule.label if text is None else text,
-                              "holds": passed, "applies": applies, "detail": detail, "quotes": list(rule.quotes),
-                              "rule index": self.program.index[id(rule)]})
+            entry = {"clause": rule.clause, "rule": kind, "text": rule.label if text is None else text,
+                     "holds": passed, "applies": applies, "detail": detail, "quotes": list(rule.quotes),
+                     "rule index": self.program.index[id(rule)]}
+            names = self.assumed_by.get(id(rule))
+            if names:
+                entry["assumed"] = {name: self.request["in working hours"] if name == "in working hours"
+                                    else self.assumed[name] for name in names}
+            self.notes.check(entry)
 
     def within(self, categories, period, limit, holder=None):
         """(whether the request fits under `limit` hours in the period, the hours counted before it, the window):
@@ -943,6 +964,8 @@ class Decision:
         for rule in rules:
             if rule.outside_hours and in_hours:
                 not_met[id(rule)] = "only outside working hours"
+                if "in working hours" in self.request.get("left out", ()):
+                    self.read_assumed(rule, ("in working hours",))
             elif self.holds(rule):
                 candidates.append(rule)
             else:

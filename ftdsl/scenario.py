@@ -539,6 +539,8 @@ def validate_time(item, path, vocabulary, problems, is_request):
                 problems.append(problem(field_path, f"must be text, not {_show(value)}"))
             else:
                 entry["stated"].add(key)
+    if is_request and "in working hours" not in seen:
+        entry["left out"] = {"in working hours"}  # true by default: a rule that reads it reads an assumption
     for required in ("date", "category"):
         if required not in entry and not any(name_key(k) == required for k in item):
             problems.append(problem(path, f"{what} has no '{required}'",

@@ -22,12 +22,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import attrs
 
-from .display import visible
+from .display import visible, visible_lines
 from .errors import Diagnostic, FtdslError, Span, did_you_mean
 from .json_places import find, line_column
 from .model import FURTHER, cited
@@ -71,8 +72,7 @@ class Suite:
 
 def tests_for(ruleset: str) -> tuple[str, ...]:
     """The test files of DIR/NAME.ftr: DIR/examples/NAME/*.json, sorted."""
-    folder, file = os.path.split(ruleset)
-    examples = os.path.join(folder, "examples", os.path.splitext(file)[0])
+    examples = examples_folder(ruleset)
     if not os.path.isdir(examples):
         return ()
     return tuple(sorted(os.path.join(examples, name) for name in os.listdir(examples)
@@ -88,10 +88,14 @@ def ruleset_for(test: str) -> str | None:
     return os.path.join(os.path.dirname(examples), os.path.basename(folder) + ".ftr")
 
 
-def discover(paths) -> list[Suite]:
-    """Suites for PATHs: a ruleset (its tests), a test file (its ruleset), or a folder (every ruleset in it)."""
-    from .source import ruleset_paths
+# A folder holding a file of this name is not looked in by a folder's walk: fixtures of rulesets and tests
+# that are meant to fail (docs/testing.md).
+NOT_TESTED = ".ftdsl-no-test"
 
+
+def discover(paths) -> list[Suite]:
+    """Suites for PATHs: a ruleset (its tests), a test file (its ruleset), or a folder (every ruleset under it
+    that has an examples folder, as `tested_under` finds them)."""
     suites: dict[str, list[str]] = {}
     for path in paths:
         if path.endswith(".json") and not os.path.isdir(path):
@@ -101,9 +105,60 @@ def discover(paths) -> list[Suite]:
                                             hint="put a ruleset's tests in DIR/examples/NAME/ for DIR/NAME.ftr"))
             suites.setdefault(ruleset, []).append(path)
             continue
-        for ruleset in ruleset_paths([path]):
+        for ruleset in tested_under(path) if os.path.isdir(path) else [path]:
             suites.setdefault(ruleset, []).extend(tests_for(ruleset))
     return [Suite(ruleset, tuple(dict.fromkeys(tests))) for ruleset, tests in suites.items()]
+
+
+def examples_folder(ruleset: str) -> str:
+    """Where the tests of DIR/NAME.ftr live: DIR/examples/NAME."""
+    folder, file = os.path.split(ruleset)
+    return os.path.join(folder, "examples", os.path.splitext(file)[0])
+
+
+def tested_under(folder: str) -> list[str]:
+    """The rulesets under `folder` that have an examples folder (DIR/examples/NAME/ for DIR/NAME.ftr), sorted.
+
+    The walk does not go into hidden folders (.git, .venv) nor into a folder
+    that holds a file named NOT_TESTED, below the folder given. A ruleset
+    with no examples folder is not a ruleset with tests: naming it tests it
+    (and says it has none). FtdslError E001 for a folder with no rulesets,
+    E350 for one whose rulesets have no examples."""
+    rulesets = []
+    for at, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".")
+                               and not os.path.exists(os.path.join(at, name, NOT_TESTED)))
+        rulesets.extend(os.path.normpath(os.path.join(at, name)) for name in sorted(names)
+                        if name.endswith(".ftr") and not name.startswith("."))
+    if not rulesets:
+        raise FtdslError(Diagnostic("E001", f"there are no rulesets (.ftr files) in the folder '{folder}'",
+                                    hint="give a ruleset file, or a folder that holds some"))
+    tested = [ruleset for ruleset in rulesets if os.path.isdir(examples_folder(ruleset))]
+    if not tested:
+        first = rulesets[0]
+        raise FtdslError(Diagnostic(
+            "E350", f"no ruleset in the folder '{folder}' has examples to test "
+                    f"({len(rulesets)} ruleset{'s' if len(rulesets) != 1 else ''}, none with an examples folder)",
+            hint=f"the tests of {first} are the files {examples_folder(first)}/*.json (docs/testing.md)"))
+    return tested
+
+
+def select(suites: list[Suite], pattern: str) -> list[Suite]:
+    """The suites with only the tests whose name or file name holds `pattern` (in any case), as pytest's -k
+    takes a substring; suites left with no test are left out. FtdslError E351 when no test matches."""
+    wanted = pattern.casefold()
+    chosen = [Suite(suite.ruleset, tuple(test for test in suite.tests if wanted in os.path.basename(test).casefold()))
+              for suite in suites]
+    chosen = [suite for suite in chosen if suite.tests]
+    if not chosen:
+        count = sum(len(suite.tests) for suite in suites)
+        names = sorted({os.path.splitext(os.path.basename(test))[0] for suite in suites for test in suite.tests})
+        close = did_you_mean(pattern, names, "tests")
+        raise FtdslError(Diagnostic(
+            "E351", f"no test's name holds '{pattern}' (-k), of {count} test{'s' if count != 1 else ''}",
+            hint=close or ("-k picks the tests whose file name holds the text, in any case: "
+                           + (", ".join(names[:8]) + (", ..." if count > 8 else "") if names else "there are none"))))
+    return chosen
 
 
 # ---- results ---------------------------------------------------------------------
@@ -128,6 +183,12 @@ class TestResult:
     mismatches: tuple[Mismatch, ...] = ()
     error: FtdslError | None = attrs.field(default=None, eq=False)
     requests: int = 0
+    seconds: float = attrs.field(default=0.0, eq=False)  # how long it took, for JUnit's time
+
+    @property
+    def name(self) -> str:
+        """The test's name: its file's name without .json."""
+        return os.path.splitext(os.path.basename(self.path))[0]
 
 
 @attrs.frozen
@@ -141,11 +202,25 @@ class Uncovered:
 
 @attrs.frozen
 class SuiteResult:
+    """A ruleset's tests run: whose examples (`ruleset`), the ruleset that decided them (`decided_by`: the
+    same, unless run --against another), each test's result, and coverage of the ruleset that decided."""
+
     ruleset: str
     results: tuple[TestResult, ...] = ()
     rules: int = 0  # how many rules coverage counts
     uncovered: tuple[Uncovered, ...] = ()
     error: FtdslError | None = attrs.field(default=None, eq=False)
+    decided_by: str | None = None
+    seconds: float = attrs.field(default=0.0, eq=False)
+
+    @property
+    def decider(self) -> str:
+        """The ruleset that decided the tests."""
+        return self.decided_by or self.ruleset
+
+    def count(self, status: str) -> int:
+        """How many of the tests ended so ('passed', 'failed', 'error', 'no expectations')."""
+        return sum(result.status == status for result in self.results)
 
     @property
     def failed(self) -> bool:
@@ -158,22 +233,27 @@ class SuiteResult:
 
 # ---- running ---------------------------------------------------------------------
 
-def run_suite(suite: Suite) -> SuiteResult:
-    """Load the ruleset, run every test file against it, and measure coverage."""
+def run_suite(suite: Suite, against: str | None = None) -> SuiteResult:
+    """Load the ruleset (or the ruleset `against`, to run these examples under another), run every test file
+    against it, and measure coverage of the ruleset that decided."""
     from .api import load_ruleset
 
+    started = time.perf_counter()
+    decider = against or suite.ruleset
     try:
-        ruleset = load_ruleset(suite.ruleset)
+        ruleset = load_ruleset(decider)
     except FtdslError as error:
-        return SuiteResult(suite.ruleset, error=error)
+        return SuiteResult(suite.ruleset, error=error, decided_by=against, seconds=time.perf_counter() - started)
     coverage = _Coverage(ruleset)
     results = []
     for path in suite.tests:
+        began = time.perf_counter()
         result, report, data = run_test(ruleset, path)
         if report is not None and result.status in ("passed", "failed"):
             coverage.record(report, data)
-        results.append(result)
-    return SuiteResult(suite.ruleset, tuple(results), coverage.total, tuple(coverage.uncovered()))
+        results.append(attrs.evolve(result, seconds=time.perf_counter() - began))
+    return SuiteResult(suite.ruleset, tuple(results), coverage.total, tuple(coverage.uncovered()),
+                       decided_by=against, seconds=time.perf_counter() - started)
 
 
 def run_test(ruleset, path: str):
@@ -666,40 +746,167 @@ def _band(table, count: int):
 
 # ---- rendering --------------------------------------------------------------------
 
-def render(results: list[SuiteResult], show_coverage: bool = True) -> str:
-    """Results as text: one line per test, failures with expected and got and the reasons, then coverage.
+QUIET, NORMAL, VERBOSE = -1, 0, 1  # -q, neither, -v
+LABELS = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "no expectations": "ran"}
 
-    Every text from a ruleset, a scenario or a path is shown with its control characters made visible
-    (display.visible), so a request id holding a line break cannot start a line of its own."""
+
+def render(results: list[SuiteResult], show_coverage: bool = True, verbosity: int = NORMAL) -> str:
+    """Results as text: each ruleset (and, run --against another, the one that decided), its tests, failures
+    with expected and got and the reasons, then coverage, and a count line at the end.
+
+    By `verbosity`: VERBOSE lists every test with its result; NORMAL lists
+    the tests that did not pass (and those with no expectations) and counts
+    those that did; QUIET gives only the tests that failed or have errors,
+    and the count line, without coverage. Every text from a ruleset, a
+    scenario or a path is shown with its control characters made visible
+    (display.visible), so a request id holding a line break cannot start a
+    line of its own."""
     lines = []
     counts = {"passed": 0, "failed": 0, "error": 0, "no expectations": 0}
     for suite in results:
-        lines.append(visible(suite.ruleset))
+        body = []
         if suite.error is not None:
-            lines.append(_indent(suite.error.render(), "  "))
+            body.append(_indent(suite.error.render(), "  "))
             counts["error"] += 1
-            continue
-        if not suite.results:
-            folder = os.path.join(os.path.dirname(suite.ruleset), "examples",
-                                  os.path.splitext(os.path.basename(suite.ruleset))[0])
-            lines.append(f"  no tests (put them in {visible(folder)}/)")
+        elif not suite.results and verbosity > QUIET:
+            body.append(f"  no tests (put them in {visible(examples_folder(suite.ruleset))}/)")
         for result in suite.results:
             counts[result.status] += 1
-            label = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "no expectations": "ran"}[result.status]
-            note = " (no expectations)" if result.status == "no expectations" else ""
-            lines.append(f"  {label:<5} {visible(result.path)}{note}")
-            if result.error is not None:
-                lines.append(_indent(result.error.render(), "        "))
-            lines.extend(_mismatch_lines(result.mismatches))
-        if show_coverage and suite.rules:
+            if verbosity == VERBOSE or result.status in ("failed", "error") or (
+                    verbosity == NORMAL and result.status == "no expectations"):
+                body.extend(_result_lines(result))
+        passed = suite.count("passed")
+        if verbosity == NORMAL and passed:
+            body.append(f"  {passed} passed")
+        if show_coverage and verbosity > QUIET and suite.rules:
             exercised = suite.rules - len(suite.uncovered)
-            lines.append(f"  coverage: {exercised} of {suite.rules} rules and bands exercised")
+            body.append(f"  coverage: {exercised} of {suite.rules} rules and bands exercised")
             for item in suite.uncovered:
                 where = f"{visible(item.span.file)}:{item.span.line}: " if item.span else ""
-                lines.append(f"    not exercised: {where}{visible(item.text)}")
+                body.append(f"    not exercised: {where}{visible(item.text)}")
+        if body or verbosity > QUIET:
+            lines.append(suite_heading(suite))
+            lines.extend(body)
     summary = ", ".join(f"{number} {word}" for word, number in counts.items() if number or word == "passed")
     lines.append(summary)
     return "\n".join(lines) + "\n"
+
+
+def suite_heading(suite: SuiteResult) -> str:
+    """The ruleset whose examples these are; run --against another, the one that decided them first."""
+    if suite.decided_by is None:
+        return visible(suite.ruleset)
+    return f"{visible(suite.decider)}, deciding the examples of {visible(suite.ruleset)}"
+
+
+def _result_lines(result: TestResult) -> list[str]:
+    """One test's line, and under it its error or each expectation it did not meet."""
+    note = " (no expectations)" if result.status == "no expectations" else ""
+    lines = [f"  {LABELS[result.status]:<5} {visible(result.path)}{note}"]
+    if result.error is not None:
+        lines.append(_indent(result.error.render(), "        "))
+    return lines + _mismatch_lines(result.mismatches)
+
+
+# ---- for other tools: JSON and JUnit XML ----------------------------------------------
+
+OUTCOME_OF = {"passed": "pass", "failed": "fail", "error": "error", "no expectations": "no expectations"}
+
+
+def to_data(results: list[SuiteResult], show_coverage: bool = True) -> dict:
+    """Results as JSON-ready data: one object per ruleset, each with its tests (docs/testing.md)."""
+    rulesets = []
+    counts = {outcome: 0 for outcome in OUTCOME_OF.values()}
+    for suite in results:
+        tests = []
+        for result in suite.results:
+            outcome = OUTCOME_OF[result.status]
+            counts[outcome] += 1
+            test = {"name": result.name, "file": result.path, "outcome": outcome, "requests": result.requests}
+            if result.mismatches:
+                test["failures"] = [{"where": m.where, "key": m.key, "expected": _value(m.expected),
+                                     "decided": _value(m.got), "reasons": list(m.reasons)} for m in result.mismatches]
+            if result.error is not None:
+                test["errors"] = [d.to_dict() for d in result.error.diagnostics]
+            tests.append(test)
+        entry = {"ruleset": suite.ruleset, "decided by": suite.decider, "tests": tests}
+        if suite.error is not None:
+            counts["error"] += 1
+            entry["errors"] = [d.to_dict() for d in suite.error.diagnostics]
+        if show_coverage and suite.rules:
+            entry["coverage"] = {"rules": suite.rules, "exercised": suite.rules - len(suite.uncovered),
+                                 "not exercised": [_uncovered_data(item) for item in suite.uncovered]}
+        rulesets.append(entry)
+    return {"rulesets": rulesets, "counts": counts}
+
+
+def _uncovered_data(item: Uncovered) -> dict:
+    data = {"clause": item.clause, "text": item.text}
+    if item.span is not None:
+        data.update(file=item.span.file, line=item.span.line)
+    return data
+
+
+def _value(value):
+    """An expected or decided value for JSON: as written or decided, an amount as the failure line shows it."""
+    if isinstance(value, Shown):
+        return value.text
+    if isinstance(value, Decimal):
+        return json.loads(str(value)) if value.is_finite() else str(value)
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))  # as the text output shows it
+
+
+def to_junit(results: list[SuiteResult]) -> str:
+    """Results as JUnit XML, as CI systems read it: <testsuites> of one <testsuite> per ruleset, a
+    <testcase> per test with a <failure> (expectations not met), an <error> (a test that cannot run) or
+    <skipped> (a scenario with no expectations), in the attributes of the common JUnit schema. A ruleset
+    that cannot be loaded is a suite of one test case, in error. Every text is shown with its control
+    characters made visible, which XML 1.0 cannot hold."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("testsuites", name="ftdsl test")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}  # in the order the attributes are written
+    seconds = 0.0
+    for suite in results:
+        cases = []
+        for result in suite.results:
+            case = ET.Element("testcase", classname=visible(suite.ruleset), name=visible(result.name),
+                              time=_seconds(result.seconds))
+            if result.status == "failed":
+                lines = _mismatch_lines(result.mismatches)
+                ET.SubElement(case, "failure", message=lines[0].strip(), type="expectation not met").text = \
+                    "\n".join(line.strip() for line in lines)
+            elif result.status == "error":
+                ET.SubElement(case, "error", message=visible(str(result.error.diagnostics[0].message)),
+                              type=result.error.diagnostics[0].code).text = visible_lines(result.error.render())
+            elif result.status == "no expectations":
+                ET.SubElement(case, "skipped", message="no expectations: the scenario ran, nothing was compared")
+            cases.append(case)
+        if suite.error is not None:
+            case = ET.Element("testcase", classname=visible(suite.ruleset), name=f"load {visible(suite.decider)}",
+                              time=_seconds(suite.seconds))
+            first = suite.error.diagnostics[0]
+            ET.SubElement(case, "error", message=visible(first.message), type=first.code).text = \
+                visible_lines(suite.error.render())
+            cases.append(case)
+        counts = {"tests": len(cases),
+                  "failures": sum(case.find("failure") is not None for case in cases),
+                  "errors": sum(case.find("error") is not None for case in cases),
+                  "skipped": sum(case.find("skipped") is not None for case in cases)}
+        element = ET.SubElement(root, "testsuite", name=visible(suite_heading(suite)),
+                                **{key: str(value) for key, value in counts.items()}, time=_seconds(suite.seconds))
+        element.extend(cases)
+        for key, value in counts.items():
+            totals[key] += value
+        seconds += suite.seconds
+    # The common schema (Ant's, as Jenkins reads it) counts skipped tests in each suite, not in the whole.
+    root.attrib.update({key: str(value) for key, value in totals.items() if key != "skipped"}, time=_seconds(seconds))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.3f}"
 
 
 def _mismatch_lines(mismatches) -> list[str]:

@@ -492,8 +492,10 @@ def test_at_a_terminal_the_answer_fits_and_keeps_the_tree(width):
     else:  # wrapped under the line's own text
         assert lines[start + 1].startswith("    ") and lines[start + 1][4] != " "
         assert (lines[start] + " " + lines[start + 1]).split() == reason.split()
-    tree = lines[lines.index(next(line for line in lines if line.startswith("Request G. Wright"))) + 1:]
+    legend = lines.index("Marks:")  # the tree's marks are explained once, after it
+    tree = lines[lines.index(next(line for line in lines if line.startswith("Request G. Wright"))) + 1:legend]
     assert all(line == "" or line[0] in "│├└ " for line in tree)
+    assert all(line.startswith("  ") for line in lines[legend + 1:] if line)
     assert "\x1b[1;33mDISCRETIONARY" in shown
 
 

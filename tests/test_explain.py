@@ -58,11 +58,12 @@ def test_why_not(westminster):
     data = scenario({"id": "r1", "date": "2026-03-20", "category": "duties", "hours": 1, **STATED})
     request = only(explain(westminster, data))
     secretary = rule(request, "grants", "6.3")
-    assert (secretary["status"], secretary["why"], secretary["holds"]) == (
-        "does not apply", "only for branch secretary", False)
+    assert (secretary["status"], secretary["why"], secretary["holds"], secretary["mark"]) == (
+        "does not apply", "only for branch secretary", False, "does not apply")
     teaching = rule(request, "grants", "6.13", "teacher")
     assert teaching["why"] == "only when staff group is teaching"
-    assert "✗ §6.3 branch secretary release per week for duties: does not apply (only for branch secretary)" in \
+    # A rule that leaves this person out is not broken: it is marked apart from one that was.
+    assert "· §6.3 branch secretary release per week for duties: does not apply (only for branch secretary)" in \
         to_text(explain(westminster, data))
 
 
@@ -185,3 +186,129 @@ def test_a_request_decided_alone_against_its_history_matches_the_whole_scenario(
        
         d["outcome"] for d in report["decisions"]]
     assert {d["outcome"] for d in report["decisions"]} == {"entitled", "discretionary", "not_entitled"}
+
+
+# ---- marks: broken, does not apply, a note, and values assumed --------------------------------------------
+
+MARKED = """roles: representative, branch secretary
+categories: duties, training
+fact roles: list of roles
+request fact urgent: yes/no, assumed no
+§1 representative may take up to 6 hours per month for duties
+§2 branch secretary may take up to 10 hours per month for duties
+§3 representative may take up to 2 days per year for training
+§4 time off is given only when not urgent
+§5.1 requests should state purpose and location
+§5.2 requests for training must state purpose
+§6 duties, training are paid
+§6 duties, training outside working hours are unpaid
+a working day is 7 hours
+"""
+
+
+@pytest.fixture(scope="module")
+def marked():
+    return load_ruleset_text(MARKED)
+
+
+def _marks(request) -> dict:
+    """Each rule's mark, by its clause and the start of its words."""
+    return {(r["clause"], r["text"].split()[0]): r["mark"] for step in request["steps"] for r in step["rules"]}
+
+
+def _legend(text: str) -> list[str]:
+    lines = text.splitlines()
+    return lines[lines.index("Marks:") + 1:]
+
+
+def test_a_broken_rule_is_told_from_one_that_does_not_apply_and_from_a_note(marked):
+    # 7 h of duties against §1's 6 hours: broken (so discretionary at best, and here not entitled, as the
+    # agreement gives no more); §2 is for a branch secretary, not this person; §5.1 only asks.
+    data = scenario({"id": "d", "date": "2026-03-20", "category": "duties", "hours": 7, "in working hours": True,
+                     "urgent": False}, facts={"roles": ["representative"]})
+    request = only(explain(marked, data))
+    assert request["outcome"] == "not_entitled"
+    marks = _marks(request)
+    assert marks[("1", "6")] == "broken"
+    assert marks[("2", "10")] == "does not apply"
+    assert marks[("4", "time")] == "met"
+    text = to_text(explain(marked, data))
+    assert "✗ §1 6 hours per month for duties: exceeded" in text
+    assert "· §2 10 hours per month for duties: does not apply (only for branch secretary)" in text
+    # Nothing was left out, and the steps after the allowance were not reached: no ? and no !.
+    assert _legend(text) == ["  ✓ met, or applies", "  ✗ broken: not met, so the request is not simply entitled",
+                             "  · does not apply to this person or request (or was not needed)"]
+
+
+def test_should_state_is_a_note_and_must_state_is_broken(marked):
+    data = scenario({"id": "d", "date": "2026-03-20", "category": "duties", "hours": 2, "urgent": False,
+                     "in working hours": True},
+                    {"id": "t", "date": "2026-03-21", "category": "training", "hours": 2, "urgent": False,
+                     "in working hours": True},
+                    facts={"roles": ["representative"]})
+    duties, training = explain(marked, data)["requests"]
+    assert duties["outcome"] == "entitled" and training["outcome"] == "not_entitled"
+    assert _marks(duties)[("5.1", "requests")] == "note"  # the request is entitled all the same
+    assert _marks(training)[("5.2", "requests")] == "broken"  # a request that must state its purpose
+    assert _marks(training)[("5.1", "requests")] == "note"  # should, not must: it never decides
+    text = to_text(explain(marked, data))
+    assert "! §5.1 requests state purpose, location: not met" in text
+    assert "✗ §5.2 requests state purpose: not met" in text
+    assert "  ! a note: not met, but it does not change the outcome" in _legend(text)
+
+
+def test_a_value_the_request_left_out_is_said_with_the_value_and_why(marked):
+    data = scenario({"id": "d", "date": "2026-03-20", "category": "duties", "hours": 2,
+                     "purpose": "JCC", "location": "hall"}, facts={"roles": ["representative"]})
+    request = only(explain(marked, data))
+    [requirement] = [r for s in request["steps"] for r in s["rules"] if r["clause"] == "4"]
+    assert requirement["mark"] == "met"
+    [assumed] = requirement["assumed"]
+    assert (assumed["fact"], assumed["value"]) == ("urgent", False)
+    text = to_text(explain(marked, data))
+    assert "? assumed 'urgent' is no: the request does not say, and the ruleset declares it 'assumed no' " \
+           "(<ruleset> line 4)" in " ".join(text.split())
+    # The pay rule for time outside working hours does not apply because the request is taken to be in them.
+    [unpaid] = [r for r in request["steps"][-1]["rules"] if r["text"].endswith("unpaid")]
+    assert (unpaid["mark"], unpaid["assumed"][0]["fact"], unpaid["assumed"][0]["value"]) == (
+        "does not apply", "in working hours", True)
+    assert "? assumed the time is in working hours: the request does not say" in text
+    assert _legend(text)[-1] == "  ? a value assumed because the request left it out"
+    # Said, nothing is assumed: the same decision, and no ? at all.
+    said = scenario({"id": "d", "date": "2026-03-20", "category": "duties", "hours": 2, "purpose": "JCC",
+                     "location": "hall", "urgent": False, "in working hours": True}, facts={"roles": ["representative"]})
+    plain = only(explain(marked, said))
+    assert plain["outcome"] == request["outcome"] == "entitled"
+    assert not any(r.get("assumed") for s in plain["steps"] for r in s["rules"])
+    assert "?" not in to_text(explain(marked, said))
+
+
+@settings(max_examples=25, deadline=None)
+@given(hours=st.integers(0, 24), taken=st.integers(0, 12), roles=st.sampled_from([["representative"],
+       ["branch secretary"], ["representative", "branch secretary"]]), category=st.sampled_from(["duties", "training"]),
+       urgent=st.sampled_from([None, True, False]), purpose=st.booleans())
+def test_marks_follow_how_each_rule_counted(marked, hours, taken, roles, category, urgent, purpose):
+    request = {"id": "r", "date": "2026-03-20", "category": category, "hours": hours,
+               **({"purpose": "JCC"} if purpose else {}), **({} if urgent is None else {"urgent": urgent})}
+    data = scenario(request, facts={"roles": roles}, taken=[{"date": "2026-03-02", "category": "duties",
+                                                                   "hours": taken}])
+    tree = explain(marked, data)
+    decided = only(tree)
+    for step in decided["steps"]:
+        for rule in step["rules"]:
+            passed_by = rule["status"] in ("does not apply", "not reached", "not needed")
+            assert (rule["mark"] == "does not apply") == passed_by
+            assert (rule["mark"] == "met") == (rule["holds"] is True and not passed_by)
+            if rule["mark"] == "broken":  # only what keeps the request from being entitled is broken
+                assert decided["outcome"] != "entitled"
+            # A rule assumed 'urgent' only when the request left it out.
+            assert not (urgent is not None and any(a["fact"] == "urgent" for a in rule.get("assumed", ())))
+    # The legend lists exactly the marks the tree uses, once, in its order.
+    text = to_text(tree)
+    signs = {"met": "✓", "broken": "✗", "note": "!", "does not apply": "·"}
+    used = {signs[r["mark"]] for s in decided["steps"] for r in s["rules"]}
+    if any(r.get("assumed") for s in decided["steps"] for r in s["rules"]):
+        used.add("?")
+    legend = [line.split()[0] for line in _legend(text)]
+    assert sorted(legend) == sorted(used) and len(legend) == len(set(legend))
+    assert text.count("Marks:") == 1

@@ -100,7 +100,8 @@ def test_explain_fits_the_terminal_and_keeps_the_tree(width):
     title_lines = lines[:lines.index("")]
     assert len(title_lines) == 2 and words(" ".join(title_lines)) == words(TITLE)
     # Inside the tree no line starts at column 0 with text: each starts with the tree's lines or its indentation.
-    tree = lines[lines.index(next(line for line in lines if line.startswith("Request r1"))) + 1:]
+    legend = lines.index("Marks:")  # after the tree, what its marks mean
+    tree = lines[lines.index(next(line for line in lines if line.startswith("Request r1"))) + 1:legend]
     assert all(line == "" or line[0] in "│├└ " for line in tree)
     # §Standard's quotation (the last rule of a section that is not the last) is drawn under "│  " and the
     # rule's own indentation: opened at column 9, and every line it wraps onto at column 10.
@@ -206,6 +207,9 @@ def test_outcomes_are_coloured_on_a_terminal_and_not_when_piped():
     assert "\x1b[1;33mDISCRETIONARY (for management to agree)\x1b[0m" in shown
     assert "\x1b[1;32mENTITLED\x1b[0m if 1 h fewer were asked (2 h)" in shown  # the change that would make it so
     assert "\x1b[31m✗\x1b[0m §6.12" in shown and "\x1b[32m✓\x1b[0m §4.2" in shown
+    # A rule that leaves the person out is dim, a note that changes nothing is yellow, an assumption cyan.
+    assert "\x1b[2m·\x1b[0m §6.3" in shown and "\x1b[1;33m!\x1b[0m §5.2" in shown
+    assert "\x1b[36m?\x1b[0m assumed 'representing directly employed staff' is yes" in shown
     assert strip(shown) == piped("explain", WESTMINSTER, SCENARIO).stdout
 
 
@@ -258,7 +262,7 @@ def test_a_files_own_escape_sequences_are_shown_not_obeyed(tmp_path):
     assert "\x1b[2J" not in shown
     # The only escapes sent are colours of ftdsl's own styles.
     assert set(ESCAPE.findall(shown)) <= {"\x1b[0m", "\x1b[1m", "\x1b[1;31m", "\x1b[1;32m", "\x1b[1;33m",
-                                          "\x1b[31m", "\x1b[32m", "\x1b[2m"}
+                                          "\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[36m"}
     assert "\x1b" not in ESCAPE.sub("", shown)
 
 
@@ -425,3 +429,46 @@ def test_the_testing_page_example_runs():
     command = line.split("#")[0].split()
     result = run_cli(*command[1:], cwd=ROOT)
     assert result.returncode == 0 and "\x1b" not in result.stdout and "coverage:" in result.stdout
+
+
+# ---- ftdsl test at the terminal -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_test_lists_each_test_coloured_and_wrapped_to_the_terminal(width):
+    from conftest import ROOT
+
+    # From the checkout, as a user there types the paths: the heading names both rulesets.
+    args = ("test", "-v", "--no-coverage", "rulesets/westminster.ftr", "--against", "rulesets/variations/westminster-2026.ftr")
+    code, shown = in_terminal(*args, width=width, cwd=ROOT)
+    assert code == 0
+    plain = strip(shown).splitlines()
+    assert max(text_width(line) for line in plain) <= width
+    heading = "rulesets/variations/westminster-2026.ftr, deciding the examples of rulesets/westminster.ftr"
+    if width == 120:
+        assert plain[0] == heading
+    else:  # too long for 80: broken between words, the rest under it
+        assert words(" ".join(plain[:2])) == words(heading) and plain[1][0] != " "
+    tests = [line for line in plain if line.startswith("  ok ")]
+    assert len(tests) == 23 and plain[-1] == "23 passed"
+    assert shown.count("\x1b[32mok\x1b[0m") == 23
+    assert strip(shown) == piped(*args, cwd=ROOT, COLUMNS=str(width)).stdout  # colour adds nothing else
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_quiet_at_the_terminal_shows_the_failure_alone(tmp_path, width):
+    folder = tmp_path / "examples" / "westminster"
+    folder.mkdir(parents=True)
+    (tmp_path / "westminster.ftr").write_text(WESTMINSTER.read_text(encoding="utf-8"), encoding="utf-8")
+    passing = json.loads(SCENARIO.read_text(encoding="utf-8"))
+    (folder / "passes.json").write_text(json.dumps(passing), encoding="utf-8")
+    failing = dict(passing, expect={"r1": {"outcome": "entitled"}})  # 4 h taken + 3 h > 6 h: not all of it
+    (folder / "fails.json").write_text(json.dumps(failing), encoding="utf-8")
+    code, shown = in_terminal("test", "-q", "westminster.ftr", width=width, cwd=tmp_path)
+    assert code == 1
+    lines = strip(shown).splitlines()
+    assert lines[:3] == ["westminster.ftr", "  FAIL  examples/westminster/fails.json",
+                         '        request r1: outcome: expected "entitled", got "discretionary"']
+    assert lines[-1] == "1 passed, 1 failed"
+    assert max(text_width(line) for line in lines) <= width
+    assert "\x1b[1;31mFAIL\x1b[0m" in shown and " ok " not in strip(shown)

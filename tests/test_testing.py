@@ -245,7 +245,7 @@ def test_days_are_an_error_where_the_ruleset_defines_no_working_day(tmp_path):
     (folder / "day.json").write_text(json.dumps({**base, "expect": {"r1": {"hours": "1 day"}}}), encoding="utf-8")
     (folder / "hours.json").write_text(json.dumps({**base, "expect": {"r1": {"hours": "7.5 hours"}}}),
                                        encoding="utf-8")
-    result = run_cli("test", "--no-coverage", "hours.ftr", cwd=tmp_path)
+    result = run_cli("test", "-v", "--no-coverage", "hours.ftr", cwd=tmp_path)
     assert result.returncode == 2
     assert ("error E304: expect.r1.hours: '1 day' needs the length of a working day, which this agreement does "
             "not define") in result.stdout
@@ -306,3 +306,210 @@ def test_any_spelling_of_an_outcome_as_printed_names_it(outcome, data):
     cased = "".join(ch.upper() if data.draw(st.booleans()) else ch.lower() for ch in words)
     spaced = data.draw(st.sampled_from([cased, f" {cased} ", cased.replace(" ", "  "), cased.replace(" ", "_")]))
     assert testing._outcome(spaced) == outcome
+
+
+# ---- for other tools: --format json and junit, -k, -v, -q, --against ----------------------------------
+
+# 4 h of duties taken this month and 2 h asked: 6 h, within §6.12's 6 hours a month (entitled); over 5.
+WITHIN_SIX = {"facts": REPRESENTATIVE, "taken": [{"date": "2026-03-02", "category": "duties", "hours": 4}],
+              "requests": [{"id": "r1", "date": "2026-03-20", "category": "duties", "hours": 2}],
+              "expect": {"r1": {"outcome": "entitled"}}}
+KINDS = {"passes.json": WITHIN_SIX,
+         "fails.json": {**WITHIN_SIX, "expect": {"r1": {"outcome": "not entitled"}}},
+         "errs.json": {**WITHIN_SIX, "expect": {"r1": {"outcome": "granted"}}},
+         "runs.json": {k: v for k, v in WITHIN_SIX.items() if k != "expect"}}
+
+
+def test_json_gives_each_ruleset_with_its_tests(tmp_path):
+    ruleset = _copy_westminster(tmp_path, KINDS)
+    result = run_cli("test", "--format", "json", str(ruleset))
+    assert result.returncode == 2  # a test file with errors
+    data = json.loads(result.stdout)
+    [suite] = data["rulesets"]
+    assert suite["ruleset"] == suite["decided by"] == str(ruleset)
+    tests = {test["name"]: test for test in suite["tests"]}
+    assert {name: test["outcome"] for name, test in tests.items()} == {
+        "errs": "error", "fails": "fail", "passes": "pass", "runs": "no expectations"}
+    assert tests["passes"]["file"] == str(tmp_path / "examples" / "westminster" / "passes.json")
+    [failure] = tests["fails"]["failures"]
+    assert (failure["where"], failure["key"], failure["expected"], failure["decided"]) == (
+        "request r1", "outcome", "not entitled", "entitled")
+    assert any("6 h ≤ 6 h per month" in reason for reason in failure["reasons"])
+    assert tests["errs"]["errors"][0]["code"] == "E301" and tests["errs"]["errors"][0]["line"] > 0
+    assert "failures" not in tests["passes"]
+    assert data["counts"] == {"pass": 1, "fail": 1, "error": 1, "no expectations": 1}
+    assert suite["coverage"]["rules"] >= suite["coverage"]["exercised"] > 0
+
+
+def test_junit_xml_is_what_ci_systems_read(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    ruleset = _copy_westminster(tmp_path, KINDS)
+    result = run_cli("test", "--format", "junit", str(ruleset))
+    assert result.returncode == 2
+    assert result.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    root = ET.fromstring(result.stdout)
+    assert root.tag == "testsuites"
+    [suite] = root
+    assert suite.tag == "testsuite" and suite.get("name") == str(ruleset)
+    assert {key: suite.get(key) for key in ("tests", "failures", "errors", "skipped")} == {
+        "tests": "4", "failures": "1", "errors": "1", "skipped": "1"}
+    assert {key: root.get(key) for key in ("tests", "failures", "errors")} == {"tests": "4", "failures": "1",
+                                                                                "errors": "1"}
+    # Only the attributes and elements of the common schema, and times as seconds.
+    assert set(root.attrib) <= {"name", "tests", "failures", "errors", "time"}
+    assert set(suite.attrib) <= {"name", "tests", "failures", "errors", "skipped", "time"}
+    cases = {case.get("name"): case for case in suite}
+    assert sorted(cases) == ["errs", "fails", "passes", "runs"]
+    for case in cases.values():
+        assert case.tag == "testcase" and set(case.attrib) == {"classname", "name", "time"}
+        assert case.get("classname") == str(ruleset) and float(case.get("time")) >= 0
+        assert all(child.tag in ("failure", "error", "skipped") for child in case)
+    assert float(suite.get("time")) >= sum(float(case.get("time")) for case in cases.values()) - 0.001
+    assert list(cases["passes"]) == []
+    [failure] = cases["fails"]
+    assert failure.tag == "failure"
+    assert failure.get("message") == 'request r1: outcome: expected "not entitled", got "entitled"'
+    assert "because:" in failure.text
+    [error] = cases["errs"]
+    assert error.tag == "error" and error.get("type") == "E301" and "'granted' is not an outcome" in error.text
+    assert [child.tag for child in cases["runs"]] == ["skipped"]
+
+
+def test_junit_holds_a_ruleset_that_cannot_be_loaded_and_text_xml_cannot(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    ruleset = _copy_westminster(tmp_path, {"a\x07&<b>.json": WITHIN_SIX})
+    ruleset.write_text("§1 \x01 & <nonsense>\n", encoding="utf-8")
+    result = run_cli("test", "--format", "junit", str(ruleset))
+    assert result.returncode == 2
+    [suite] = ET.fromstring(result.stdout)  # XML 1.0 cannot hold \x01: it is shown as an escape
+    assert suite.get("errors") == suite.get("tests") == "1"
+    [case] = suite
+    [error] = case
+    assert error.tag == "error" and error.get("type", "").startswith("E")
+
+
+def test_k_runs_the_tests_whose_file_name_holds_the_pattern(tmp_path):
+    ruleset = _copy_westminster(tmp_path, {"Teacher-Small.json": WITHIN_SIX, "teacher-big.json": WITHIN_SIX,
+                                           "convenor.json": WITHIN_SIX})
+    result = run_cli("test", "-v", "-k", "TEACHER", str(ruleset))
+    assert result.returncode == 0
+    assert "Teacher-Small.json" in result.stdout and "teacher-big.json" in result.stdout
+    assert "convenor.json" not in result.stdout
+    assert result.stdout.splitlines()[-1] == "2 passed"
+    assert "coverage:" not in result.stdout  # of some of the tests, coverage would mislead
+    nothing = run_cli("test", "-k", "techer", str(ruleset))
+    assert nothing.returncode == 2 and nothing.stdout == ""
+    assert "error E351: no test's name holds 'techer' (-k), of 3 tests" in nothing.stderr
+    assert "did you mean 'teacher-big'?" in nothing.stderr
+
+
+@given(names=st.lists(st.text("abAB-", min_size=1, max_size=6), min_size=1, max_size=8, unique=True),
+       pattern=st.text("abAB", min_size=1, max_size=3))
+def test_k_selects_exactly_the_names_holding_the_pattern_in_any_case(names, pattern):
+    suites = [Suite("r.ftr", tuple(f"examples/r/{name}.json" for name in names))]
+    wanted = [f"examples/r/{name}.json" for name in names if pattern.lower() in f"{name}.json".lower()]
+    if not wanted:
+        with pytest.raises(FtdslError) as error:
+            testing.select(suites, pattern)
+        assert error.value.diagnostics[0].code == "E351"
+    else:
+        [suite] = testing.select(suites, pattern)
+        assert list(suite.tests) == wanted
+
+
+def test_v_lists_every_test_and_q_only_the_failures(tmp_path):
+    ruleset = _copy_westminster(tmp_path, {"passes.json": WITHIN_SIX, "also.json": WITHIN_SIX,
+                                           "fails.json": KINDS["fails.json"]})
+    folder = tmp_path / "examples" / "westminster"
+    wide = {"COLUMNS": "300"}  # the temporary folder's paths are long: no line wrapped
+    verbose = run_cli("test", "-v", str(ruleset), env=wide).stdout.splitlines()
+    assert [line.split()[0] for line in verbose if line.startswith("  ") and line.endswith(".json")] == [
+        "ok", "FAIL", "ok"]
+    normal = run_cli("test", str(ruleset), env=wide).stdout.splitlines()
+    assert f"  FAIL  {folder / 'fails.json'}" in normal and "  2 passed" in normal
+    assert not any(line.startswith("  ok ") for line in normal)
+    quiet = run_cli("test", "-q", str(ruleset), env=wide)
+    assert quiet.returncode == 1
+    lines = quiet.stdout.splitlines()
+    assert lines[0] == str(ruleset) and lines[1] == f"  FAIL  {folder / 'fails.json'}"
+    assert lines[-1] == "2 passed, 1 failed"
+    assert not any("coverage" in line or line.startswith("  ok ") for line in lines)
+    both = run_cli("test", "-v", "-q", str(ruleset), env=wide)
+    assert both.returncode == 2 and "give one of them" in both.stderr
+    # All passing, -q is the count alone.
+    (folder / "fails.json").unlink()
+    assert run_cli("test", "-q", str(ruleset), env=wide).stdout == "2 passed\n"
+
+
+def test_against_runs_one_rulesets_examples_under_another(tmp_path):
+    ruleset = _copy_westminster(tmp_path, {"six.json": WITHIN_SIX})
+    mine = tmp_path / "mine.ftr"
+    text = WESTMINSTER.read_text(encoding="utf-8")
+    assert "up to 6 hours per month for duties" in text
+    mine.write_text(text.replace("up to 6 hours per month for duties", "up to 5 hours per month for duties"),
+                    encoding="utf-8")
+    result = run_cli("test", "--no-coverage", "--against", str(mine), str(ruleset), env={"COLUMNS": "200"})
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{mine}, deciding the examples of {ruleset}"
+    assert "        request r1: outcome: expected \"entitled\", got \"discretionary\"" in lines
+    assert any("4 h taken + 2 h asked = 6 h > 5 h per month" in line for line in lines)
+    data = json.loads(run_cli("test", "--format", "json", "--against", str(mine), str(ruleset)).stdout)
+    [suite] = data["rulesets"]
+    assert (suite["ruleset"], suite["decided by"]) == (str(ruleset), str(mine))
+    # Under the agreement itself the example holds.
+    same = run_cli("test", "--against", str(WESTMINSTER), str(ruleset))
+    assert same.returncode == 0 and same.stdout.splitlines()[-1] == "1 passed"
+
+
+# ---- which rulesets a folder's walk tests --------------------------------------------------------------
+
+def test_a_folder_walk_tests_the_rulesets_with_examples_only(tmp_path):
+    def ruleset_with(folder, tests=True):
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(WESTMINSTER, folder / "westminster.ftr")
+        if tests:
+            (folder / "examples" / "westminster").mkdir(parents=True)
+            (folder / "examples" / "westminster" / "six.json").write_text(json.dumps(WITHIN_SIX), encoding="utf-8")
+
+    ruleset_with(tmp_path / "agreements")
+    ruleset_with(tmp_path / "drafts", tests=False)
+    ruleset_with(tmp_path / ".hidden")
+    ruleset_with(tmp_path / "fixtures" / "meant-to-fail")
+    (tmp_path / "fixtures" / testing.NOT_TESTED).write_text("", encoding="utf-8")
+    result = run_cli("test", "-v", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    headings = [line for line in result.stdout.splitlines() if line.endswith(".ftr")]
+    assert headings == ["agreements/westminster.ftr"]
+    # A folder marked is tested when it is the folder named; a ruleset with no examples, when it is named.
+    assert run_cli("test", "fixtures/meant-to-fail", cwd=tmp_path).returncode == 0
+    named = run_cli("test", "drafts/westminster.ftr", cwd=tmp_path)
+    assert "no tests (put them in drafts/examples/westminster/)" in named.stdout
+    none = run_cli("test", "drafts", cwd=tmp_path)
+    assert none.returncode == 2
+    assert none.stderr.startswith("error E350: no ruleset in the folder 'drafts' has examples to test (1 ruleset, "
+                                  "none with an examples folder)")
+
+
+def test_bare_test_at_the_top_of_the_sources_leaves_the_bad_fixtures_alone():
+    bare = run_cli("test", "-v", "--no-coverage", cwd=ROOT)
+    assert bare.returncode == 0, bare.stdout
+    assert "tests/bad" not in bare.stdout
+    under = run_cli("test", "-v", "--no-coverage", "rulesets", cwd=ROOT)
+    assert bare.stdout == under.stdout
+
+
+def test_the_testing_page_shows_what_ftdsl_prints():
+    # Every `$ ftdsl` block of docs/testing.md, run from the top of the sources; JUnit's times, which differ
+    # from run to run, are shown as "...".
+    from doc_examples import assert_shown, blocks, run_block
+
+    page = blocks("docs/testing.md")
+    assert len(page) >= 5
+    for block in page:
+        command, *shown = block.rstrip("\n").split("\n")
+        code, printed = run_block(block)
+        assert code == 0, printed
+        assert_shown(shown, [re.sub(r'time="\d+\.\d{3}"', 'time="..."', line) for line in printed])
