@@ -88,7 +88,7 @@ def _explain_decision(program, decision, searcher, position) -> dict:
                       "rules": nodes})
         treated_as = decision.get("treated as")
         if name == "grants" and treated_as is not None:  # the time beyond, decided as another category (a spill)
-            nodes = [_rule_node(rule, program.index[id(rule)], checks, True)
+            nodes = [_rule_node(program, rule, checks, True, decision["outcome"])
                      for kind in kinds for rule in program.rules_of(kind, treated_as)]
             steps.append({"step": "treated as", "title": f"time given for {treated_as}, which the time beyond "
                           "counts as", "rules": nodes})

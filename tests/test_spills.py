@@ -164,3 +164,14 @@ def test_spilled_time_never_gives_more_than_either_allowance(spills, requests):
             if part["outcome"] == "entitled":
                 within[part.get("treated as", request["category"])] += Fraction(str(part["hours"]))
     assert within["duties"] <= 6 and within[PAID] <= 10, dict(within)
+
+
+def test_explain_shows_the_spill_and_the_other_categorys_rules(spills):
+    from ftdsl.explain import explain
+
+    data = {"facts": REP, "taken": [ask("2026-03-02", "duties", 5)], "requests": [ask("2026-03-20", "duties", 3)]}
+    [request] = explain(spills, data)["requests"]
+    steps = {step["step"]: step for step in request["steps"]}
+    assert [r["clause"] for r in steps["treated as"]["rules"]] == ["3"]
+    assert any(r["clause"] == "2" and r["holds"] for r in steps["grants"]["rules"])
+    assert [r["clause"] for r in steps["pay"]["rules"]] == ["6"]  # paid as additional paid hours are
