@@ -82,13 +82,14 @@ _QUIET = runtime.Notes(detailed=False)  # keeps nothing, so one serves every dec
 
 
 class RowError(Exception):
-    """A problem with one row, raised when the run is strict."""
+    """A problem with one row, raised when the run is strict: its line, message, hint and code."""
 
-    def __init__(self, line, message, hint=None):
+    def __init__(self, line, message, hint=None, code=None):
         super().__init__(message)
         self.line = line
         self.message = message
         self.hint = hint
+        self.code = code or "E301"
 
 
 class _Unsorted(Exception):
@@ -100,12 +101,20 @@ class Batch:
 
     `progress`, when given, is called as progress(fraction done) while the
     rows stream, and as progress(fraction, label) in each pass of the
-    sorting fallback (the label names the pass, see _PASSES).
+    sorting fallback (the label names the pass, see _PASSES). `on_error`,
+    when given, is called as on_error(line, message, hint, code) for each
+    row with an error (code E301, or E312/E313 for a row the roster does
+    not have or contradicts).
     """
 
     def __init__(self, program, log_name="<log>", input_format="csv", output_format="csv", strict=False,
-                 progress=None, on_error=None):
+                 progress=None, on_error=None, roster=None, mapping=None, tally=None):
         self.program = program
+        # Reading as HR has it: a roster joined to each row (roster.Roster), column names mapped (logs.ColumnNames).
+        self.roster = roster
+        self.mapping = mapping
+        # What a report counts (usage.Tally): told of every row decided, with its decision's parts.
+        self.tally = tally
         self.log_name = log_name
         self.input_format = input_format
         self.output_format = output_format
@@ -126,8 +135,10 @@ class Batch:
     # ---- reading
     def _open_rows(self, handle):
         if self.input_format == "jsonl":
-            return JsonRows(handle, self.layout, self.log_name)
-        return CsvRows(handle, self.layout, self.log_name)
+            rows = JsonRows(handle, self.layout, self.log_name, self.mapping)
+        else:
+            rows = CsvRows(handle, self.layout, self.log_name, self.mapping)
+        return rows if self.roster is None else self.roster.join(rows, self.layout.kinds)
 
     def _prepare(self, rows):
         columns = rows.columns
@@ -385,7 +396,7 @@ class Batch:
         wrong number of fields, no rep, or no valid date or amount. A blank row is skipped."""
         if len(row) != self.width:
             if isinstance(row, BadRow):
-                self._append(self._error_line(line, *row.cells, row.message, row.hint))
+                self._append(self._error_line(line, *row.cells, row.message, row.hint, row.code))
             elif row:
                 self._append(self._error_line(line, "", "", "", f"the row has {len(row)} fields; the header has "
                                               f"{self.width}", "check for a missing or extra comma"))
@@ -596,12 +607,12 @@ class Batch:
                                     'for example "2026-03-20"')
         return self._error_line(line, rep, row_id, date_text, *quantity)
 
-    def _error_line(self, line, rep, row_id, date_text, message, hint=None):
+    def _error_line(self, line, rep, row_id, date_text, message, hint=None, code=None):
         self.error_count += 1
         if self.strict:
-            raise RowError(line, message, hint)
+            raise RowError(line, message, hint, code)
         if self.on_error is not None:
-            self.on_error(line, message, hint)
+            self.on_error(line, message, hint, code or "E301")
         return error_line(line, rep, row_id, date_text, message, self.output_format == "jsonl")
 
     # ---- the whole run
