@@ -27,12 +27,12 @@ from pygments.token import Comment, Keyword, Literal, Name, Number, Operator, Pu
 from .model import MONTHS
 
 KEYWORDS = frozenset("""
-a above additional against agreed agreement allowances amends and any anyone are assumed at averaged be between by case
+a above activities additional against agreed agreement allowances amends and any anyone are assumed at averaged be between by case
 categories circumstances clause counts day deleted divided down each earnings effective employer every exceptional facilities
 fact for from further give given granted groups hours in include includes is least less lieu limited management may minus
 more most must nearest need needs no not notice of off on one only or outside over paid pay per plus possible previous
 proportion reasonable removed request requests roles rounded says shared should staff starts state subject take termination
-than the then time times to under unions unpaid until up variation variations vary week when where whole with without
+than the then time times to trade under union unions unpaid until up variation variations vary week when where whole with without
 working year
 """.split())
 
