@@ -146,6 +146,8 @@ class Batch:
         kinds = self.layout.kinds
         self.columns = columns
         self.width = rows.width
+        if self.tally is not None:
+            self.tally.prepare(columns)
         self.i_rep = index["rep"]
         self.i_id = index.get("id")
         self.i_date = self.date_column = index["date"]
@@ -424,7 +426,7 @@ class Batch:
                     node = self._inputs(row)[1] or node
                     break
         if node.__class__ is Leaf:
-            self._finish(node, line, self._text(row_id), record, quantity, state)
+            self._finish(node, line, self._text(row_id), record, quantity, state, row)
         elif node.__class__ is Parted:
             self._finish_parted(node, row, line, self._text(row_id), record, quantity, state)
         else:
@@ -432,13 +434,16 @@ class Batch:
         self.misses += 1
         return outgrown(self.misses, self.tree.nodes)
 
-    def _finish(self, leaf, line, id_text, record, quantity, state):
+    def _finish(self, leaf, line, id_text, record, quantity, state, row=None):
         """Count a row that reached `leaf` (its id as the output writes it) and write its output line.
 
         The compiled loop does the same in place for a leaf many rows reach
-        (rowloop.compile_loop), writing the same line (rowloop._output_line).
+        (rowloop.compile_loop), writing the same line (rowloop._output_line),
+        except when a report's tally is told of each row.
         """
         scaled = quantity[1]
+        if self.tally is not None:
+            self.tally.count(row, line, record[0], leaf.category, ((scaled, leaf.outcome, leaf.paid),))
         leaf.rows += 1
         leaf.hours += scaled
         if leaf.add is not None:
@@ -479,6 +484,8 @@ class Batch:
         made[5] += 1
         node.rows += 1
         self.divided_rows += made[4]
+        if self.tally is not None:
+            self.tally.count(row, line, day, node.category, made[3])
         if made[2] and node.add is not None:
             node.add(state, record, made[2])
         if self.jsonl:

@@ -30,7 +30,15 @@ import os
 from fractions import Fraction
 
 from .errors import Diagnostic, FtdslError, Span
-from .logs import IGNORED_PREFIX, SNIFF_BYTES, BadRow, LogError, cell_value, refuse_non_text, unknown_columns_error
+from .logs import (
+    IGNORED_PREFIX,
+    SNIFF_BYTES,
+    BadRow,
+    LogError,
+    cell_value,
+    refuse_non_text,
+    unknown_columns_error,
+)
 from .names import name_key
 from .scenario import number_from_text, parse_date, suggest, validate_facts
 

@@ -212,7 +212,7 @@ def compile_loop(batch, context, line_of=None):
         leaf = name_of(node, "L")
         check = tuple(c for c in node.check if c not in keyed)
         if reached[id(node)] < hot:  # a cold leaf: one call finishes the row
-            call = f"finish({leaf}, line, row_id, record, quantity, state)"
+            call = f"finish({leaf}, line, row_id, record, quantity, state, row)"
             if check:
                 write(depth, f"if {checker(check)}(row): {call}")
                 hand_back(depth, node, otherwise=True)  # a text not yet validated: the general walk checks the row
@@ -364,7 +364,8 @@ def compile_loop(batch, context, line_of=None):
     else:
         total = count(root)
         cutoff = max(_COMPILE_MIN_ROWS, total // _COMPILE_SHARE)
-        hot = max(_INLINE_MIN_ROWS, total // _INLINE_SHARE)
+        # A report's tally (usage.py) is told of every row, so no leaf is written out in place.
+        hot = max(_INLINE_MIN_ROWS, total // _INLINE_SHARE) if batch.tally is None else total + 1
         emit(root, base)
     # Where the tree stopped short, it set `node`: one call here, rather than
     # one at each such place, keeps the source short.
