@@ -146,8 +146,6 @@ class Batch:
         kinds = self.layout.kinds
         self.columns = columns
         self.width = rows.width
-        if self.tally is not None:
-            self.tally.prepare(columns)
         self.i_rep = index["rep"]
         self.i_id = index.get("id")
         self.i_date = self.date_column = index["date"]
@@ -159,6 +157,8 @@ class Batch:
         # Which columns each read of a decision depends on (see trees.Trace).
         of_kind = lambda *wanted: tuple(i for i, name in enumerate(columns) if kinds[name][0] in wanted)  # noqa: E731
         self.fact_columns = {name: i for i, name in enumerate(columns) if kinds[name][0] == "fact"}
+        if self.tally is not None:
+            self.tally.prepare(columns, self.fact_columns.values())
         self.request_columns = {"category": of_kind("category"), "date": (self.date_column,),
                                 "in working hours": of_kind("in hours"),
                                 "notice days": of_kind("notice"), "stated": of_kind("state"),
@@ -374,8 +374,12 @@ class Batch:
         # The names the compiled loop uses (see rowloop.compile_loop).
         context = {"FLUSH_ROWS": FLUSH_ROWS, "WIDTH": self.width, "reader": rows, "lines": lines,
                    "append": pending.append, "flush": flush_pending, "other": self._other, "miss": self._miss,
-                   "finish": self._finish, "parted": self._finish_parted, "dates": self.dates, "date_of": self._date, "quantities": self.quantities,
-                   "quantity_of": self._valid_quantity, "reps": self.reps, "new_record": self.windows.new_record,
+                   "finish": self._finish, "parted": self._finish_parted,
+                   "tally": None if self.tally is None else self.tally.leaf,
+                   "tally_new": None if self.tally is None else self.tally.usage_of,
+                   "LOW": None if self.tally is None else self.tally.low,
+                   "HIGH": None if self.tally is None else self.tally.high, "dates": self.dates, "date_of": self._date, "quantities": self.quantities,
+                   "quantity_of": self._valid_quantity, "reps": self.reps, "new_record": self._new_record,
                    "rep_text": self._text,
                    "id_text": json_text if jsonl else csv_text, "used": self.windows.used, "Unsorted": _Unsorted}
         if isinstance(rows, CsvRows):
@@ -389,6 +393,13 @@ class Batch:
                 self.walk = run
             self.misses = 0
             line = run(source, line)
+
+    def _new_record(self, day, name):
+        """A representative's record (totals.Windows.new_record), with a last slot for a report's usage.Tally."""
+        record = self.windows.new_record(day, name)
+        if self.tally is not None:
+            record.append(None)
+        return record
 
     def _row_id(self, row, line):
         return row[self.i_id] if self.i_id is not None and row[self.i_id] else str(line)
@@ -443,7 +454,7 @@ class Batch:
         """
         scaled = quantity[1]
         if self.tally is not None:
-            self.tally.count(row, line, record[0], leaf.category, ((scaled, leaf.outcome, leaf.paid),))
+            self.tally.leaf(row, record[0], leaf, scaled, line)
         leaf.rows += 1
         leaf.hours += scaled
         if leaf.add is not None:
@@ -485,7 +496,7 @@ class Batch:
         node.rows += 1
         self.divided_rows += made[4]
         if self.tally is not None:
-            self.tally.count(row, line, day, node.category, made[3])
+            self.tally.parts(row, day, node.category, made[3], line)
         if made[2] and node.add is not None:
             node.add(state, record, made[2])
         if self.jsonl:

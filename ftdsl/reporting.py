@@ -25,7 +25,7 @@ from .model import cited
 from .numbers import json_number
 from .usage import ASKED, PAID_HOURS, REQUESTS, TAKEN, allowances
 from .wrapping import wrap_lines
-from .yearend import _places, days_in_post, percent, rounded
+from .yearend import _places, days_in_post, percent, rounded, shown
 
 _HOURS = (("asked", ASKED), ("entitled", 1), ("discretionary", 2), ("not entitled", 3), ("taken", TAKEN),
           ("paid", PAID_HOURS))
@@ -57,13 +57,14 @@ def report_data(batch, tally, roster, near=Fraction(4, 5), year=None, period=Non
     names += [name for name in tally.people if name not in listed]
     people, near_list = [], []
     memo = {}  # what the agreement gives, per person's facts (usage.allowances)
+    periods = {}  # each period's words and window on the day (see _allowance)
     for name in names:
         usage = tally.people.get(name)
         person = roster.people.get(name) if roster is not None else None
         entry = {"person": name, "union": person.union if person is not None else "",
                  "requests": usage.requests if usage is not None else 0, "hours": _hours(tally, usage, period)}
         found = allowances(batch, usage.last, name, day, memo) if usage is not None and day is not None else []
-        entry["allowances"] = None if found is None else [_allowance(a, day, batch.program) for a in found]
+        entry["allowances"] = None if found is None else [_allowance(a, day, batch.program, periods) for a in found]
         near_list.extend({"person": name, **allowance} for allowance in _near(entry["allowances"] or (), near))
         entry["percent of working hours"] = _share(tally, usage, person, period, officials.get(name))
         if name in officials:
@@ -80,10 +81,18 @@ def report_data(batch, tally, roster, near=Fraction(4, 5), year=None, period=Non
 def _hours(tally, usage, period) -> dict:
     if usage is None:
         return {}
-    table = usage.period if period is not None else usage.whole
-    return {category: {"requests": entry[REQUESTS],
-                       **{name: hours_number(Fraction(entry[slot], tally.scale)) for name, slot in _HOURS}}
+    table = usage.table
+    scale = tally.scale
+    return {category: {"requests": entry[REQUESTS], **{name: _scaled_hours(entry[slot], scale) for name, slot in _HOURS}}
             for category, entry in sorted(table.items())}
+
+
+def _scaled_hours(value, scale):
+    """Hours kept scaled (totals.scale) as hours_number gives them, without a Fraction where they are whole."""
+    if value.__class__ is int:  # nearly always: a float to 4 places is all JSON gives, and far quicker
+        whole, rest = divmod(value, scale)
+        return whole if not rest else shown(value / scale)
+    return hours_number(Fraction(value) / scale)
 
 
 def hours_number(value):
@@ -110,15 +119,21 @@ def _near(listed, near):
             yield allowance
 
 
-def _allowance(found, day, program) -> dict:
-    window = found.period.window(day, program.model.year_start)
-    if found.period.kind == "rolling":
-        window = (window[0], day)
-    share = found.share
-    return {"categories": list(found.categories), "kind": found.kind, "period": found.period.describe(),
-            "window": {"from": window[0].isoformat(), "to": window[1].isoformat()},
-            "hours": hours_number(found.hours), "used": hours_number(found.used), "left": hours_number(found.left),
-            "percent used": None if share is None else float(rounded(share * 100, 1)), "clauses": list(found.clauses)}
+def _allowance(found, day, program, memo) -> dict:
+    """An allowance as the report's data; `memo` keeps what many people share (a period's words and window)."""
+    period = memo.get(id(found.period))
+    if period is None:
+        window = found.period.window(day, program.model.year_start)
+        if found.period.kind == "rolling":
+            window = (window[0], day)
+        period = memo[id(found.period)] = (found.period, found.period.describe(),
+                                           {"from": window[0].isoformat(), "to": window[1].isoformat()})
+    # Shown to 4 places (hours) and 1 (the share): floats, which are quick, round them as well as Fractions would.
+    hours, used = float(found.hours), float(found.used)
+    return {"categories": list(found.categories), "kind": found.kind, "period": period[1], "window": period[2],
+            "hours": shown(hours), "used": shown(used), "left": shown(max(hours - used, 0.0)),
+            "percent used": round(used / hours * 100, 1) if hours else None, "clauses": list(found.clauses)}
+
 
 
 def _share(tally, usage, person, period, official):
@@ -130,7 +145,7 @@ def _share(tally, usage, person, period, official):
         return None
     span = period or (tally.first_day, tally.last_day)
     hours = person.contracted * Fraction(days_in_post(span, person.start, person.end), 7)
-    taken = Fraction(sum(e[TAKEN] for e in (usage.period if period else usage.whole).values()), tally.scale)
+    taken = Fraction(sum(e[TAKEN] for e in usage.table.values()), tally.scale)
     found = percent(taken, hours)
     return None if found is None else float(rounded(found))
 

@@ -225,6 +225,16 @@ def compile_loop(batch, context, line_of=None):
             inner = depth + 1
         # What Batch._finish does, written out.
         write(inner, f"{leaf}.rows += 1", f"{leaf}.hours += scaled")
+        if batch.tally is not None:  # a report counts the row for its person too (usage.Tally.leaf)
+            if batch.tally.says_granted or batch.tally.says_paid:
+                write(inner, f"tally(row, day, {leaf}, scaled, line)")
+            else:  # what Tally.leaf does, written out: the person's usage is the last slot of their record
+                changed = " or ".join(f"row[{c}] != kept[{c}]" for c in batch.fact_columns.values())
+                write(inner, "usage = state[-1] or tally_new(state, rep, day)", "kept = usage.last",
+                      f"if kept is None{' or ' + changed if changed else ''}:", " usage.last = row",
+                      "usage.last_day = day", "if LOW <= day <= HIGH:",
+                      f" usage.rows[{leaf}] = usage.rows.get({leaf}, 0) + 1",
+                      f" usage.hours[{leaf}] = usage.hours.get({leaf}, 0) + scaled")
         if node.add is not None:
             write(inner, f"{name_of(node.add, 'A')}(state, record, scaled)")
         write(inner, f"append({_output_line(node, jsonl)})")
@@ -364,8 +374,7 @@ def compile_loop(batch, context, line_of=None):
     else:
         total = count(root)
         cutoff = max(_COMPILE_MIN_ROWS, total // _COMPILE_SHARE)
-        # A report's tally (usage.py) is told of every row, so no leaf is written out in place.
-        hot = max(_INLINE_MIN_ROWS, total // _INLINE_SHARE) if batch.tally is None else total + 1
+        hot = max(_INLINE_MIN_ROWS, total // _INLINE_SHARE)
         emit(root, base)
     # Where the tree stopped short, it set `node`: one call here, rather than
     # one at each such place, keeps the source short.

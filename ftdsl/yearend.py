@@ -61,7 +61,8 @@ def rounded(value, places: int = 2) -> str:
     >>> rounded(Fraction(6765, 1000)), rounded(Fraction(1, 8), 2), rounded(Fraction(0))
     ('6.77', '0.13', '0.00')
     """
-    value = Fraction(value)
+    if value.__class__ is not Fraction:
+        value = Fraction(value)
     # In whole numbers: a Fraction's arithmetic is many times slower, and a report rounds thousands.
     numerator, denominator = abs(value.numerator) * 10 ** places, value.denominator
     scaled, rest = divmod(numerator, denominator)
@@ -108,26 +109,34 @@ class Official:
         self.days = days_in_post(period, person.start, person.end)
         self.weeks = Fraction(self.days, 7)
         self.working_hours = person.contracted * self.weeks
-        tallies = usage.period if usage is not None else {}  # usage.PersonUsage, None for no rows
-        scale = Fraction(1, scale)  # tallies are in 1/scale hours (totals.scale)
-        self.hours = sum((entry[TAKEN] for entry in tallies.values()), 0) * scale
-        self.duty_hours = sum((e[TAKEN] for c, e in tallies.items() if c not in activities), 0) * scale
-        self.paid_hours = sum((entry[PAID_HOURS] for entry in tallies.values()), 0) * scale
-        self.paid_activity_hours = sum((e[PAID_HOURS] for c, e in tallies.items() if c in activities), 0) * scale
+        tallies = usage.table if usage is not None else {}  # usage.PersonUsage, None for no rows
+        # The tallies are in 1/scale hours (totals.scale): summed as they are, each made an exact Fraction once.
+        taken = duty = paid = paid_activity = 0
+        for category, entry in tallies.items():
+            taken += entry[TAKEN]
+            paid += entry[PAID_HOURS]
+            if category in activities:
+                paid_activity += entry[PAID_HOURS]
+            else:
+                duty += entry[TAKEN]
+        self.hours = Fraction(taken, scale)
+        self.duty_hours = Fraction(duty, scale)
+        self.paid_hours = Fraction(paid, scale)
+        self.paid_activity_hours = Fraction(paid_activity, scale)
         self.share = self.hours / self.working_hours if self.working_hours else Fraction(0)
         self.duty_share = self.duty_hours / self.working_hours if self.working_hours else Fraction(0)
         self.band = band(self.share)
         self.cost = self.cost_per_hour * self.paid_hours
-        self.duty_cost = self.cost_per_hour * sum(
-            (e[PAID_HOURS] for c, e in tallies.items() if c not in activities), 0) * scale
+        self.duty_cost = self.cost_per_hour * (self.paid_hours - self.paid_activity_hours)
 
     def data(self) -> dict:
+        """The person's figures as JSON numbers, each rounded (as floats: what is exact is the tables' totals)."""
         return {"person": self.name, "union": self.union, "contracted hours per week": json_number(self.contracted),
-                "fte": _places(self.fte, 4), "days in post": self.days, "working hours": _places(self.working_hours, 2),
-                "facility time hours": json_number(self.hours), "duties hours": json_number(self.duty_hours),
-                "percent of working hours": _places(self.share * 100, 2), "band": self.band,
-                "paid facility time hours": json_number(self.paid_hours),
-                "paid activities hours": json_number(self.paid_activity_hours),
+                "fte": shown(self.fte), "days in post": self.days, "working hours": shown(self.working_hours, 2),
+                "facility time hours": shown(self.hours), "duties hours": shown(self.duty_hours),
+                "percent of working hours": shown(self.share * 100, 2), "band": self.band,
+                "paid facility time hours": shown(self.paid_hours),
+                "paid activities hours": shown(self.paid_activity_hours),
                 "hourly cost": json_number(self.cost_per_hour), "cost": _places(self.cost, 2)}
 
 
@@ -204,6 +213,14 @@ class YearFigures:
             ("Transparency Code: spending as a percentage of the pay bill", pct(self.spending_percent, 2),
              "spending / pay bill × 100"),
         ]
+
+
+def shown(value, places=4):
+    """A number for JSON where it is only shown (a person's hours, an allowance's use): a float rounded to
+    `places`, an int when whole. Floats are many times quicker than Fractions, and a report shows thousands;
+    the tables' totals are rounded exactly (`_places`)."""
+    number = round(float(value), places)
+    return int(number) if number.is_integer() else number
 
 
 def _money(value) -> str:

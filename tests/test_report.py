@@ -173,11 +173,12 @@ def _tally(program, path, roster, assume=False):
     tally = Tally(program, PERIOD, assume)
     batch = Batch(program, str(path), "csv", roster=roster, tally=tally)
     batch.run(str(path), io.StringIO())
+    tally.finish()
     return batch, tally
 
 
 def _people(tally):
-    return {name: {category: list(entry) for category, entry in usage.period.items()}
+    return {name: {category: list(entry) for category, entry in usage.table.items()}
             for name, usage in tally.people.items()}
 
 
@@ -199,10 +200,10 @@ def test_the_tally_is_the_same_in_any_row_order_and_adds_up_to_the_summary(progr
     _, shuffled = _tally(program, path, roster, assume)
     assert _people(shuffled) == _people(tally)
     summary = batch.summary()
-    taken = sum(entry[4] for usage in tally.people.values() for entry in usage.whole.values()) / Fraction(tally.scale)
+    taken = sum(entry[4] for usage in tally.people.values() for entry in usage.table.values()) / Fraction(tally.scale)
     expected = sum(e["entitled"] + (e["discretionary"] if assume else 0) for e in summary.values())
     assert taken == expected
-    asked = sum(entry[0] for usage in tally.people.values() for entry in usage.whole.values()) / Fraction(tally.scale)
+    asked = sum(entry[0] for usage in tally.people.values() for entry in usage.table.values()) / Fraction(tally.scale)
     assert asked == sum(e["asked"] for e in summary.values())
 
 

@@ -74,6 +74,7 @@ def command(ruleset, log, roster, columns, ignore_columns, input_format, output_
         inputs = LogInputs(program, log, log_format, roster, columns, ignore_columns)
         tally = Tally(program, period, assume_granted)
         batch = run_log(program, ruleset, inputs, None, None, strict=False, tally=tally)
+        tally.finish()
         found = _found_problems(inputs.name, tally)
         text = _report(program, batch, tally, inputs, period, bill, Fraction(near).limit_denominator(1000),
                        output_format, log)
