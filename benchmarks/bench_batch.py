@@ -97,10 +97,11 @@ def write_log(path, rows, seed=2026):
                              "City Hall" if stated else ""])
 
 
-def measure(command, env=None):
-    """Run a command; (CPU seconds, peak resident memory in MB, wall seconds)."""
+def measure(command, env=None, stdout=None):
+    """Run a command (its standard output to `stdout`, a file, when given); (CPU seconds, peak resident memory in
+    MB, wall seconds)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env)
+    process = subprocess.Popen(command, env=env, stdout=stdout)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if status != 0:
@@ -121,17 +122,23 @@ def compare(ftdsl_out, hand_out):
     return rows
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each program (the least time is kept)")
+def setup(description, sizes, prefix):
+    """A benchmark's command line (--sizes, --repeat, --keep) read: (the arguments, the sizes, the folder for its
+    files, the environment to run ftdsl in, with its own compiled-ruleset cache there)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sizes", default=sizes)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each command (the least time is kept)")
     parser.add_argument("--keep", help="keep the generated logs and outputs in this folder")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    folder = args.keep or tempfile.mkdtemp(prefix="ftdsl-bench-")
+    folder = args.keep or tempfile.mkdtemp(prefix=prefix)
     os.makedirs(folder, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["FTDSL_CACHE_DIR"] = os.path.join(folder, "cache")
+    return args, [int(s) for s in args.sizes.split(",")], folder, env
+
+
+def main():
+    args, sizes, folder, env = setup(__doc__.splitlines()[0], "10000,100000,1000000", "ftdsl-bench-")
     ftdsl = [sys.executable, "-m", "ftdsl", "run", RULESET]
     results = []
     for size in sizes:

@@ -82,13 +82,14 @@ _QUIET = runtime.Notes(detailed=False)  # keeps nothing, so one serves every dec
 
 
 class RowError(Exception):
-    """A problem with one row, raised when the run is strict."""
+    """A problem with one row, raised when the run is strict: its line, message, hint and code."""
 
-    def __init__(self, line, message, hint=None):
+    def __init__(self, line, message, hint=None, code=None):
         super().__init__(message)
         self.line = line
         self.message = message
         self.hint = hint
+        self.code = code or "E301"
 
 
 class _Unsorted(Exception):
@@ -100,12 +101,20 @@ class Batch:
 
     `progress`, when given, is called as progress(fraction done) while the
     rows stream, and as progress(fraction, label) in each pass of the
-    sorting fallback (the label names the pass, see _PASSES).
+    sorting fallback (the label names the pass, see _PASSES). `on_error`,
+    when given, is called as on_error(line, message, hint, code) for each
+    row with an error (code E301, or E312/E313 for a row the roster does
+    not have or contradicts).
     """
 
     def __init__(self, program, log_name="<log>", input_format="csv", output_format="csv", strict=False,
-                 progress=None, on_error=None):
+                 progress=None, on_error=None, roster=None, mapping=None, tally=None):
         self.program = program
+        # Reading as HR has it: a roster joined to each row (roster.Roster), column names mapped (logs.ColumnNames).
+        self.roster = roster
+        self.mapping = mapping
+        # What a report counts (usage.Tally): told of every row decided, with its decision's parts.
+        self.tally = tally
         self.log_name = log_name
         self.input_format = input_format
         self.output_format = output_format
@@ -126,8 +135,10 @@ class Batch:
     # ---- reading
     def _open_rows(self, handle):
         if self.input_format == "jsonl":
-            return JsonRows(handle, self.layout, self.log_name)
-        return CsvRows(handle, self.layout, self.log_name)
+            rows = JsonRows(handle, self.layout, self.log_name, self.mapping)
+        else:
+            rows = CsvRows(handle, self.layout, self.log_name, self.mapping)
+        return rows if self.roster is None else self.roster.join(rows, self.layout.kinds)
 
     def _prepare(self, rows):
         columns = rows.columns
@@ -146,6 +157,8 @@ class Batch:
         # Which columns each read of a decision depends on (see trees.Trace).
         of_kind = lambda *wanted: tuple(i for i, name in enumerate(columns) if kinds[name][0] in wanted)  # noqa: E731
         self.fact_columns = {name: i for i, name in enumerate(columns) if kinds[name][0] == "fact"}
+        if self.tally is not None:
+            self.tally.prepare(columns, self.fact_columns.values())
         self.request_columns = {"category": of_kind("category"), "date": (self.date_column,),
                                 "in working hours": of_kind("in hours"),
                                 "notice days": of_kind("notice"), "stated": of_kind("state"),
@@ -361,8 +374,12 @@ class Batch:
         # The names the compiled loop uses (see rowloop.compile_loop).
         context = {"FLUSH_ROWS": FLUSH_ROWS, "WIDTH": self.width, "reader": rows, "lines": lines,
                    "append": pending.append, "flush": flush_pending, "other": self._other, "miss": self._miss,
-                   "finish": self._finish, "parted": self._finish_parted, "dates": self.dates, "date_of": self._date, "quantities": self.quantities,
-                   "quantity_of": self._valid_quantity, "reps": self.reps, "new_record": self.windows.new_record,
+                   "finish": self._finish, "parted": self._finish_parted,
+                   "tally": None if self.tally is None else self.tally.leaf,
+                   "tally_new": None if self.tally is None else self.tally.usage_of,
+                   "LOW": None if self.tally is None else self.tally.low,
+                   "HIGH": None if self.tally is None else self.tally.high, "dates": self.dates, "date_of": self._date, "quantities": self.quantities,
+                   "quantity_of": self._valid_quantity, "reps": self.reps, "new_record": self._new_record,
                    "rep_text": self._text,
                    "id_text": json_text if jsonl else csv_text, "used": self.windows.used, "Unsorted": _Unsorted}
         if isinstance(rows, CsvRows):
@@ -377,6 +394,13 @@ class Batch:
             self.misses = 0
             line = run(source, line)
 
+    def _new_record(self, day, name):
+        """A representative's record (totals.Windows.new_record), with a last slot for a report's usage.Tally."""
+        record = self.windows.new_record(day, name)
+        if self.tally is not None:
+            record.append(None)
+        return record
+
     def _row_id(self, row, line):
         return row[self.i_id] if self.i_id is not None and row[self.i_id] else str(line)
 
@@ -385,7 +409,7 @@ class Batch:
         wrong number of fields, no rep, or no valid date or amount. A blank row is skipped."""
         if len(row) != self.width:
             if isinstance(row, BadRow):
-                self._append(self._error_line(line, *row.cells, row.message, row.hint))
+                self._append(self._error_line(line, *row.cells, row.message, row.hint, row.code))
             elif row:
                 self._append(self._error_line(line, "", "", "", f"the row has {len(row)} fields; the header has "
                                               f"{self.width}", "check for a missing or extra comma"))
@@ -413,7 +437,7 @@ class Batch:
                     node = self._inputs(row)[1] or node
                     break
         if node.__class__ is Leaf:
-            self._finish(node, line, self._text(row_id), record, quantity, state)
+            self._finish(node, line, self._text(row_id), record, quantity, state, row)
         elif node.__class__ is Parted:
             self._finish_parted(node, row, line, self._text(row_id), record, quantity, state)
         else:
@@ -421,13 +445,16 @@ class Batch:
         self.misses += 1
         return outgrown(self.misses, self.tree.nodes)
 
-    def _finish(self, leaf, line, id_text, record, quantity, state):
+    def _finish(self, leaf, line, id_text, record, quantity, state, row=None):
         """Count a row that reached `leaf` (its id as the output writes it) and write its output line.
 
         The compiled loop does the same in place for a leaf many rows reach
-        (rowloop.compile_loop), writing the same line (rowloop._output_line).
+        (rowloop.compile_loop), writing the same line (rowloop._output_line),
+        except when a report's tally is told of each row.
         """
         scaled = quantity[1]
+        if self.tally is not None:
+            self.tally.leaf(row, record[0], leaf, scaled, line)
         leaf.rows += 1
         leaf.hours += scaled
         if leaf.add is not None:
@@ -468,6 +495,8 @@ class Batch:
         made[5] += 1
         node.rows += 1
         self.divided_rows += made[4]
+        if self.tally is not None:
+            self.tally.parts(row, day, node.category, made[3], line)
         if made[2] and node.add is not None:
             node.add(state, record, made[2])
         if self.jsonl:
@@ -596,12 +625,12 @@ class Batch:
                                     'for example "2026-03-20"')
         return self._error_line(line, rep, row_id, date_text, *quantity)
 
-    def _error_line(self, line, rep, row_id, date_text, message, hint=None):
+    def _error_line(self, line, rep, row_id, date_text, message, hint=None, code=None):
         self.error_count += 1
         if self.strict:
-            raise RowError(line, message, hint)
+            raise RowError(line, message, hint, code)
         if self.on_error is not None:
-            self.on_error(line, message, hint)
+            self.on_error(line, message, hint, code or "E301")
         return error_line(line, rep, row_id, date_text, message, self.output_format == "jsonl")
 
     # ---- the whole run

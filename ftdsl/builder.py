@@ -271,6 +271,9 @@ class _Builder(Transformer):
     def pools_decl(self, meta, children):
         return n.PoolsDecl(tuple(children[0]), span=self.span(meta))
 
+    def activities_decl(self, meta, children):
+        return n.ActivitiesDecl(tuple(children[0]), span=self.span(meta))
+
     def fact_decl(self, meta, children):
         name, (type_name, assumed) = children
         return n.FactDecl(name, type_name, request=False, assumed=assumed, span=self.span(meta))

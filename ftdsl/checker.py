@@ -181,6 +181,7 @@ class _Checker:
             staff_groups=tuple(self.staff_groups),
             categories=tuple(self.categories),
             pools=tuple(self.pools),
+            activities=self.activities(),
             facts=tuple(self.facts.values()),
             tables=tuple(self.tables.values()),
             formulas=tuple(v for v in self.formulas.values() if v is not None),
@@ -429,6 +430,14 @@ class _Checker:
                                         or did_you_mean(name.key, self.categories, "categories")
                                         or "declare it in 'categories: ...'"))
         return None
+
+    def activities(self) -> tuple[str, ...]:
+        """The categories `trade union activities: ...` names (each a declared category), in order."""
+        found = []
+        for statement in self.ruleset.statements:
+            if isinstance(statement, n.ActivitiesDecl):
+                found.extend(name for name in map(self.category, statement.names) if name is not None)
+        return tuple(dict.fromkeys(found))
 
     def category_list(self, names) -> tuple[str, ...] | None:
         resolved = [self.category(name) for name in names]

@@ -27,13 +27,13 @@ from pygments.token import Comment, Keyword, Literal, Name, Number, Operator, Pu
 from .model import MONTHS
 
 KEYWORDS = frozenset("""
-a above additional against agreed agreement allowance allowances amends and any anyone are as assumed at averaged be
-between beyond by case categories circumstances clause counts day deleted divided down each earnings effective employer
-every exceptional facilities fact for from further give given granted groups hours in include includes is least less
-lieu limit limited limits management may minus more most must nearest need needs no not notice of off on one only or
-outside over paid pay per plus pools possible previous proportion reasonable removed request requests roles rounded says
-shared should staff starts state subject take termination than the then time times to treated under unions unpaid until
-up variation variations vary week when where whole with without working year
+a above activities additional against agreed agreement allowance allowances amends and any anyone are as assumed at
+averaged be between beyond by case categories circumstances clause counts day deleted divided down each earnings
+effective employer every exceptional facilities fact for from further give given granted groups hours in include
+includes is least less lieu limit limited limits management may minus more most must nearest need needs no not notice of
+off on one only or outside over paid pay per plus pools possible previous proportion reasonable removed request requests
+roles rounded says shared should staff starts state subject take termination than the then time times to trade treated
+under union unions unpaid until up variation variations vary week when where whole with without working year
 """.split())
 
 _WORD = r"[a-zA-Z\u00c0-\u024f][a-zA-Z0-9\u00c0-\u024f'\u2019/-]*"

@@ -25,13 +25,124 @@ _WHOLE = re.compile(r"[0-9]+\Z")
 
 
 class LogError(Exception):
-    """A problem with the log as a whole (its header, its format): message, line, hint."""
+    """A problem with the log as a whole (its header, its format): message, line, hint, and its error code
+    (E301 unless another is said)."""
 
-    def __init__(self, message, line=0, hint=None):
+    def __init__(self, message, line=0, hint=None, code="E301"):
         super().__init__(message)
         self.message = message
         self.line = line
         self.hint = hint
+        self.code = code
+
+
+# ---- naming columns as HR has them ------------------------------------------------
+
+# The columns of a log that say what happened to a request, which deciding it does not read (report.py does).
+GRANTED = "granted hours"
+PAID = "paid"
+COLUMNS_FILE_SUFFIX = ".columns"  # the column names file beside a log or a roster: LOG.csv.columns
+
+
+class ColumnNames:
+    """How a file's own column names map to the names ftdsl reads: `renamed` (given name key -> the name meant)
+    and `ignored` (name keys of columns to pass over), from --columns, --ignore-columns and a columns file.
+
+    >>> names = ColumnNames.parse("Type=category, Notice (days) = notice days", "Employee No")
+    >>> names.meant("type"), names.meant("employee no"), names.meant("date")
+    ('category', None, 'date')
+    """
+
+    def __init__(self, renamed=None, ignored=()):
+        self.renamed = dict(renamed or {})
+        self.ignored = set(ignored)
+        self.used = set()  # the given names met in a header, to say which of the mapping no file has
+
+    @classmethod
+    def parse(cls, columns="", ignore="", where="--columns"):
+        """From the texts of --columns ('Given=meant, ...') and --ignore-columns ('Given, ...'); LogError (E311)
+        for an entry without '=' or naming nothing."""
+        renamed = {}
+        for entry in _entries(columns):
+            given, equals, meant = entry.partition("=")
+            if not equals or not given.strip() or not meant.strip():
+                raise LogError(f"{where}: '{entry}' is not 'column in the file=column ftdsl reads'", 0,
+                               "for example --columns 'Type=category,Notice (days)=notice days'", code="E311")
+            renamed[name_key(given)] = name_key(meant)
+        return cls(renamed, {name_key(entry) for entry in _entries(ignore)})
+
+    @classmethod
+    def beside(cls, path):
+        """The columns file beside `path` (path + COLUMNS_FILE_SUFFIX), or an empty mapping when there is none.
+
+        One entry a line: `given = meant`, or `ignore: given, given`; `#` starts a comment."""
+        side = path + COLUMNS_FILE_SUFFIX
+        try:
+            with open(side, encoding="utf-8-sig") as handle:
+                lines = handle.read().splitlines()
+        except (OSError, UnicodeDecodeError):
+            return cls()
+        renamed, ignored = [], []
+        for text in lines:
+            text = text.split("#", 1)[0].strip()
+            if not text:
+                continue
+            head, colon, rest = text.partition(":")
+            if colon and name_key(head) == "ignore" and "=" not in text:
+                ignored.append(rest)
+            else:
+                renamed.append(text)
+        return cls.parse(",".join(renamed), ",".join(ignored), side)
+
+    def merged(self, other):
+        """This mapping with `other`'s entries added where this one says nothing of the column."""
+        return ColumnNames({**other.renamed, **self.renamed}, self.ignored | (other.ignored - set(self.renamed)))
+
+    def meant(self, key):
+        """The name ftdsl reads for a header's column (its name key), or None for a column to pass over."""
+        if key in self.ignored:
+            self.used.add(key)
+            return None
+        if key in self.renamed:
+            self.used.add(key)
+            return self.renamed[key]
+        return key
+
+    def unused(self):
+        """The given names of the mapping that no header read so far had."""
+        return sorted((set(self.renamed) | self.ignored) - self.used)
+
+
+def _entries(text):
+    return [entry.strip() for entry in (text or "").split(",") if entry.strip()]
+
+
+def close_name(key, known):
+    """A hint naming a known column close to `key` (closer than suggest asks: a column misspelt, not any
+    column sharing a word: 'employee no' is not 'employed by council'), or None."""
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
+    return f"'{close[0]}'" if close else None
+
+
+def unknown_columns_error(unknown, where, known, what="log"):
+    """One LogError naming every unknown column of a header at once (`unknown`: the names as given, with their
+    name keys), each with the close name meant where there is one."""
+    listed = f"the {what}'s columns: " + ", ".join(sorted(known))
+    if len(unknown) == 1:
+        given, key = unknown[0]
+        close = close_name(key, known)
+        return LogError(f"unknown column '{given}'", where, f"did you mean {close}?" if close else
+                        "name it as the ruleset does, map it with --columns 'Given=meant', or pass it over with "
+                        f"--ignore-columns; {listed}")
+    described = []
+    for given, key in unknown:
+        close = close_name(key, known)
+        described.append(f"'{given}'" + (f" (did you mean {close}?)" if close else ""))
+    return LogError(f"unknown columns {', '.join(described)}", where,
+                    f"name each column as the ruleset does, map it with --columns 'Given=meant', or pass it over "
+                    f"with --ignore-columns; {listed}")
 
 
 # ---- the columns a log may have --------------------------------------------------
@@ -43,7 +154,7 @@ class Layout:
         vocabulary = program.vocabulary
         self.kinds = {"rep": ("rep",), "id": ("id",), "date": ("date",), "category": ("category",),
                       "notice days": ("notice",), "in working hours": ("in hours",),
-                      "note": ("ignore",), "comment": ("ignore",)}
+                      "note": ("ignore",), "comment": ("ignore",), GRANTED: ("ignore",), PAID: ("ignore",)}
         for unit in QUANTITY_KEYS:
             self.kinds[unit] = ("quantity", unit)
         for name, fact in vocabulary.facts.items():
@@ -53,17 +164,28 @@ class Layout:
         for name in vocabulary.state_fields:
             self.kinds.setdefault(name, ("state",))
 
-    def columns(self, names, where):
-        """Canonical field names for a header's column names; LogError for an unknown or repeated one."""
+    def columns(self, names, where, mapping=None):
+        """Canonical field names for a header's column names, renamed or passed over as `mapping` (a
+        ColumnNames) says (a column passed over is named IGNORED_PREFIX and its own text); LogError
+        for a repeated column, or one naming every unknown column."""
         columns = []
+        unknown = []
         for given in names:
             key = name_key(given)
-            if key not in self.kinds:
-                hint = suggest(key, self.kinds) or "columns: " + ", ".join(sorted(self.kinds))
-                raise LogError(f"unknown column '{given}'", where, hint)
-            if key in columns:
+            meant = key if mapping is None else mapping.meant(key)
+            if meant is None:
+                # Named as its own text and of no kind: every reader of the columns passes it over.
+                self.kinds[IGNORED_PREFIX + given] = ("ignore",)
+                columns.append(IGNORED_PREFIX + given)
+                continue
+            if meant not in self.kinds:
+                unknown.append((given, key))
+                continue
+            if meant in columns:
                 raise LogError(f"the column '{given}' appears twice", where)
-            columns.append(key)
+            columns.append(meant)
+        if unknown:
+            raise unknown_columns_error(unknown, where, self.kinds)
         for required in ("rep", "date", "category"):
             if required not in columns:
                 raise LogError(f"the log has no '{required}' column", where,
@@ -71,6 +193,9 @@ class Layout:
         if not any(c in QUANTITY_KEYS for c in columns):
             raise LogError("the log has no 'hours', 'days' or 'half days' column", where)
         return columns
+
+
+IGNORED_PREFIX = "\0ignored "  # begins the name of a column passed over (no name key begins with a NUL)
 
 
 def cell_value(text, kind):
@@ -256,7 +381,7 @@ class CsvRows:
     there too, and such a record is returned as a BadRow.
     """
 
-    def __init__(self, handle, layout, name):
+    def __init__(self, handle, layout, name, mapping=None):
         self.handle = handle
         self.lines = _Lines(handle)
         self.reader = csv.reader(self.lines)
@@ -269,7 +394,7 @@ class CsvRows:
         self.line_num = self.reader.line_num
         if any("\0" in name for name in header):
             _refuse_not_utf8("".join(header))
-        self.columns = layout.columns(header, 1)
+        self.columns = layout.columns(header, 1, mapping)
         self.width = len(self.columns)
 
     def __iter__(self):
@@ -326,9 +451,10 @@ class _Lines:
 class JsonRows:
     """Rows of a JSON Lines log, each made into a list of cell text over every field the ruleset knows."""
 
-    def __init__(self, handle, layout, name):
+    def __init__(self, handle, layout, name, mapping=None):
         self.handle = handle
         self.layout = layout
+        self.mapping = mapping
         self.columns = list(layout.kinds)
         self.slots = {name: index for index, name in enumerate(self.columns)}
         self.width = len(self.columns)
@@ -369,10 +495,16 @@ class JsonRows:
             slot = self.keys.get(given)
             if slot is None:
                 key = name_key(given)
+                if self.mapping is not None:
+                    key = self.mapping.meant(key)
+                    if key is None:  # a field passed over
+                        self.keys[given] = -1
+                        continue
                 if key not in self.slots:
                     return BadRow(f"unknown field '{given}'", suggest(key, self.slots))
                 slot = self.keys[given] = self.slots[key]
-            row[slot] = _json_cell(value)
+            if slot >= 0:
+                row[slot] = _json_cell(value)
         return row
 
     def _not_utf8(self, text):
@@ -395,14 +527,15 @@ class JsonRows:
 
 
 class BadRow(list):
-    """A row that could not be read at all; it carries its problem, and the rep, id and date to show (empty
-    when the row could not be matched to the columns)."""
+    """A row that could not be read at all; it carries its problem, its error code (None: E301), and the rep, id
+    and date to show (empty when the row could not be matched to the columns)."""
 
-    def __init__(self, message, hint=None, cells=("", "", "")):
+    def __init__(self, message, hint=None, cells=("", "", ""), code=None):
         super().__init__()
         self.message = message
         self.hint = hint
         self.cells = cells
+        self.code = code
 
 
 def _reject_constant(name):

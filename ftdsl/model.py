@@ -591,6 +591,9 @@ class Model(Frozen):
     categories: tuple[str, ...]
     facts: tuple[FactDef, ...]
     pools: tuple[str, ...] = ()  # declared pools ('pools: staff side'); facts can hold pools too (Grant.shared)
+    # The categories that are trade union activities (TULRCA s.170); the others are duties and the like
+    # (s.168, s.168A, s.168B, the safety representatives' regulations), as the year's figures count them.
+    activities: tuple[str, ...] = ()
     tables: tuple[Table, ...] = ()
     formulas: tuple[FormulaValue, ...] = ()
     grants: tuple[Grant, ...] = ()
@@ -663,7 +666,8 @@ class Model(Frozen):
             return tuple(sorted(items, key=meaning_key))
         return self.evolve(
             roles=tuple(sorted(self.roles)), staff_groups=tuple(sorted(self.staff_groups)),
-            categories=tuple(sorted(self.categories)), facts=ordered(self.facts), tables=ordered(self.tables),
+            categories=tuple(sorted(self.categories)), activities=tuple(sorted(self.activities)),
+            facts=ordered(self.facts), tables=ordered(self.tables),
             formulas=ordered(self.formulas),
             grants=ordered(self.grants), refusals=ordered(self.refusals), limits=ordered(self.limits), discretions=ordered(self.discretions),
             requirements=ordered(self.requirements), notices=ordered(self.notices), states=ordered(self.states),

@@ -475,6 +475,14 @@ NAME_LISTS = (RolesDecl, StaffGroupsDecl, CategoriesDecl, PoolsDecl)
 
 
 @record
+class ActivitiesDecl(Record):
+    """`trade union activities: ...`: the declared categories that are trade union activities (TULRCA s.170)."""
+
+    names: tuple[Name, ...]
+    span: Span | None = _span
+
+
+@record
 class FactDecl(Record):
     """'fact branch members: count' or 'request fact X: yes/no, assumed no'."""
 

@@ -45,7 +45,7 @@ _PAY = {"paid": "paid", "unpaid": "unpaid", "subject to agreement": "paid subjec
 _GROUPS = (
     ((n.AgreementTitle, n.VariationTitle, n.Amends, n.Employer, n.Unions, n.Agreed, n.Effective), "header"),
     ((n.WorkingDay, n.WorkingWeek, n.YearStart), "definitions"),
-    (n.NAME_LISTS, "names"),
+    ((*n.NAME_LISTS, n.ActivitiesDecl), "names"),
     ((n.Rule,), "rules"),
 )
 
@@ -409,6 +409,8 @@ class _Printer:
                 return "categories: " + ", ".join(_written(name) for name in names)
             case n.PoolsDecl(names=names):
                 return "pools: " + ", ".join(_written(name) for name in names)
+            case n.ActivitiesDecl(names=names):
+                return "trade union activities: " + ", ".join(_written(name) for name in names)
             case n.FactDecl(name=name, type=type_name, request=request, assumed=assumed):
                 text = ("request fact " if request else "fact ") + f"{_written(name)}: {_written(type_name)}"
                 return text + (f", assumed {_written(assumed)}" if assumed is not None else "")

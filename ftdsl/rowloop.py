@@ -212,7 +212,7 @@ def compile_loop(batch, context, line_of=None):
         leaf = name_of(node, "L")
         check = tuple(c for c in node.check if c not in keyed)
         if reached[id(node)] < hot:  # a cold leaf: one call finishes the row
-            call = f"finish({leaf}, line, row_id, record, quantity, state)"
+            call = f"finish({leaf}, line, row_id, record, quantity, state, row)"
             if check:
                 write(depth, f"if {checker(check)}(row): {call}")
                 hand_back(depth, node, otherwise=True)  # a text not yet validated: the general walk checks the row
@@ -225,6 +225,16 @@ def compile_loop(batch, context, line_of=None):
             inner = depth + 1
         # What Batch._finish does, written out.
         write(inner, f"{leaf}.rows += 1", f"{leaf}.hours += scaled")
+        if batch.tally is not None:  # a report counts the row for its person too (usage.Tally.leaf)
+            if batch.tally.says_granted or batch.tally.says_paid:
+                write(inner, f"tally(row, day, {leaf}, scaled, line)")
+            else:  # what Tally.leaf does, written out: the person's usage is the last slot of their record
+                changed = " or ".join(f"row[{c}] != kept[{c}]" for c in batch.fact_columns.values())
+                write(inner, "usage = state[-1] or tally_new(state, rep, day)", "kept = usage.last",
+                      f"if kept is None{' or ' + changed if changed else ''}:", " usage.last = row",
+                      "usage.last_day = day", "if LOW <= day <= HIGH:",
+                      f" usage.rows[{leaf}] = usage.rows.get({leaf}, 0) + 1",
+                      f" usage.hours[{leaf}] = usage.hours.get({leaf}, 0) + scaled")
         if node.add is not None:
             write(inner, f"{name_of(node.add, 'A')}(state, record, scaled)")
         write(inner, f"append({_output_line(node, jsonl)})")

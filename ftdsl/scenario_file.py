@@ -34,6 +34,8 @@ def read_scenario_and_text(path: str) -> tuple[dict, str]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             pass
+    if text is None and data is not None and path != "-":
+        _refuse_workbook(path, name)
     if text is None:
         # Missing, a folder, unreadable, binary or not UTF-8: source.py says which.
         from .source import decode_text, read_text
@@ -72,6 +74,20 @@ def _read_bytes(path: str) -> bytes | None:
 
         raise too_large(path, "scenario")  # not read a second time by source.read_text
     return data
+
+
+def _refuse_workbook(path: str, name: str) -> None:
+    """FtdslError (E310) for an Excel workbook given where a scenario is read, saying which commands take one."""
+    from .workbook import is_workbook
+
+    if is_workbook(path):
+        from .errors import Diagnostic, FtdslError, Span
+
+        raise FtdslError(Diagnostic("E310", f"'{name}' is an Excel workbook, not a JSON scenario", Span(name, 1, 1),
+                                    hint="a workbook of requests, one a row, is a log: decide it with 'ftdsl run "
+                                         "RULESET LOG', report on it with 'ftdsl report RULESET LOG --roster "
+                                         "ROSTER', or explain one row with 'ftdsl explain RULESET LOG --request "
+                                         "ID'"))
 
 
 def _reject_constant(name: str):

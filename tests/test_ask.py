@@ -266,7 +266,8 @@ def test_the_roster_gives_the_facts_and_the_union():
      'roster.csv:2:1: error E308: branch members: must be a whole number (0, 1, 2, ...), not "lots"', None),
     ("person,representing directly employed staff\nG. Wright,yes\n",
      "roster.csv:1:1: error E308: unknown column 'representing directly employed staff'",
-     "hint: 'representing directly employed staff' is a fact of each request, not of a person: give it with --fact"),
+     "hint: 'representing directly employed staff' is a fact of each request, not of a person: give it in the "
+     "log's rows, or with --fact"),
     ("", "roster.csv:1:1: error E308: the roster is empty: it needs a header row naming its columns", None),
 ])
 def test_a_roster_that_cannot_be_read(tmp_path, text, message, hint):

@@ -453,7 +453,7 @@ R1,f,2026-04-13,duties,4,representative,non-teaching,yes
 def test_rows_with_errors_are_reported_by_line_and_the_rest_decided(programs, tmp_path):
     reported = []
     runner, output = run_batch(programs["westminster"], tmp_path, LOG_WITH_ERRORS,
-                               on_error=lambda line, message, hint: reported.append((line, message)))
+                               on_error=lambda line, message, hint, code: reported.append((line, message)))
     got = decisions_of(output)
     assert [d["line"] for d in got] == [2, 3, 4, 5, 6, 7]
     assert [line for line, _ in reported] == [3, 4, 5, 6]
@@ -504,7 +504,7 @@ def _run_bytes(program, tmp_path, data, input_format="csv", **options):
     path = tmp_path / f"log.{input_format}"
     path.write_bytes(data)
     reported = []
-    runner = Batch(program, str(path), input_format, on_error=lambda *error: reported.append(error), **options)
+    runner = Batch(program, str(path), input_format, on_error=lambda *error: reported.append(error[:3]), **options)
     out = io.StringIO()
     runner.run(str(path), out)
     return runner, out.getvalue(), reported

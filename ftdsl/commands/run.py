@@ -33,6 +33,18 @@ EXAMPLES = (
 )
 
 
+def log_input_options(function):
+    """The options that read a log as HR has it: --roster, --columns, --ignore-columns."""
+    function = click.option("--ignore-columns", metavar="'A,B'",
+                            help="Pass over these columns of the log and the roster (by their names, with commas).")(function)
+    function = click.option("--columns", metavar="'GIVEN=MEANT,...'",
+                            help="Read a column of the log or the roster as another: 'Type=category,Notice (days)="
+                                 "notice days'.")(function)
+    return click.option("--roster", type=click.Path(dir_okay=False),
+                        help="Join each row to its person's facts in this roster (CSV or a workbook; docs/logs.md)."
+                        )(function)
+
+
 @click.command(**described("Decide a scenario's requests, or every row of a log.", EXAMPLES,
                            ("docs/scenarios.md", "docs/logs.md")))
 @click.argument("ruleset", type=click.Path())
@@ -52,13 +64,17 @@ EXAMPLES = (
 @click.option("--with", "variations", metavar="VARIATION", multiple=True, type=click.Path(),
               help="Amend RULESET by a variation file (repeat for several, in order): the old text decides "
                    "before the variation's date, the new text from it.")
+@log_input_options
 @colour_option
 def command(ruleset, scenario, output_format, input_format, log_output_format, output, summary, strict, no_cache,
-            variations):
+            variations, roster, columns, ignore_columns):
     """Decide every request in SCENARIO (a JSON file, or - for standard input) by RULESET,
-    or every row of LOG (CSV or JSON Lines)."""
-    log_format = input_format or _LOG_FORMATS.get(os.path.splitext(scenario)[1].lower())
+    or every row of LOG (CSV, JSON Lines or an Excel workbook)."""
+    log_format = log_format_of(scenario, input_format)
     _refuse_options_that_do_not_apply(log_format, output_format, log_output_format, output, summary, strict)
+    if log_format is None and (roster or columns or ignore_columns):
+        raise click.UsageError("--roster, --columns and --ignore-columns are for logs (CSV, JSON Lines or a "
+                               "workbook), and SCENARIO|LOG is read as one scenario")
     try:
         from ..cache import load_program
 
@@ -66,13 +82,79 @@ def command(ruleset, scenario, output_format, input_format, log_output_format, o
         if log_format is None:
             _run_scenario(program, ruleset, scenario, output_format, output)
         else:
-            _run_log(program, ruleset, scenario, log_format, log_output_format, output, summary, strict)
+            inputs = LogInputs(program, scenario, log_format, roster, columns, ignore_columns)
+            batch = run_log(program, ruleset, inputs, log_output_format, output, strict)
+            if summary:
+                from ..display import visible_lines
+                from ..summary import summary_text
+
+                click.echo(visible_lines(summary_text(batch.summary(), batch.error_count)), nl=False,
+                           err=output is None)
+            if batch.error_count:
+                sys.exit(EXIT_FOUND)
     except Exception as error:  # noqa: BLE001 - only FtdslError is handled; the rest goes on to cli.main
         from ..errors import FtdslError
 
         if isinstance(error, FtdslError):
             fail(error)
         raise
+
+
+def log_format_of(path, input_format=None):
+    """How to read SCENARIO|LOG: 'csv', 'jsonl' or 'xlsx' (an Excel workbook, known by its content whatever its
+    name), or None for a scenario."""
+    from ..workbook import is_workbook
+
+    if path != "-" and os.path.isfile(path) and is_workbook(path):
+        return "xlsx"
+    return input_format or _LOG_FORMATS.get(os.path.splitext(path)[1].lower())
+
+
+class LogInputs:
+    """A log as HR has it: its path and format, the roster joined to it (roster.Roster, or None) and how its
+    columns are named (logs.ColumnNames: --columns, --ignore-columns, and the columns files beside the log
+    and the roster)."""
+
+    def __init__(self, program, log, log_format, roster=None, columns=None, ignore_columns=None):
+        from ..logs import ColumnNames, LogError
+
+        self.log = log
+        self.name = "<stdin>" if log == "-" else log
+        self.log_format = log_format
+        try:
+            given = ColumnNames.parse(columns or "", ignore_columns or "")
+        except LogError as error:
+            raise click.UsageError(error.message + (f" ({error.hint})" if error.hint else "")) from None
+        self.mapping = _with_file(given, log)
+        self.roster_path = roster
+        self.roster = None
+        if roster is not None:
+            from ..roster import read_roster
+
+            roster_mapping = _with_file(given, roster)
+            self.roster = read_roster(roster, program, roster_mapping)
+            self.roster_mapping = roster_mapping
+
+    def unused_mapping(self):
+        """The columns --columns or --ignore-columns name that neither the log nor the roster has."""
+        unused = set(self.mapping.unused())
+        if self.roster is not None:
+            unused &= set(self.roster_mapping.unused())
+        return sorted(unused)
+
+
+def _with_file(given, path):
+    from ..logs import ColumnNames, LogError
+
+    if path == "-":
+        return given
+    try:
+        return given.merged(ColumnNames.beside(path))
+    except LogError as error:
+        from ..errors import Diagnostic, FtdslError, Span
+
+        raise FtdslError(Diagnostic(error.code, error.message, Span(path + ".columns", 1, 1), hint=error.hint)) \
+            from None
 
 
 def _is_pipe(path):
@@ -142,34 +224,37 @@ def _run_scenario(program, ruleset, scenario, output_format, output):
         click.echo(text, nl=False, color=True)
 
 
-def _run_log(program, ruleset, log, log_format, output_format, output, summary, strict):
+def run_log(program, ruleset, inputs, output_format, output, strict, tally=None):
+    """Decide every row of the log (a LogInputs) and write the decisions to `output` (standard output when None;
+    nowhere with a `tally`, which counts them instead, see usage.py); the Batch, for its totals and errors.
+    FtdslError for a log that cannot be read."""
     import shutil
     import tempfile
 
     from ..batch import Batch, LogError, RowError
-    from ..summary import summary_text
-    from ..display import visible, visible_lines
+    from ..display import visible
 
+    log = inputs.log
     if output_format is None:
         output_format = _OUTPUT_FORMATS.get(os.path.splitext(output or "")[1].lower(), "csv")
-    name = "<stdin>" if log == "-" else log
+    name = inputs.name
     shown = []
 
-    def on_error(line, message, hint):
+    def on_error(line, message, hint, code):
         # The first errors are shown in full; the rest are counted, so a
         # log with a systematic mistake does not bury the summary.
         if len(shown) < 20:
             from ..errors import Diagnostic, Span
 
             shown.append(line)
-            click.echo(_render(Diagnostic("E301", message, Span(name, line, 1), hint=hint)), err=True, color=True)
+            click.echo(_render(Diagnostic(code, message, Span(name, line, 1), hint=hint)), err=True, color=True)
 
     progress = _Progress() if sys.stderr.isatty() else None
-    batch = Batch(program, name, log_format, output_format, strict=strict, progress=progress, on_error=on_error)
+    protect = (ruleset, log) if inputs.roster_path is None else (ruleset, log, inputs.roster_path)
     from ..files import hold, output_target, remove_abandoned_folders
 
     if output:  # refused before a long log is read (and checked again when the file is made)
-        output_target(output, (ruleset, log))
+        output_target(output, protect)
     remove_abandoned_folders(_RUN_FOLDER)  # what runs killed outright (SIGKILL) left: old, the user's, unlocked
     with tempfile.TemporaryDirectory(prefix=_RUN_FOLDER) as folder, hold(folder):
         path = log
@@ -187,7 +272,14 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
             from ..source import read_text
 
             read_text(log, "log")  # raises the right error for a missing file or a folder
-        writer = _OutputFile(output, protect=(ruleset, log), folder=folder)
+        from ..workbook import as_csv, is_workbook
+
+        log_format = inputs.log_format
+        if log_format == "xlsx" or is_workbook(path):  # standard input, or a pipe, may be a workbook too
+            path, log_format = as_csv(path, folder, name), "csv"
+        batch = Batch(program, name, log_format, output_format, strict=strict, progress=progress, on_error=on_error,
+                      roster=inputs.roster, mapping=inputs.mapping, tally=tally)
+        writer = _Discarded() if tally is not None else _OutputFile(output, protect=protect, folder=folder)
         try:
             with writer.open() as out:
                 batch.run(path, out)
@@ -195,13 +287,14 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
             from ..errors import Diagnostic, FtdslError, Span
 
             writer.discard()
-            raise FtdslError(Diagnostic("E301", error.message, Span(name, error.line, 1) if error.line else None,
+            raise FtdslError(Diagnostic(error.code, error.message, Span(name, error.line, 1) if error.line else None,
                                         hint=error.hint)) from None
         except RowError as error:
             from ..errors import Diagnostic, FtdslError, Span
 
             writer.discard()
-            raise FtdslError(Diagnostic("E301", error.message, Span(name, error.line, 1), hint=error.hint)) from None
+            raise FtdslError(Diagnostic(error.code, error.message, Span(name, error.line, 1), hint=error.hint)) \
+                from None
         except BaseException:
             writer.discard()
             raise
@@ -214,12 +307,13 @@ def _run_log(program, ruleset, log, log_format, output_format, output, summary, 
             writer.discard()
             raise
     if batch.error_count > len(shown):
-        click.echo(f"{visible(name)}: {batch.error_count - len(shown)} more rows with errors (see the 'error' column)",
-                   err=True)
-    if summary:
-        click.echo(visible_lines(summary_text(batch.summary(), batch.error_count)), nl=False, err=output is None)
-    if batch.error_count:
-        sys.exit(EXIT_FOUND)
+        where = "see the 'error' column" if tally is None else "not counted"
+        click.echo(f"{visible(name)}: {batch.error_count - len(shown)} more rows with errors ({where})", err=True)
+    unused = inputs.unused_mapping()
+    if unused:
+        click.echo(f"warning: --columns or --ignore-columns name{'s' if len(unused) == 1 else ''} "
+                   f"{', '.join(repr(u) for u in unused)}, which no column of the log or the roster is", err=True)
+    return batch
 
 
 def _render(diagnostic):
@@ -281,6 +375,41 @@ class _OutputFile:
             from ..files import remove_quietly
 
             remove_quietly(self.temporary)
+
+
+class _Discarded:
+    """Where a report's batch writes its decision lines: nowhere (it counts them, see usage.py). Seekable, as
+    the sorting fallback wants its output to be."""
+
+    def open(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def write(self, text):
+        return len(text)
+
+    def tell(self):
+        return 0
+
+    def seekable(self):
+        return True
+
+    def seek(self, *where):
+        return 0
+
+    def truncate(self, *size):
+        return 0
+
+    def discard(self):
+        pass
+
+    def commit(self):
+        pass
 
 
 class _Progress:
