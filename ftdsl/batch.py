@@ -131,6 +131,7 @@ class Batch:
         self.rows = 0
         self.divided_rows = 0  # rows decided in parts (their output lines have parts)
         self.sorted_fallback = False
+        self.histories = None  # of a log decided one row at a time: each person's runtime.History (_one_by_one)
 
     # ---- reading
     def _open_rows(self, handle):
@@ -269,6 +270,8 @@ class Batch:
                 request["stated"].add(name)
             elif where == "field":
                 request[name] = value
+                if name == "in working hours":
+                    request.pop("left out", None)  # the row says it: nothing is assumed (scenario.validate_time)
             elif where == "fact problem":
                 fact_problem = fact_problem or value
             else:
@@ -772,6 +775,7 @@ class Batch:
             else:
                 dated.append((record[0], index, row, line, record, quantity))
         people, pools = {}, {}
+        self.histories = people  # each person's History, for a report's allowances (usage.allowances)
         for day, _, row, line, record, quantity in sorted(dated, key=lambda entry: entry[:2]):
             self._decide_one(row, line, record, quantity, people, pools)
         self.rows = len(written)
@@ -809,8 +813,10 @@ class Batch:
                 counting.count(day, category, counted, request["in working hours"])
         scaled = quantity[1]
         parts = maker.parts or [(quantity[0], decision["outcome"], decision["paid"], decision["clauses"], ())]
-        add_in_parts(self.in_parts_totals, request["category"], scaled,
-                     [(whole(hours * self.scale), outcome, paid) for hours, outcome, paid, _, _ in parts])
+        tallies = tuple((whole(hours * self.scale), outcome, paid) for hours, outcome, paid, _, _ in parts)
+        add_in_parts(self.in_parts_totals, request["category"], scaled, tallies)
+        if self.tally is not None:
+            self.tally.parts(row, day, request["category"], tallies, line)
         shown = None
         if maker.parts:
             self.divided_rows += 1

@@ -281,7 +281,9 @@ def allowances(batch, person_row, rep, day, memo=None):
     rule needs is not given). What the agreement gives is worked out for a request in working hours with no
     request facts of its own, so it depends on the person's facts alone, and only on those the rules read:
     `memo` (a dict kept across people) remembers it by the facts read and their values."""
-    state = batch.reps.get(rep)
+    # A log decided one row at a time (batch.one_by_one) keeps each person's runtime.History instead.
+    histories = batch.histories
+    state = batch.reps.get(rep) if histories is None else histories.get(rep)
     if state is None or person_row is None:
         return None
     inputs, problem = batch._inputs(person_row)
@@ -300,6 +302,9 @@ def allowances(batch, person_row, rep, day, memo=None):
         memo.setdefault(names, {})[tuple(_hashable(facts.get(name, _MISSING)) for name in names)] = given
     if given is False:
         return None
+    if histories is not None:
+        return [Allowance(categories, period, hours, state.within(categories, period, hours, day, 0)[1], clauses, kind)
+                for categories, period, hours, clauses, kind, _ in given]
     scale = batch.scale
     return [Allowance(categories, period, hours, Fraction(used(state, day), scale) if used else Fraction(0), clauses,
                       kind) for categories, period, hours, clauses, kind, used in given]
@@ -345,14 +350,15 @@ def _given(batch, facts, day):
                                         Fraction(0), day, runtime.Notes(detailed=False))
             by_period = {}
             for rule in decision.applicable_grants():
-                if rule.kind == "allowance":
+                if rule.kind == "allowance" and rule.shared is None:  # a pool's time is not one person's
                     hours, clauses = by_period.get(rule.period, (Fraction(0), ()))
-                    by_period[rule.period] = (hours + decision.allowance_hours(rule, []), (*clauses, rule.clause))
+                    by_period[rule.period] = (hours + decision.quantity_hours(rule.quantity, []), (*clauses, rule.clause))
             for period, (hours, clauses) in by_period.items():
                 add((category,), period, hours, clauses, "allowance")
             for rule in program.rules_of("limit", category):
-                if rule.categories[0] == category and decision.holds(rule):  # a limit over several, listed once
-                    add(tuple(rule.categories), rule.period, Fraction(rule.hours), (rule.clause,), "limit")
+                if rule.categories[0] == category and rule.shared is None and decision.holds(rule):  # listed once
+                    hours = rule.hours if rule.quantity is None else decision.quantity_hours(rule.quantity, [])
+                    add(tuple(rule.categories), rule.period, Fraction(hours), (rule.clause,), "limit")
     except runtime.MissingFact:
         return False, read
     return found, read
