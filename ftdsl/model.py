@@ -434,7 +434,7 @@ class RefusalRule(Rule):
 class LimitRule(Rule):
     step = "limit"
     categories: tuple[str, ...]
-    hours: Fraction
+    hours: Fraction | None  # None for a limit worked out for each person (`quantity`)
     period: Period
     condition: object | None = None
     clause: str = ""
