@@ -809,7 +809,7 @@ class Batch:
                                           f"add a '{missing.name}' column, or fill it in on this row"))
             return
         for category, counted in maker.counted_as:
-            for counting in (history, *mine.values()):
+            for counting in (history, *(mine[holder] for holder in maker.shared_by if holder in mine)):
                 counting.count(day, category, counted, request["in working hours"])
         scaled = quantity[1]
         parts = maker.parts or [(quantity[0], decision["outcome"], decision["paid"], decision["clauses"], ())]

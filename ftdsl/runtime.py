@@ -245,11 +245,11 @@ class _Evaluation:
                 found.append((item["date"], item["category"], hours, item["in working hours"]))
         return sorted(found, key=_day)
 
-    def count(self, day, category, hours, in_working_hours):
-        """Count a decided request's time in the person's history and in every pool they share."""
+    def count(self, day, category, hours, in_working_hours, shared_by=()):
+        """Count a decided request's time in the person's history and in the pools whose rules apply to it."""
         self.history.count(day, category, hours, in_working_hours)
-        for pool in self.pools.values():
-            pool.count(day, category, hours, in_working_hours)
+        for holder in shared_by:
+            self.pools[holder].count(day, category, hours, in_working_hours)
 
     def hours_of(self, item, path):
         unit, number = item["quantity"]
@@ -280,7 +280,7 @@ class _Evaluation:
             # the hours of the parts that are not refused.
             self.counted[request["order"]] = maker.counted_as
             for category, counted in maker.counted_as:
-                self.count(request["date"], category, counted, request["in working hours"])
+                self.count(request["date"], category, counted, request["in working hours"], maker.shared_by)
         if self.problems:
             raise ScenarioError(self.problems)
         facilities, undecided = self.report_facilities()
@@ -398,6 +398,8 @@ class Decision:
         self.history = history
         self.pools = pools  # the History of each pool the person shares, by holder ('union')
         self.pool = None  # of a request within a pool's allowance: {"shared by": holder, "name": the pool's name}
+        # The pools whose rules apply to this request: its time counts in them, and in no other pool.
+        self.shared_by = set()
         self.request = request
         self.hours = hours
         self.upto = hours if upto is None else upto
@@ -588,6 +590,7 @@ class Decision:
             beyond_it = Decision(self.program, self.inputs, self.history, request, over, self.day,
                                  Notes() if self.detailed else self.notes, pools=self.pools, spills=False)
             self.spilled = (rule, over, beyond_it.decide_whole())
+            self.shared_by |= beyond_it.shared_by
             # Where the time beyond straddles the other category's windows, the request divides there too.
             self.cuts.update(left + cut for cut in beyond_it.cuts)
             into = self.program.model.spelt(rule.into)
@@ -768,6 +771,7 @@ class Decision:
             return ENTITLED, None
         # The allowances of one period add up, each person's own apart from each pool's; the person's own first.
         accounts = {}
+        self.shared_by.update(r.shared for r in applicable if r.shared is not None)
         for rule in sorted((r for r in applicable if r.kind == "allowance"), key=lambda r: r.shared is not None):
             accounts.setdefault((rule.period, rule.shared), []).append(rule)
         over = []
@@ -888,6 +892,8 @@ class Decision:
             if not self.holds(rule):
                 continue
             notes = []
+            if rule.shared is not None:
+                self.shared_by.add(rule.shared)
             hours = rule.hours if rule.quantity is None else self.quantity_hours(rule.quantity, notes)
             fits, used, window = self.within(rule.categories, rule.period, hours, rule.shared)
             arithmetic = (self.arithmetic(used, fits, hours, rule.period, window, self.pool_words(rule.shared))

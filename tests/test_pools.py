@@ -195,3 +195,18 @@ def test_a_pool_shared_by_many_never_gives_out_more_than_it_holds(rows):
     if entry is not None:
         assert entry["asked"] == asked == entry["entitled"] + entry["not_entitled"]
         assert entry["entitled"] == sum(within.values())
+
+
+def test_time_counts_only_in_the_pools_whose_rules_apply():
+    # The union's pool (§1, 63.75 h a week) is for branch officials: R, a representative in Unison whom §2 gives
+    # 60 h of their own, does not use it, so A, a Unison branch official, has all 63.75 h of it.
+    program = load_ruleset_text(
+        "a working day is 7.5 hours\nroles: branch official, representative\ncategories: duties\n"
+        "fact roles: list of roles\nfact union: text\n"
+        "§1 branch official may take up to 8.5 days per week for duties, shared by the union\n"
+        "§2 representative may take up to 60 hours per week for duties\n§3 duties are paid\n", "own.ftr").program
+    rows, _ = _run(program, _log([
+        ("R", "r1", "2026-03-02", "duties", 60, "representative", "Unison"),
+        ("A", "a1", "2026-03-03", "duties", 63.75, "branch official", "Unison"),
+    ]))
+    assert [(r["id"], r["outcome"], r["clauses"]) for r in rows] == [("r1", "entitled", "2"), ("a1", "entitled", "1")]
